@@ -1,0 +1,255 @@
+//! Exact money: decimals read from text, amounts held as whole minor units (`i128`), conversion
+//! at exact rates, and formatting with exactly the currency's number of decimals.
+//!
+//! Every operation is checked: a result past what a [`Decimal`] can hold (about 7.9e28) is an
+//! `overflow` error, never a panic or a wrapped number.
+
+use rust_decimal::Decimal;
+
+use crate::currency::Currency;
+use crate::error::{ErrorCode, Path, Result};
+
+/// An amount in whole minor units of some currency (cents for EUR, yen for JPY).
+pub(crate) type Minor = i128;
+
+/// The largest magnitude a [`Decimal`] mantissa can hold: 2^96 - 1.
+const MAX_MANTISSA: i128 = (1 << 96) - 1;
+
+/// Reads a decimal written in plain notation: an optional `-`, digits, and optionally a `.` and
+/// more digits (`"12.30"`, `"-5"`, `"0.333"`). Exponents, spaces, `+`, and a bare `.5` are refused
+/// so that every face reads the same strings the same way.
+pub(crate) fn parse_plain(text: &str, path: &Path) -> Result<Decimal> {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let (int, frac) = match digits.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (digits, None),
+    };
+    let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !all_digits(int) || frac.is_some_and(|f| !all_digits(f)) {
+        return Err(path.err(
+            ErrorCode::InvalidAmount,
+            format!("'{}' is not a decimal number", clip(text)),
+        ));
+    }
+    from_text(text, frac.map_or(0, str::len), path)
+}
+
+/// Reads the text of a JSON number exactly (`0.1` is one tenth, `1e3` is a thousand).
+pub(crate) fn parse_json_number(text: &str, path: &Path) -> Result<Decimal> {
+    if !text.contains(['e', 'E']) {
+        return parse_plain(text, path);
+    }
+    let (mantissa, exp) = text.split_once(['e', 'E']).unwrap_or((text, "0"));
+    let exp: i64 = exp.parse().map_err(|_| {
+        path.err(
+            ErrorCode::Overflow,
+            format!("number {} is out of range", clip(text)),
+        )
+    })?;
+    let m = parse_plain(mantissa, path)?;
+    let scale = i64::from(m.scale()) - exp;
+    if scale > 28 {
+        return Err(path.err(
+            ErrorCode::TooPrecise,
+            format!("number {} has more than 28 decimals", clip(text)),
+        ));
+    }
+    if scale >= 0 {
+        let mut d = m;
+        d.set_scale(u32::try_from(scale).unwrap_or(0))
+            .map_err(|_| overflow(text, path))?;
+        Ok(d)
+    } else {
+        let factor = pow10(u32::try_from(-scale).unwrap_or(u32::MAX)).ok_or_else(|| overflow(text, path))?;
+        let v = m
+            .mantissa()
+            .checked_mul(factor)
+            .ok_or_else(|| overflow(text, path))?;
+        Decimal::try_from_i128_with_scale(v, 0).map_err(|_| overflow(text, path))
+    }
+}
+
+fn from_text(text: &str, decimals: usize, path: &Path) -> Result<Decimal> {
+    if decimals > 28 {
+        // Trailing zeros beyond 28 decimals do not change the value; anything else is too fine.
+        let trimmed = text.trim_end_matches('0');
+        let kept = trimmed.split_once('.').map_or(0, |(_, f)| f.len());
+        if kept > 28 {
+            return Err(path.err(
+                ErrorCode::TooPrecise,
+                format!("{} has more than 28 decimals", clip(text)),
+            ));
+        }
+        return from_text(trimmed.trim_end_matches('.'), kept, path);
+    }
+    Decimal::from_str_exact(text).map_err(|_| overflow(text, path))
+}
+
+fn overflow(text: &str, path: &Path) -> crate::error::Error {
+    path.err(
+        ErrorCode::Overflow,
+        format!("{} is out of range (at most 28 significant digits)", clip(text)),
+    )
+}
+
+/// Long garbage is cut in messages so that an error never echoes megabytes back.
+pub(crate) fn clip(text: &str) -> String {
+    const MAX: usize = 40;
+    if text.chars().count() <= MAX {
+        text.to_string()
+    } else {
+        let head: String = text.chars().take(MAX).collect();
+        format!("{head}...")
+    }
+}
+
+/// `10^n`, if it fits.
+pub(crate) fn pow10(n: u32) -> Option<i128> {
+    10i128.checked_pow(n)
+}
+
+/// The amount as whole minor units of `currency`; `too_precise` if it is not a whole number of
+/// them (`"12.345"` in EUR). Trailing zeros are fine (`"12.300"` is 1230 cents).
+pub(crate) fn to_minor(d: Decimal, currency: Currency, path: &Path) -> Result<Minor> {
+    let (m, scale, e) = (d.mantissa(), d.scale(), currency.exponent());
+    if scale <= e {
+        return m
+            .checked_mul(pow10(e - scale).unwrap_or(1))
+            .ok_or_else(|| path.err(ErrorCode::Overflow, format!("{d} is out of range")));
+    }
+    let div = pow10(scale - e).unwrap_or(i128::MAX);
+    if m % div != 0 {
+        return Err(path.err(
+            ErrorCode::TooPrecise,
+            format!(
+                "{d} has more decimals than {} allows ({})",
+                currency.code(),
+                currency.exponent()
+            ),
+        ));
+    }
+    Ok(m / div)
+}
+
+/// Minor units back to a decimal with exactly the currency's number of decimals.
+pub(crate) fn to_decimal(m: Minor, currency: Currency, path: &Path) -> Result<Decimal> {
+    if m.abs() > MAX_MANTISSA {
+        return Err(path.err(
+            ErrorCode::Overflow,
+            "an amount is past the range of exact decimals (about 7.9e28)",
+        ));
+    }
+    Decimal::try_from_i128_with_scale(m, currency.exponent()).map_err(|_| {
+        path.err(
+            ErrorCode::Overflow,
+            "an amount is past the range of exact decimals",
+        )
+    })
+}
+
+/// Checked sum, `overflow` at `path` past the range of exact decimals.
+pub(crate) fn add(a: Minor, b: Minor, path: &Path) -> Result<Minor> {
+    a.checked_add(b)
+        .filter(|s| s.abs() <= MAX_MANTISSA)
+        .ok_or_else(|| path.err(ErrorCode::Overflow, "a sum is past the range of exact decimals"))
+}
+
+/// Converts `amount` (minor units of `from`) at `rate` (1 `from` = `rate` `to`) into minor units
+/// of `to`, rounding half away from zero once, so that a refund converts to exactly minus the
+/// expense.
+pub(crate) fn convert(
+    amount: Minor,
+    from: Currency,
+    rate: Decimal,
+    to: Currency,
+    path: &Path,
+) -> Result<Minor> {
+    let too_big = || path.err(ErrorCode::Overflow, "the converted amount is out of range");
+    // value = amount / 10^ef * mantissa / 10^scale * 10^et
+    let num = amount.checked_mul(rate.mantissa()).ok_or_else(too_big)?;
+    let down = from.exponent() + rate.scale();
+    let up = to.exponent();
+    let result = if up >= down {
+        num.checked_mul(pow10(up - down).ok_or_else(too_big)?)
+            .ok_or_else(too_big)?
+    } else {
+        div_round_half_away(num, pow10(down - up).ok_or_else(too_big)?)
+    };
+    if result.abs() > MAX_MANTISSA {
+        return Err(too_big());
+    }
+    Ok(result)
+}
+
+/// `n / d` rounded half away from zero, for `d > 0`.
+fn div_round_half_away(n: i128, d: i128) -> i128 {
+    let (q, r) = (n / d, n % d);
+    if r.unsigned_abs() * 2 >= d.unsigned_abs() {
+        q + n.signum()
+    } else {
+        q
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn eur() -> Currency {
+        Currency::find("EUR").unwrap()
+    }
+
+    fn dec(s: &str) -> Decimal {
+        parse_plain(s, &Path::Root).unwrap()
+    }
+
+    #[test]
+    fn plain_decimals_are_strict() {
+        assert_eq!(dec("12.30").to_string(), "12.30");
+        assert_eq!(dec("-5").to_string(), "-5");
+        for bad in [
+            "", "-", ".5", "5.", "1e3", " 1", "+1", "1,5", "0x10", "1.2.3", "NaN",
+        ] {
+            let e = parse_plain(bad, &Path::Root).unwrap_err();
+            assert_eq!(e.code, ErrorCode::InvalidAmount, "{bad}");
+        }
+        let e = parse_plain("123456789012345678901234567890", &Path::Root).unwrap_err();
+        assert_eq!(e.code, ErrorCode::Overflow);
+        let e = parse_plain("0.00000000000000000000000000001", &Path::Root).unwrap_err();
+        assert_eq!(e.code, ErrorCode::TooPrecise);
+        assert_eq!(dec("1.5000000000000000000000000000000").to_string(), "1.5");
+    }
+
+    #[test]
+    fn json_numbers_are_read_exactly() {
+        let n = |s| parse_json_number(s, &Path::Root);
+        assert_eq!(n("0.1").unwrap().to_string(), "0.1");
+        assert_eq!(n("1e3").unwrap().to_string(), "1000");
+        assert_eq!(n("1.5E-3").unwrap().to_string(), "0.0015");
+        assert_eq!(n("1e40").unwrap_err().code, ErrorCode::Overflow);
+        assert_eq!(n("1e-40").unwrap_err().code, ErrorCode::TooPrecise);
+        assert_eq!(n("1e99999999999999999999").unwrap_err().code, ErrorCode::Overflow);
+    }
+
+    #[test]
+    fn minor_units() {
+        assert_eq!(to_minor(dec("12.3"), eur(), &Path::Root), Ok(1230));
+        assert_eq!(to_minor(dec("12.300"), eur(), &Path::Root), Ok(1230));
+        let e = to_minor(dec("12.345"), eur(), &Path::Root).unwrap_err();
+        assert_eq!(e.code, ErrorCode::TooPrecise);
+        assert_eq!(to_decimal(5600, eur(), &Path::Root).unwrap().to_string(), "56.00");
+        let jpy = Currency::find("JPY").unwrap();
+        assert_eq!(to_decimal(300, jpy, &Path::Root).unwrap().to_string(), "300");
+    }
+
+    #[test]
+    fn conversion_rounds_half_away_from_zero_once() {
+        let usd = Currency::find("USD").unwrap();
+        let jpy = Currency::find("JPY").unwrap();
+        assert_eq!(convert(12000, usd, dec("0.92"), eur(), &Path::Root), Ok(11040));
+        assert_eq!(convert(1, usd, dec("0.5"), eur(), &Path::Root), Ok(1)); // 0.005 -> 0.01
+        assert_eq!(convert(-1, usd, dec("0.5"), eur(), &Path::Root), Ok(-1));
+        assert_eq!(convert(1000, jpy, dec("0.0061"), eur(), &Path::Root), Ok(610));
+        assert_eq!(convert(100, eur(), dec("163.5"), jpy, &Path::Root), Ok(164));
+    }
+}

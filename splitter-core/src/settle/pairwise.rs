@@ -1,0 +1,192 @@
+//! `pairwise`: no simplification. Who owes whom follows who paid for whom, netted per pair.
+//!
+//! With one payer, each member owes the payer their part. With several payers, each member's
+//! part is owed to the payers pro rata to what they paid: the exact amount part x paid / total
+//! is rounded to its floor or ceiling so that every member's debts add up to their part and every
+//! payer's claims add up to what they paid (a small matrix rounding, solved as a bipartite
+//! matching). A payment `from -> to` counts as `to` owing `from`.
+
+use std::collections::BTreeMap;
+
+use super::Move;
+use crate::ledger::Entry;
+
+/// Why pairwise debts could not be computed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Overflow;
+
+/// The netted pairwise debts of `entries`. `rank[i]` is member i's canonical position, used to
+/// order rows and columns so that the rounding does not depend on input order.
+pub(crate) fn pairwise<'e>(
+    entries: impl Iterator<Item = &'e Entry>,
+    rank: &[usize],
+) -> Result<Vec<Move>, Overflow> {
+    // owes[(a, b)] with a < b: what a owes b, net (negative: b owes a).
+    let mut owes: BTreeMap<(usize, usize), i128> = BTreeMap::new();
+    let mut add = |debtor: usize, creditor: usize, amount: i128| -> Result<(), Overflow> {
+        if debtor == creditor || amount == 0 {
+            return Ok(());
+        }
+        let (key, signed) = if debtor < creditor {
+            ((debtor, creditor), amount)
+        } else {
+            ((creditor, debtor), -amount)
+        };
+        let slot = owes.entry(key).or_insert(0);
+        *slot = slot.checked_add(signed).ok_or(Overflow)?;
+        Ok(())
+    };
+    for e in entries {
+        if let [(payer, _)] = e.paid.as_slice() {
+            for (member, part) in &e.owed {
+                add(*member, *payer, *part)?;
+            }
+            continue;
+        }
+        let mut rows = e.owed.clone();
+        let mut cols = e.paid.clone();
+        rows.sort_by_key(|(m, _)| rank[*m]);
+        cols.sort_by_key(|(m, _)| rank[*m]);
+        let matrix = round_matrix(
+            &rows.iter().map(|r| r.1).collect::<Vec<_>>(),
+            &cols.iter().map(|c| c.1).collect::<Vec<_>>(),
+        )?;
+        for (r, row) in rows.iter().zip(matrix) {
+            for (c, amount) in cols.iter().zip(row) {
+                add(r.0, c.0, amount)?;
+            }
+        }
+    }
+    let mut moves: Vec<Move> = owes
+        .into_iter()
+        .filter(|(_, v)| *v != 0)
+        .map(|((a, b), v)| {
+            if v > 0 {
+                Move {
+                    from: a,
+                    to: b,
+                    amount: v,
+                }
+            } else {
+                Move {
+                    from: b,
+                    to: a,
+                    amount: -v,
+                }
+            }
+        })
+        .collect();
+    moves.sort_by_key(|m| (rank[m.from], rank[m.to]));
+    Ok(moves)
+}
+
+/// Rounds the matrix rows[j] * cols[i] / total (where rows and cols both add up to total != 0)
+/// to integers, each the floor or ceiling of its exact value, with exact row and column sums.
+fn round_matrix(rows: &[i128], cols: &[i128]) -> Result<Vec<Vec<i128>>, Overflow> {
+    let total: i128 = rows
+        .iter()
+        .try_fold(0i128, |s, r| s.checked_add(*r))
+        .ok_or(Overflow)?;
+    if total == 0 {
+        return Ok(vec![vec![0; cols.len()]; rows.len()]);
+    }
+    if total < 0 {
+        let neg = |v: &[i128]| v.iter().map(|x| -x).collect::<Vec<_>>();
+        let m = round_matrix(&neg(rows), &neg(cols))?;
+        return Ok(m
+            .into_iter()
+            .map(|r| r.into_iter().map(|x| -x).collect())
+            .collect());
+    }
+    let mut floor = vec![vec![0i128; cols.len()]; rows.len()];
+    let mut rem = vec![vec![0i128; cols.len()]; rows.len()];
+    for (j, r) in rows.iter().enumerate() {
+        for (i, c) in cols.iter().enumerate() {
+            let n = r.checked_mul(*c).ok_or(Overflow)?;
+            floor[j][i] = n.div_euclid(total);
+            rem[j][i] = n.rem_euclid(total);
+        }
+    }
+    // Each row and column is short of its sum by a whole number of units (< its length): hand
+    // them out as a bipartite b-matching over the cells with a remainder, largest remainders
+    // tried first. A solution exists because rem / total is a fractional one.
+    let need_row: Vec<usize> = rows
+        .iter()
+        .zip(&floor)
+        .map(|(r, f)| usize::try_from(r - f.iter().sum::<i128>()).unwrap_or(0))
+        .collect();
+    let mut spare_col: Vec<usize> = cols
+        .iter()
+        .enumerate()
+        .map(|(i, c)| usize::try_from(c - floor.iter().map(|f| f[i]).sum::<i128>()).unwrap_or(0))
+        .collect();
+    let prefs: Vec<Vec<usize>> = rem
+        .iter()
+        .map(|r| {
+            let mut cols: Vec<usize> = (0..r.len()).filter(|i| r[*i] > 0).collect();
+            cols.sort_by(|a, b| r[*b].cmp(&r[*a]).then(a.cmp(b)));
+            cols
+        })
+        .collect();
+    let mut taken = vec![vec![false; cols.len()]; rows.len()];
+    for (j, need) in need_row.iter().enumerate() {
+        for _ in 0..*need {
+            let mut seen = vec![false; cols.len()];
+            augment(j, &prefs, &mut taken, &mut spare_col, &mut seen);
+        }
+    }
+    for (j, row) in floor.iter_mut().enumerate() {
+        for (i, cell) in row.iter_mut().enumerate() {
+            *cell += i128::from(taken[j][i]);
+        }
+    }
+    Ok(floor)
+}
+
+/// Kuhn's augmenting path for one more unit of row `j`.
+fn augment(
+    j: usize,
+    prefs: &[Vec<usize>],
+    taken: &mut [Vec<bool>],
+    spare: &mut [usize],
+    seen: &mut [bool],
+) -> bool {
+    for &i in &prefs[j] {
+        if taken[j][i] || seen[i] {
+            continue;
+        }
+        seen[i] = true;
+        if spare[i] > 0 {
+            spare[i] -= 1;
+            taken[j][i] = true;
+            return true;
+        }
+        for k in 0..taken.len() {
+            if taken[k][i] && augment(k, prefs, taken, spare, seen) {
+                // k moved to another column; j takes k's place in column i.
+                taken[k][i] = false;
+                taken[j][i] = true;
+                return true;
+            }
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matrix_rounding_keeps_both_sums() {
+        let rows = [3334, 3333, 3333];
+        let cols = [7001, 2999];
+        let m = round_matrix(&rows, &cols).unwrap();
+        for (j, r) in rows.iter().enumerate() {
+            assert_eq!(m[j].iter().sum::<i128>(), *r);
+        }
+        for (i, c) in cols.iter().enumerate() {
+            assert_eq!(m.iter().map(|r| r[i]).sum::<i128>(), *c);
+        }
+    }
+}

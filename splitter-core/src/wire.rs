@@ -1,0 +1,488 @@
+//! The wire form of the contract: reading a [`Group`] from JSON with a path for every error, and
+//! writing a [`Report`] or an [`Error`] as JSON.
+
+use rust_decimal::Decimal;
+
+use crate::error::{Error, ErrorCode, Path, Result};
+use crate::json::Json;
+use crate::model::{
+    BalancesIn, Expense, Extra, Group, Item, Member, Options, PaidBy, Payment, SettleMethod, Split,
+};
+use crate::money;
+use crate::report::{Report, Transfer};
+
+/// Reads a group from the contract's JSON text.
+pub fn group_from_json(text: &str) -> Result<Group> {
+    group_from_value(&Json::parse(text)?)
+}
+
+/// Reads a group from a parsed JSON value (what the bindings build from their own objects).
+pub fn group_from_value(v: &Json) -> Result<Group> {
+    let root = Path::Root;
+    let mut o = Obj::new(v, &root, "the group")?;
+    let currency = string(o.require("currency")?, &root.field("currency"))?.to_string();
+    let members = list(o.require("members")?, &root.field("members"), member)?;
+    let rates = match o.get("rates") {
+        Some(v) => decimal_map(v, &root.field("rates"))?,
+        None => Vec::new(),
+    };
+    let expenses = match o.get("expenses") {
+        Some(v) => list(v, &root.field("expenses"), expense)?,
+        None => Vec::new(),
+    };
+    let payments = match o.get("payments") {
+        Some(v) => list(v, &root.field("payments"), payment)?,
+        None => Vec::new(),
+    };
+    let options = match o.get("options") {
+        Some(v) => options(v, &root.field("options"), &currency)?,
+        None => Options::default(),
+    };
+    o.finish(&["currency", "members", "rates", "expenses", "payments", "options"])?;
+    Ok(Group {
+        currency,
+        members,
+        rates,
+        expenses,
+        payments,
+        options,
+    })
+}
+
+/// The report as the contract's compact JSON (the canonical, byte-identical form).
+pub fn report_to_json(report: &Report) -> String {
+    serde_json::to_string(report).unwrap_or_default()
+}
+
+/// The error as the contract's error object: `{"error": {"code", "message", "path"}}`.
+pub fn error_to_json(e: &Error) -> String {
+    serde_json::json!({ "error": { "code": e.code.as_str(), "message": e.message, "path": e.path } })
+        .to_string()
+}
+
+/// An object being read: lookups by key, repeats and unknown keys refused.
+struct Obj<'a, 'p> {
+    entries: &'a [(String, Json)],
+    path: &'p Path<'p>,
+}
+
+impl<'a, 'p> Obj<'a, 'p> {
+    fn new(v: &'a Json, path: &'p Path<'p>, what: &str) -> Result<Obj<'a, 'p>> {
+        match v {
+            Json::Object(entries) => {
+                for (i, (k, _)) in entries.iter().enumerate() {
+                    if entries[..i].iter().any(|(k2, _)| k2 == k) {
+                        return Err(path.field(k).err(
+                            ErrorCode::DuplicateId,
+                            format!("key '{}' appears twice", money::clip(k)),
+                        ));
+                    }
+                }
+                Ok(Obj { entries, path })
+            }
+            other => Err(path.err(
+                ErrorCode::InvalidInput,
+                format!("{what} must be an object, not {}", other.kind()),
+            )),
+        }
+    }
+
+    /// The value of `key`; a `null` counts as absent.
+    fn get(&mut self, key: &str) -> Option<&'a Json> {
+        self.entries
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v)
+            .filter(|v| **v != Json::Null)
+    }
+
+    fn require(&mut self, key: &str) -> Result<&'a Json> {
+        self.get(key).ok_or_else(|| {
+            self.path
+                .field(key)
+                .err(ErrorCode::InvalidInput, format!("'{key}' is required"))
+        })
+    }
+
+    fn finish(&self, known: &[&str]) -> Result<()> {
+        match self.entries.iter().find(|(k, _)| !known.contains(&k.as_str())) {
+            Some((k, _)) => Err(self.path.field(k).err(
+                ErrorCode::InvalidInput,
+                format!(
+                    "unknown field '{}' (expected one of: {})",
+                    money::clip(k),
+                    known.join(", ")
+                ),
+            )),
+            None => Ok(()),
+        }
+    }
+}
+
+fn string<'a>(v: &'a Json, path: &Path) -> Result<&'a str> {
+    match v {
+        Json::String(s) => Ok(s),
+        other => Err(path.err(
+            ErrorCode::InvalidInput,
+            format!("expected a string, not {}", other.kind()),
+        )),
+    }
+}
+
+fn opt_string(o: &mut Obj, key: &str) -> Result<Option<String>> {
+    o.get(key)
+        .map(|v| string(v, &o.path.field(key)).map(str::to_string))
+        .transpose()
+}
+
+fn opt_date(o: &mut Obj, key: &str) -> Result<Option<String>> {
+    let d = opt_string(o, key)?;
+    if let Some(s) = &d {
+        if !is_iso_date(s) {
+            return Err(o.path.field(key).err(
+                ErrorCode::InvalidInput,
+                format!("'{}' is not an ISO 8601 date (YYYY-MM-DD)", money::clip(s)),
+            ));
+        }
+    }
+    Ok(d)
+}
+
+/// `YYYY-MM-DD` naming a real day of the proleptic Gregorian calendar.
+fn is_iso_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return false;
+    }
+    let num = |r: std::ops::Range<usize>| {
+        s.get(r)
+            .filter(|t| t.bytes().all(|c| c.is_ascii_digit()))
+            .and_then(|t| t.parse::<u32>().ok())
+    };
+    let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else {
+        return false;
+    };
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&d)
+}
+
+/// An amount, rate, share or weight: a decimal string, or a JSON number read from its text.
+fn decimal(v: &Json, path: &Path) -> Result<Decimal> {
+    match v {
+        Json::String(s) => money::parse_plain(s, path),
+        Json::Number(n) => money::parse_json_number(n, path),
+        other => Err(path.err(
+            ErrorCode::InvalidAmount,
+            format!(
+                "expected a decimal string such as \"12.30\", not {}",
+                other.kind()
+            ),
+        )),
+    }
+}
+
+fn decimal_map(v: &Json, path: &Path) -> Result<Vec<(String, Decimal)>> {
+    let o = Obj::new(v, path, "this")?;
+    o.entries
+        .iter()
+        .map(|(k, v)| Ok((k.clone(), decimal(v, &path.field(k))?)))
+        .collect()
+}
+
+fn list<T>(v: &Json, path: &Path, item: impl Fn(&Json, &Path) -> Result<T>) -> Result<Vec<T>> {
+    match v {
+        Json::Array(items) => items
+            .iter()
+            .enumerate()
+            .map(|(i, v)| item(v, &path.index(i)))
+            .collect(),
+        other => Err(path.err(
+            ErrorCode::InvalidInput,
+            format!("expected an array, not {}", other.kind()),
+        )),
+    }
+}
+
+fn strings(v: &Json, path: &Path) -> Result<Vec<String>> {
+    list(v, path, |v, p| string(v, p).map(str::to_string))
+}
+
+fn member(v: &Json, path: &Path) -> Result<Member> {
+    if let Json::String(id) = v {
+        return Ok(Member::new(id.clone()));
+    }
+    let mut o = Obj::new(v, path, "a member")?;
+    let id = string(o.require("id")?, &path.field("id"))?.to_string();
+    let name = opt_string(&mut o, "name")?;
+    o.finish(&["id", "name"])?;
+    Ok(Member { id, name })
+}
+
+fn expense(v: &Json, path: &Path) -> Result<Expense> {
+    let mut o = Obj::new(v, path, "an expense")?;
+    let id = string(o.require("id")?, &path.field("id"))?.to_string();
+    let amount = decimal(o.require("amount")?, &path.field("amount"))?;
+    let currency = opt_string(&mut o, "currency")?;
+    let rate = o
+        .get("rate")
+        .map(|v| decimal(v, &path.field("rate")))
+        .transpose()?;
+    let pp = path.field("paid_by");
+    let paid_by = match o.require("paid_by")? {
+        Json::String(id) => PaidBy::One(id.clone()),
+        v @ Json::Object(_) => PaidBy::Several(decimal_map(v, &pp)?),
+        other => {
+            return Err(pp.err(
+                ErrorCode::InvalidInput,
+                format!(
+                    "paid_by must be a member id or an object of member to amount, not {}",
+                    other.kind()
+                ),
+            ))
+        }
+    };
+    let split = split(o.require("split")?, &path.field("split"))?;
+    let description = opt_string(&mut o, "description")?;
+    let date = opt_date(&mut o, "date")?;
+    let category = opt_string(&mut o, "category")?;
+    o.finish(&[
+        "id",
+        "amount",
+        "currency",
+        "rate",
+        "paid_by",
+        "split",
+        "description",
+        "date",
+        "category",
+    ])?;
+    Ok(Expense {
+        id,
+        amount,
+        currency,
+        rate,
+        paid_by,
+        split,
+        description,
+        date,
+        category,
+    })
+}
+
+fn split(v: &Json, path: &Path) -> Result<Split> {
+    let mut o = Obj::new(v, path, "a split")?;
+    let tp = path.field("type");
+    let kind = string(o.require("type")?, &tp)?;
+    let members = |o: &mut Obj| {
+        o.get("members")
+            .map(|v| strings(v, &path.field("members")))
+            .transpose()
+    };
+    let (split, known): (Split, &[&str]) = match kind {
+        "equal" => (
+            Split::Equal {
+                members: members(&mut o)?,
+            },
+            &["type", "members"],
+        ),
+        "shares" => (
+            Split::Shares {
+                shares: decimal_map(o.require("shares")?, &path.field("shares"))?,
+            },
+            &["type", "shares"],
+        ),
+        "percent" => (
+            Split::Percent {
+                percent: decimal_map(o.require("percent")?, &path.field("percent"))?,
+            },
+            &["type", "percent"],
+        ),
+        "exact" => (
+            Split::Exact {
+                amounts: decimal_map(o.require("amounts")?, &path.field("amounts"))?,
+            },
+            &["type", "amounts"],
+        ),
+        "adjustment" => {
+            let adjustments = match o.get("adjustments") {
+                Some(v) => decimal_map(v, &path.field("adjustments"))?,
+                None => Vec::new(),
+            };
+            (
+                Split::Adjustment {
+                    members: members(&mut o)?,
+                    adjustments,
+                },
+                &["type", "members", "adjustments"],
+            )
+        }
+        "itemized" => {
+            let items = list(o.require("items")?, &path.field("items"), item)?;
+            let extras = match o.get("extras") {
+                Some(v) => list(v, &path.field("extras"), extra)?,
+                None => Vec::new(),
+            };
+            (Split::Itemized { items, extras }, &["type", "items", "extras"])
+        }
+        other => return Err(tp.err(
+            ErrorCode::InvalidInput,
+            format!(
+                "unknown split type '{}' (expected equal, shares, percent, exact, adjustment or itemized)",
+                money::clip(other)
+            ),
+        )),
+    };
+    o.finish(known)?;
+    Ok(split)
+}
+
+fn item(v: &Json, path: &Path) -> Result<Item> {
+    let mut o = Obj::new(v, path, "an item")?;
+    let amount = decimal(o.require("amount")?, &path.field("amount"))?;
+    let split = split(o.require("split")?, &path.field("split"))?;
+    let description = opt_string(&mut o, "description")?;
+    o.finish(&["amount", "split", "description"])?;
+    Ok(Item {
+        amount,
+        split,
+        description,
+    })
+}
+
+fn extra(v: &Json, path: &Path) -> Result<Extra> {
+    let mut o = Obj::new(v, path, "an extra")?;
+    let label = string(o.require("label")?, &path.field("label"))?.to_string();
+    let amount = decimal(o.require("amount")?, &path.field("amount"))?;
+    o.finish(&["label", "amount"])?;
+    Ok(Extra { label, amount })
+}
+
+fn payment(v: &Json, path: &Path) -> Result<Payment> {
+    let mut o = Obj::new(v, path, "a payment")?;
+    let from = string(o.require("from")?, &path.field("from"))?.to_string();
+    let to = string(o.require("to")?, &path.field("to"))?.to_string();
+    let amount = decimal(o.require("amount")?, &path.field("amount"))?;
+    let currency = opt_string(&mut o, "currency")?;
+    let rate = o
+        .get("rate")
+        .map(|v| decimal(v, &path.field("rate")))
+        .transpose()?;
+    let id = opt_string(&mut o, "id")?;
+    let date = opt_date(&mut o, "date")?;
+    o.finish(&["from", "to", "amount", "currency", "rate", "id", "date"])?;
+    Ok(Payment {
+        id,
+        from,
+        to,
+        amount,
+        currency,
+        rate,
+        date,
+    })
+}
+
+fn options(v: &Json, path: &Path, group_currency: &str) -> Result<Options> {
+    let mut o = Obj::new(v, path, "options")?;
+    let mut out = Options::default();
+    if let Some(v) = o.get("settle") {
+        let p = path.field("settle");
+        out.settle = match string(v, &p).map_err(|e| Error {
+            code: ErrorCode::InvalidOption,
+            ..e
+        })? {
+            "minimal" => SettleMethod::Minimal,
+            "greedy" => SettleMethod::Greedy,
+            "pairwise" => SettleMethod::Pairwise,
+            other => {
+                return Err(p.err(
+                    ErrorCode::InvalidOption,
+                    format!(
+                        "settle must be minimal, greedy or pairwise, not '{}'",
+                        money::clip(other)
+                    ),
+                ))
+            }
+        };
+    }
+    if let Some(v) = o.get("balances_in") {
+        let p = path.field("balances_in");
+        out.balances_in = match string(v, &p).map_err(|e| Error {
+            code: ErrorCode::InvalidOption,
+            ..e
+        })? {
+            "group" => BalancesIn::Group,
+            "each" => BalancesIn::Each,
+            other => {
+                return Err(p.err(
+                    ErrorCode::InvalidOption,
+                    format!("balances_in must be group or each, not '{}'", money::clip(other)),
+                ))
+            }
+        };
+    }
+    if let Some(v) = o.get("exact_limit") {
+        let p = path.field("exact_limit");
+        let limit = match v {
+            Json::Number(n) => n.parse::<usize>().ok(),
+            _ => None,
+        };
+        out.exact_limit = Some(limit.ok_or_else(|| {
+            p.err(
+                ErrorCode::InvalidOption,
+                "exact_limit must be a whole number >= 0",
+            )
+        })?);
+    }
+    if let Some(v) = o.get("previous") {
+        out.previous = list(v, &path.field("previous"), |v, p| transfer(v, p, group_currency))?;
+    }
+    o.finish(&["settle", "balances_in", "exact_limit", "previous"])?;
+    Ok(out)
+}
+
+fn transfer(v: &Json, path: &Path, group_currency: &str) -> Result<Transfer> {
+    let mut o = Obj::new(v, path, "a transfer")?;
+    let from = string(o.require("from")?, &path.field("from"))?.to_string();
+    let to = string(o.require("to")?, &path.field("to"))?.to_string();
+    let amount = decimal(o.require("amount")?, &path.field("amount"))?;
+    let currency = opt_string(&mut o, "currency")?.unwrap_or_else(|| group_currency.to_string());
+    o.finish(&["from", "to", "amount", "currency"])?;
+    Ok(Transfer {
+        from,
+        to,
+        amount,
+        currency,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_iso_date;
+
+    #[test]
+    fn iso_dates() {
+        for ok in ["2024-02-29", "2026-11-22", "2000-02-29", "0001-01-01"] {
+            assert!(is_iso_date(ok), "{ok}");
+        }
+        for bad in [
+            "2023-02-29",
+            "1900-02-29",
+            "2026-13-01",
+            "2026-00-10",
+            "2026-1-01",
+            "26-11-22",
+            "2026-11-22T00:00",
+            "2026-04-31",
+            "２０２６-11-22",
+        ] {
+            assert!(!is_iso_date(bad), "{bad}");
+        }
+    }
+}
