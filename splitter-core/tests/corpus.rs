@@ -1,0 +1,68 @@
+//! Runs every case of `testdata/` through the JSON entry point and the typed API.
+
+use std::path::PathBuf;
+
+use serde_json::Value;
+
+fn cases() -> Vec<(String, Value)> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../testdata");
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(&dir).expect("testdata/ exists") {
+        let path = entry.expect("readable entry").path();
+        if path.extension().is_some_and(|e| e == "json") {
+            let text = std::fs::read_to_string(&path).expect("readable case");
+            let case: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            out.push((path.file_name().unwrap().to_string_lossy().into_owned(), case));
+        }
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+fn input_text(case: &Value) -> String {
+    match (&case["input"], &case["input_text"]) {
+        (Value::Null, Value::String(t)) => t.clone(),
+        (v, Value::Null) if !v.is_null() => serde_json::to_string(v).unwrap(),
+        _ => panic!("a case has exactly one of input and input_text"),
+    }
+}
+
+#[test]
+fn every_case_gives_exactly_the_expected_result() {
+    let cases = cases();
+    assert!(cases.len() >= 60, "the corpus has {} cases, fewer than 60", cases.len());
+    let mut failures = Vec::new();
+    for (name, case) in &cases {
+        let got = splitter_core::compute_json(&input_text(case));
+        match (got, &case["output"], &case["error"]) {
+            (Ok(text), expected, Value::Null) if !expected.is_null() => {
+                let got: Value = serde_json::from_str(&text).unwrap();
+                if &got != expected {
+                    failures.push(format!("{name}: output differs\n  got:      {got}\n  expected: {expected}"));
+                }
+            }
+            (Err(e), Value::Null, expected) if !expected.is_null() => {
+                if e.code.as_str() != expected["code"] || e.path != expected["path"] {
+                    failures.push(format!(
+                        "{name}: got error {} at '{}' ({}), expected {} at {}",
+                        e.code, e.path, e.message, expected["code"], expected["path"]
+                    ));
+                }
+            }
+            (Ok(text), _, expected) => failures.push(format!("{name}: expected error {expected}, got {text}")),
+            (Err(e), _, _) => failures.push(format!("{name}: unexpected error {} at '{}': {}", e.code, e.path, e.message)),
+        }
+    }
+    assert!(failures.is_empty(), "{} of {} cases failed:\n{}", failures.len(), cases.len(), failures.join("\n"));
+}
+
+#[test]
+fn corpus_covers_every_error_code() {
+    let cases = cases();
+    for code in splitter_core::ErrorCode::ALL {
+        assert!(
+            cases.iter().any(|(_, c)| c["error"]["code"] == code.as_str()),
+            "no testdata case expects error code {code}"
+        );
+    }
+}
