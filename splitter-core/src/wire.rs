@@ -331,13 +331,15 @@ fn split(v: &Json, path: &Path) -> Result<Split> {
             };
             (Split::Itemized { items, extras }, &["type", "items", "extras"])
         }
-        other => return Err(tp.err(
-            ErrorCode::InvalidInput,
-            format!(
+        other => {
+            return Err(tp.err(
+                ErrorCode::InvalidInput,
+                format!(
                 "unknown split type '{}' (expected equal, shares, percent, exact, adjustment or itemized)",
                 money::clip(other)
             ),
-        )),
+            ))
+        }
     };
     o.finish(known)?;
     Ok(split)

@@ -11,7 +11,8 @@ fn cases() -> Vec<(String, Value)> {
         let path = entry.expect("readable entry").path();
         if path.extension().is_some_and(|e| e == "json") {
             let text = std::fs::read_to_string(&path).expect("readable case");
-            let case: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            let case: Value =
+                serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
             out.push((path.file_name().unwrap().to_string_lossy().into_owned(), case));
         }
     }
@@ -30,7 +31,11 @@ fn input_text(case: &Value) -> String {
 #[test]
 fn every_case_gives_exactly_the_expected_result() {
     let cases = cases();
-    assert!(cases.len() >= 60, "the corpus has {} cases, fewer than 60", cases.len());
+    assert!(
+        cases.len() >= 60,
+        "the corpus has {} cases, fewer than 60",
+        cases.len()
+    );
     let mut failures = Vec::new();
     for (name, case) in &cases {
         let got = splitter_core::compute_json(&input_text(case));
@@ -38,7 +43,9 @@ fn every_case_gives_exactly_the_expected_result() {
             (Ok(text), expected, Value::Null) if !expected.is_null() => {
                 let got: Value = serde_json::from_str(&text).unwrap();
                 if &got != expected {
-                    failures.push(format!("{name}: output differs\n  got:      {got}\n  expected: {expected}"));
+                    failures.push(format!(
+                        "{name}: output differs\n  got:      {got}\n  expected: {expected}"
+                    ));
                 }
             }
             (Err(e), Value::Null, expected) if !expected.is_null() => {
@@ -49,11 +56,22 @@ fn every_case_gives_exactly_the_expected_result() {
                     ));
                 }
             }
-            (Ok(text), _, expected) => failures.push(format!("{name}: expected error {expected}, got {text}")),
-            (Err(e), _, _) => failures.push(format!("{name}: unexpected error {} at '{}': {}", e.code, e.path, e.message)),
+            (Ok(text), _, expected) => {
+                failures.push(format!("{name}: expected error {expected}, got {text}"))
+            }
+            (Err(e), _, _) => failures.push(format!(
+                "{name}: unexpected error {} at '{}': {}",
+                e.code, e.path, e.message
+            )),
         }
     }
-    assert!(failures.is_empty(), "{} of {} cases failed:\n{}", failures.len(), cases.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]

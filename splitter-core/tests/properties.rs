@@ -1,0 +1,416 @@
+//! Property tests of the contract's invariants over random groups.
+
+use std::collections::BTreeMap;
+
+use proptest::prelude::*;
+use rust_decimal::{Decimal, RoundingStrategy};
+use splitter_core::settle::{greedy, lower_bound, minimal};
+use splitter_core::{
+    compute, BalancesIn, Currency, Expense, Extra, Group, Item, Member, Options, PaidBy, Payment, Report,
+    SettleMethod, Split, Transfer,
+};
+
+const IDS: [&str; 7] = ["ana", "ben", "cy", "dee", "eli", "fay", "gus"];
+const CURRENCIES: [&str; 4] = ["EUR", "JPY", "KWD", "USD"];
+
+fn money(minor: i64, currency: &str) -> Decimal {
+    Decimal::new(minor, Currency::find(currency).unwrap().exponent())
+}
+
+/// A split among `n` members (ids IDS[..n]) of `total` minor units in `currency`.
+fn split_strategy(n: usize, total: i64, currency: &'static str, depth: u32) -> BoxedStrategy<Split> {
+    let ids = IDS[..n].to_vec();
+    let subset = proptest::sample::subsequence(ids.clone(), 1..=n);
+    let equal = prop_oneof![
+        Just(Split::Equal { members: None }),
+        subset.clone().prop_map(|m| Split::Equal {
+            members: Some(m.into_iter().map(String::from).collect())
+        }),
+    ];
+    let shares =
+        (subset.clone(), proptest::collection::vec(0u32..400, n)).prop_filter_map("all zero", |(m, w)| {
+            let shares: Vec<(String, Decimal)> = m
+                .iter()
+                .zip(&w)
+                .map(|(id, w)| (id.to_string(), Decimal::new(i64::from(*w), 1)))
+                .collect();
+            shares
+                .iter()
+                .any(|(_, w)| !w.is_zero())
+                .then_some(Split::Shares { shares })
+        });
+    let percent = subset.clone().prop_flat_map(|m| {
+        let k = m.len();
+        proptest::collection::vec(0u32..=10_000, k - 1).prop_map(move |mut cuts| {
+            // Cut 100.00 into k parts.
+            cuts.push(0);
+            cuts.push(10_000);
+            cuts.sort_unstable();
+            let percent = m
+                .iter()
+                .enumerate()
+                .map(|(i, id)| (id.to_string(), Decimal::new(i64::from(cuts[i + 1] - cuts[i]), 2)))
+                .collect();
+            Split::Percent { percent }
+        })
+    });
+    let exact = subset.clone().prop_flat_map(move |m| {
+        let k = m.len();
+        proptest::collection::vec(-2000i64..2000, k - 1).prop_map(move |parts| {
+            let rest = total - parts.iter().sum::<i64>();
+            let amounts = m
+                .iter()
+                .zip(parts.iter().chain([&rest]))
+                .map(|(id, p)| (id.to_string(), money(*p, currency)))
+                .collect();
+            Split::Exact { amounts }
+        })
+    });
+    let adjustment = (
+        subset.clone(),
+        subset.clone(),
+        proptest::collection::vec(-300i64..300, n),
+    )
+        .prop_map(move |(m, a, adj)| Split::Adjustment {
+            members: Some(m.into_iter().map(String::from).collect()),
+            // At most 6 * 300 / 2100 of the amount in all, so the rest keeps the amount's sign.
+            adjustments: a
+                .iter()
+                .zip(&adj)
+                .map(|(id, v)| (id.to_string(), money(v * total.abs() / 2100, currency)))
+                .collect(),
+        });
+    let simple = prop_oneof![equal, shares, percent, exact, adjustment].boxed();
+    if depth == 0 {
+        return simple;
+    }
+    let itemized = (1usize..4, -500i64..500).prop_flat_map(move |(k, extra)| {
+        // Extras of at most half the amount, so the items never come to zero.
+        let extra = extra * total.abs() / 1000;
+        let items_total = total - extra;
+        let base = items_total / k as i64;
+        let amounts: Vec<i64> = (0..k)
+            .map(|i| {
+                if i == 0 {
+                    items_total - base * (k as i64 - 1)
+                } else {
+                    base
+                }
+            })
+            .collect();
+        let splits: Vec<_> = amounts
+            .iter()
+            .map(|a| split_strategy(n, *a, currency, 0))
+            .collect();
+        splits.prop_map(move |splits| Split::Itemized {
+            items: amounts
+                .iter()
+                .zip(splits)
+                .map(|(a, s)| Item {
+                    amount: money(*a, currency),
+                    split: s,
+                    description: None,
+                })
+                .collect(),
+            extras: vec![Extra {
+                label: "tip".into(),
+                amount: money(extra, currency),
+            }],
+        })
+    });
+    prop_oneof![4 => simple, 1 => itemized].boxed()
+}
+
+fn expense_strategy(n: usize, k: usize) -> impl Strategy<Value = Expense> {
+    (
+        proptest::sample::select(CURRENCIES.to_vec()),
+        prop_oneof![1i64..200_000, -50_000i64..-1],
+        proptest::option::of(1u32..3000),
+        any::<bool>(),
+    )
+        .prop_flat_map(move |(currency, total, rate, several)| {
+            let payer = proptest::sample::select(IDS[..n].to_vec());
+            let payers = proptest::sample::subsequence(IDS[..n].to_vec(), 1..=n).prop_flat_map(move |who| {
+                proptest::collection::vec(0i64..10, who.len()).prop_map(move |w| {
+                    // Divide the total among the payers by the weights (the last one takes the rest).
+                    let sum: i64 = w.iter().sum::<i64>().max(1);
+                    let mut given = 0;
+                    let mut out = Vec::new();
+                    for (i, id) in who.iter().enumerate() {
+                        let a = if i + 1 == who.len() {
+                            total - given
+                        } else {
+                            total * w[i] / sum
+                        };
+                        given += a;
+                        out.push((id.to_string(), money(a, currency)));
+                    }
+                    PaidBy::Several(out)
+                })
+            });
+            let paid_by = if several {
+                payers.boxed()
+            } else {
+                payer.prop_map(|p| PaidBy::One(p.to_string())).boxed()
+            };
+            (paid_by, split_strategy(n, total, currency, 1)).prop_map(move |(paid_by, split)| Expense {
+                id: format!("e{k}"),
+                amount: money(total, currency),
+                currency: (currency != "EUR").then(|| currency.to_string()),
+                rate: rate
+                    .filter(|_| currency != "EUR")
+                    .map(|r| Decimal::new(i64::from(r), 3)),
+                paid_by,
+                split,
+                description: Some(format!("expense {k}")),
+                date: Some("2026-01-02".into()),
+                category: None,
+            })
+        })
+}
+
+prop_compose! {
+    fn group_strategy()(n in 1usize..=6, count in 0usize..8, each in any::<bool>(), method in 0u8..3)
+        (expenses in (0..count).map(|k| expense_strategy(n, k)).collect::<Vec<_>>(),
+         payments in proptest::collection::vec((0..n, 0..n, 1i64..50_000, proptest::sample::select(CURRENCIES.to_vec())), 0..4),
+         n in Just(n), each in Just(each), method in Just(method)) -> Group {
+        Group {
+            currency: "EUR".into(),
+            members: IDS[..n].iter().map(|id| Member::new(*id)).collect(),
+            rates: vec![("JPY".into(), Decimal::new(61, 4)), ("KWD".into(), Decimal::new(2987, 3)), ("USD".into(), Decimal::new(92, 2))],
+            expenses,
+            payments: payments.into_iter().filter(|(f, t, _, _)| f != t).map(|(f, t, a, c)| Payment {
+                currency: Some(c.to_string()), ..Payment::new(IDS[f], IDS[t], money(a, c))
+            }).collect(),
+            options: Options {
+                settle: [SettleMethod::Minimal, SettleMethod::Greedy, SettleMethod::Pairwise][usize::from(method)],
+                balances_in: if each { BalancesIn::Each } else { BalancesIn::Group },
+                ..Options::default()
+            },
+        }
+    }
+}
+
+/// Nets per (member, currency) after applying the transfers as payments.
+fn settled_nets(report: &Report) -> BTreeMap<(String, String), Decimal> {
+    let mut nets = BTreeMap::new();
+    for b in &report.balances {
+        nets.insert((b.member.clone(), b.currency.clone()), b.net);
+    }
+    for t in &report.transfers {
+        assert!(t.amount > Decimal::ZERO, "transfer {t:?} is not positive");
+        *nets
+            .get_mut(&(t.from.clone(), t.currency.clone()))
+            .expect("payer has a balance") += t.amount;
+        *nets
+            .get_mut(&(t.to.clone(), t.currency.clone()))
+            .expect("receiver has a balance") -= t.amount;
+    }
+    nets
+}
+
+fn converted_total(group: &Group, e: &Expense) -> Decimal {
+    let currency = e.currency.as_deref().unwrap_or("EUR");
+    if currency == "EUR" {
+        return e.amount;
+    }
+    let rate = e
+        .rate
+        .unwrap_or_else(|| group.rates.iter().find(|(c, _)| c == currency).unwrap().1);
+    (e.amount * rate).round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+}
+
+/// 400 cases by default; `PROPTEST_CASES=N` for a longer run.
+fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(400)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases(), ..ProptestConfig::default() })]
+
+    #[test]
+    fn invariants_hold_exactly(group in group_strategy()) {
+        let report = compute(&group).unwrap();
+        // Shares add up to each expense, in its currency and (converted) in the group's.
+        for e in &group.expenses {
+            let rows: Vec<_> = report.shares.iter().filter(|s| s.expense == e.id).collect();
+            let sum: Decimal = rows.iter().map(|s| s.amount).sum();
+            prop_assert_eq!(sum, e.amount, "shares of {}", e.id);
+            if group.options.balances_in == BalancesIn::Group && e.currency.is_some() {
+                let g: Decimal = rows.iter().map(|s| s.group_amount.unwrap()).sum();
+                prop_assert_eq!(g, converted_total(&group, e), "converted shares of {}", e.id);
+            }
+        }
+        // Nets add up to zero per currency, and net = paid - owed.
+        let mut per_currency: BTreeMap<&str, Decimal> = BTreeMap::new();
+        for b in &report.balances {
+            prop_assert_eq!(b.net, b.paid - b.owed);
+            *per_currency.entry(&b.currency).or_default() += b.net;
+        }
+        for (c, sum) in per_currency {
+            prop_assert!(sum.is_zero(), "nets in {} add up to {}", c, sum);
+        }
+        // Applying the transfers settles everyone to exactly zero.
+        for (k, v) in settled_nets(&report) {
+            prop_assert!(v.is_zero(), "{:?} is left with {}", k, v);
+        }
+    }
+
+    #[test]
+    fn member_order_and_metadata_change_nothing(group in group_strategy(), seed in any::<u64>()) {
+        let before = compute(&group).unwrap();
+        let mut other = group.clone();
+        // Reverse or rotate the members, and rewrite every description, date and category.
+        let len = other.members.len();
+        other.members.rotate_left((seed as usize) % len.max(1));
+        if seed % 2 == 0 { other.members.reverse(); }
+        for e in &mut other.expenses {
+            e.description = Some(format!("renamed {seed}"));
+            e.date = Some("2030-12-31".into());
+            e.category = Some("other".into());
+        }
+        let after = compute(&other).unwrap();
+        let key = |r: &Report| {
+            let balances: BTreeMap<_, _> = r.balances.iter().map(|b| ((b.member.clone(), b.currency.clone()), b.clone())).collect();
+            let mut shares: Vec<_> = r.shares.iter().map(|s| format!("{s:?}")).collect();
+            shares.sort();
+            (balances, shares, r.transfers.clone(), r.optimal)
+        };
+        prop_assert_eq!(key(&before), key(&after));
+    }
+
+    #[test]
+    fn parts_are_floor_or_ceiling_of_the_exact_share(total in 1i64..1_000_000, weights in proptest::collection::vec(0u32..1000, 1..7)) {
+        prop_assume!(weights.iter().any(|w| *w > 0));
+        let n = weights.len();
+        let group = Group {
+            currency: "EUR".into(),
+            members: IDS[..n].iter().map(|id| Member::new(*id)).collect(),
+            expenses: vec![Expense::new("x", money(total, "EUR"), PaidBy::One("ana".into()), Split::Shares {
+                shares: IDS[..n].iter().zip(&weights).map(|(id, w)| (id.to_string(), Decimal::from(*w))).collect(),
+            })],
+            ..Group::default()
+        };
+        let report = compute(&group).unwrap();
+        let sum_w: i128 = weights.iter().map(|w| i128::from(*w)).sum();
+        for (id, w) in IDS[..n].iter().zip(&weights) {
+            let part = report.shares.iter().find(|s| s.member == *id).map_or(0, |s| (s.amount * Decimal::ONE_HUNDRED).mantissa() / 10i128.pow((s.amount * Decimal::ONE_HUNDRED).scale()));
+            let exact_num = i128::from(total) * i128::from(*w);
+            // floor(exact) <= part <= ceil(exact), in integers: part*sum_w within (exact - sum_w, exact + sum_w).
+            prop_assert!(part * sum_w > exact_num - sum_w && part * sum_w < exact_num + sum_w, "{id}: {part} for {exact_num}/{sum_w}");
+        }
+    }
+
+    #[test]
+    fn minimal_matches_brute_force(values in proptest::collection::vec(-6i128..=6, 1..9)) {
+        let mut nets = values.clone();
+        let sum: i128 = nets.iter().sum();
+        nets.push(-sum);
+        let s = minimal(&nets, 20);
+        prop_assert!(s.optimal);
+        prop_assert_eq!(s.moves.len(), brute_force_minimum(&nets));
+        prop_assert!(settles(&nets, &s.moves));
+        let g = greedy(&nets);
+        prop_assert!(settles(&nets, &g.moves));
+        prop_assert!(s.moves.len() <= g.moves.len());
+        prop_assert!(lower_bound(&nets) <= s.moves.len());
+        // Above the exact limit the fallback is still a valid settlement.
+        let f = minimal(&nets, 0);
+        prop_assert!(settles(&nets, &f.moves));
+        prop_assert!(f.moves.len() <= g.moves.len());
+        if f.optimal { prop_assert_eq!(f.moves.len(), s.moves.len()); }
+    }
+
+    #[test]
+    fn paying_some_suggestions_keeps_the_rest(group in group_strategy(), pick in proptest::collection::vec(any::<bool>(), 12)) {
+        let mut group = group;
+        group.options.settle = SettleMethod::Minimal;
+        let first = compute(&group).unwrap();
+        let (paid, rest): (Vec<(usize, &Transfer)>, Vec<(usize, &Transfer)>) =
+            first.transfers.iter().enumerate().partition(|(i, _)| pick.get(*i).copied().unwrap_or(false));
+        for (_, t) in &paid {
+            group.payments.push(Payment { currency: Some(t.currency.clone()), ..Payment::new(&t.from, &t.to, t.amount) });
+        }
+        group.options.previous = first.transfers.clone();
+        let second = compute(&group).unwrap();
+        let rest: Vec<Transfer> = rest.into_iter().map(|(_, t)| t.clone()).collect();
+        prop_assert_eq!(second.transfers, rest);
+    }
+}
+
+fn settles(nets: &[i128], moves: &[splitter_core::settle::Move]) -> bool {
+    let mut left = nets.to_vec();
+    for m in moves {
+        if m.amount <= 0 {
+            return false;
+        }
+        left[m.from] += m.amount;
+        left[m.to] -= m.amount;
+    }
+    left.iter().all(|x| *x == 0)
+}
+
+/// n - (the most disjoint zero-sum groups), by trying every way to grow groups.
+fn brute_force_minimum(nets: &[i128]) -> usize {
+    let nonzero: Vec<i128> = nets.iter().copied().filter(|x| *x != 0).collect();
+    fn most_groups(items: &[i128]) -> usize {
+        // The first item belongs to some zero-sum group: try every subset of the rest with it.
+        let Some((&first, rest)) = items.split_first() else {
+            return 0;
+        };
+        let mut best = 0;
+        for mask in 0u32..(1 << rest.len()) {
+            let sum: i128 = first
+                + (0..rest.len())
+                    .filter(|i| mask & (1 << i) != 0)
+                    .map(|i| rest[i])
+                    .sum::<i128>();
+            if sum == 0 {
+                let left: Vec<i128> = (0..rest.len())
+                    .filter(|i| mask & (1 << i) == 0)
+                    .map(|i| rest[i])
+                    .collect();
+                best = best.max(1 + most_groups(&left));
+            }
+        }
+        best
+    }
+    nonzero.len() - most_groups(&nonzero)
+}
+
+#[test]
+fn extra_cents_spread_over_many_expenses() {
+    // 300 expenses of 1.00 among three: each leaves one cent over; it must not always land on the
+    // same member.
+    let group = Group {
+        currency: "EUR".into(),
+        members: ["ana", "ben", "cy"].iter().map(|id| Member::new(*id)).collect(),
+        expenses: (0..300)
+            .map(|k| {
+                Expense::new(
+                    format!("e{k}"),
+                    Decimal::ONE,
+                    PaidBy::One("ana".into()),
+                    Split::Equal { members: None },
+                )
+            })
+            .collect(),
+        ..Group::default()
+    };
+    let report = compute(&group).unwrap();
+    for b in &report.balances {
+        let extra = report
+            .shares
+            .iter()
+            .filter(|s| s.member == b.member && s.amount == Decimal::new(34, 2))
+            .count();
+        assert!(
+            (70..=130).contains(&extra),
+            "{} took the extra cent {extra} times of 300",
+            b.member
+        );
+    }
+}
