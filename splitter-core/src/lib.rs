@@ -21,6 +21,7 @@
 //!
 //! See `ARCHITECTURE.md` for the layers and the rounding rule in full.
 #![forbid(unsafe_code)]
+#![doc = include_str!("../../README.md")]
 
 mod apportion;
 mod currency;
