@@ -48,16 +48,15 @@ pub fn compute(group: &Group) -> Result<Report> {
     let mut optimal = true;
     for (b, cur) in ledger.buckets.iter().enumerate() {
         let nets = ledger.nets(b)?;
+        let canon_nets: Vec<i128> = canon.iter().map(|i| nets[*i]).collect();
         let settlement = match group.options.settle {
             SettleMethod::Pairwise => {
                 let moves = settle::pairwise(ledger.entries.iter().filter(|e| e.bucket == b), &rank)
                     .map_err(|_| root.err(ErrorCode::Overflow, "pairwise debts overflow"))?;
-                let canon_nets: Vec<i128> = canon.iter().map(|i| nets[*i]).collect();
                 let optimal = moves.len() == settle::lower_bound(&canon_nets);
                 Settlement { moves, optimal }
             }
             method => {
-                let canon_nets: Vec<i128> = canon.iter().map(|i| nets[*i]).collect();
                 let prev: Vec<Move> = previous
                     .iter()
                     .filter(|(pb, _)| *pb == b)
@@ -100,7 +99,6 @@ pub fn compute(group: &Group) -> Result<Report> {
                 currency: cur.code().to_string(),
             });
         }
-        let _ = nets;
     }
     for i in 0..n {
         for (b, cur) in ledger.buckets.iter().enumerate() {
