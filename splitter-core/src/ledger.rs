@@ -215,11 +215,11 @@ impl<'g> Ledger<'g> {
                         return Err(pp.err(ErrorCode::EmptySplit, format!("{what}: paid_by names nobody")));
                     }
                     let mut sum = 0;
-                    let mut seen = vec![false; n];
+                    let mut seen = HashSet::with_capacity(list.len());
                     for (id, amount) in list {
                         let ip = pp.field(id);
                         let i = roster.find(id, &ip, &format!("{what}: paid_by names"))?;
-                        if std::mem::replace(&mut seen[i], true) {
+                        if !seen.insert(i) {
                             return Err(ip.err(
                                 ErrorCode::DuplicateId,
                                 format!("{what}: payer '{}' appears twice", money::clip(id)),
@@ -248,12 +248,7 @@ impl<'g> Ledger<'g> {
                 expense: &e.id,
             };
             let parts = split::split(&cx, &e.split, total, &e.id, &p.field("split"))?;
-            let owed: Vec<(usize, Minor)> = parts
-                .iter()
-                .enumerate()
-                .filter(|(_, v)| **v != 0)
-                .map(|(i, v)| (i, *v))
-                .collect();
+            let owed: Vec<(usize, Minor)> = parts.into_iter().filter(|(_, v)| *v != 0).collect();
 
             // Conversion: the total once, then divided like the parts and like the payers.
             let (bucket, owed_in, paid_in) = match rate {

@@ -1,7 +1,7 @@
 //! One expense's split: from a [`Split`] to each member's part, in whole minor units of the
 //! expense's currency, adding up to the expense exactly.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use rust_decimal::Decimal;
 
@@ -50,16 +50,13 @@ pub(crate) struct SplitContext<'a> {
     pub(crate) expense: &'a str,
 }
 
-/// Parts per member position (length: the roster's), adding up to `total`.
-pub(crate) fn split(
-    cx: &SplitContext,
-    how: &Split,
-    total: Minor,
-    seed: &str,
-    path: &Path,
-) -> Result<Vec<Minor>> {
-    let n = cx.roster.len();
-    let mut parts = vec![0; n];
+/// Each member's part by member position (members without a part are absent); parts add up to
+/// `total`. Sparse, so that a split among a few members of a large group costs only those few.
+pub(crate) type Parts = BTreeMap<usize, Minor>;
+
+/// The parts of `total` split `how`.
+pub(crate) fn split(cx: &SplitContext, how: &Split, total: Minor, seed: &str, path: &Path) -> Result<Parts> {
+    let mut parts = Parts::new();
     match how {
         Split::Equal { members } => {
             let p = path.field("members");
@@ -105,7 +102,7 @@ pub(crate) fn split(
             for (id, amount) in unique_keys(cx, amounts, &p, "amounts name")? {
                 let (i, ip) = id;
                 let m = money::to_minor(*amount, cx.currency, &ip)?;
-                parts[i] = m;
+                parts.insert(i, m);
                 sum = money::add(sum, m, &p)?;
             }
             if sum != total {
@@ -125,7 +122,7 @@ pub(crate) fn split(
             let mut adjusted = 0;
             for ((i, ip), amount) in unique_keys(cx, adjustments, &ap, "adjustments name")? {
                 let m = money::to_minor(*amount, cx.currency, &ip)?;
-                parts[i] = m;
+                parts.insert(i, m);
                 adjusted = money::add(adjusted, m, &ap)?;
             }
             let rest = total
@@ -164,7 +161,8 @@ pub(crate) fn split(
                     ));
                 }
                 let item_parts = split(cx, &item.split, amount, &format!("{seed}/items/{k}"), &sp)?;
-                for (part, add) in parts.iter_mut().zip(item_parts) {
+                for (i, add) in item_parts {
+                    let part = parts.entry(i).or_insert(0);
                     *part = money::add(*part, add, &sp)?;
                 }
                 items_total = money::add(items_total, amount, &p)?;
@@ -189,8 +187,8 @@ pub(crate) fn split(
             }
             if extra != 0 {
                 // Extras follow what each member's items came to.
-                let who: Vec<usize> = (0..n).filter(|i| parts[*i] != 0).collect();
-                let weights: Vec<i128> = who.iter().map(|i| parts[*i]).collect();
+                let who: Vec<usize> = parts.iter().filter(|(_, v)| **v != 0).map(|(i, _)| *i).collect();
+                let weights: Vec<i128> = who.iter().map(|i| parts[i]).collect();
                 let keys: Vec<u64> = who
                     .iter()
                     .map(|i| tie_key(&format!("{seed}/extras"), cx.roster.id(*i)))
@@ -206,7 +204,8 @@ pub(crate) fn split(
                     ApportionError::Overflow => xp.err(ErrorCode::Overflow, "extras overflow"),
                 })?;
                 for (i, add) in who.into_iter().zip(shared) {
-                    parts[i] = money::add(parts[i], add, &xp)?;
+                    let part = parts.entry(i).or_insert(0);
+                    *part = money::add(*part, add, &xp)?;
                 }
             }
         }
@@ -217,7 +216,7 @@ pub(crate) fn split(
 /// Divides `total` among `who` by `weights` and adds the results into `parts`.
 fn spread(
     cx: &SplitContext,
-    parts: &mut [Minor],
+    parts: &mut Parts,
     who: &[usize],
     weights: &[i128],
     total: Minor,
@@ -236,7 +235,8 @@ fn spread(
         ),
     })?;
     for (i, add) in who.iter().zip(shared) {
-        parts[*i] = money::add(parts[*i], add, path)?;
+        let part = parts.entry(*i).or_insert(0);
+        *part = money::add(*part, add, path)?;
     }
     Ok(())
 }
@@ -252,14 +252,14 @@ fn member_list(cx: &SplitContext, members: Option<&[String]>, path: &Path) -> Re
             format!("expense {}: the split names no members", cx.expense),
         ));
     }
-    let mut seen = vec![false; cx.roster.len()];
+    let mut seen = HashSet::with_capacity(members.len());
     let mut who = Vec::with_capacity(members.len());
     for (k, id) in members.iter().enumerate() {
         let p = path.index(k);
         let i = cx
             .roster
             .find(id, &p, &format!("expense {}: the split names", cx.expense))?;
-        if std::mem::replace(&mut seen[i], true) {
+        if !seen.insert(i) {
             return Err(p.err(
                 ErrorCode::DuplicateId,
                 format!("expense {}: '{}' is named twice", cx.expense, money::clip(id)),
@@ -280,14 +280,14 @@ fn unique_keys<'v, 'p>(
 where
     'v: 'p,
 {
-    let mut seen = vec![false; cx.roster.len()];
+    let mut seen = HashSet::with_capacity(entries.len());
     let mut out = Vec::with_capacity(entries.len());
     for (id, value) in entries {
         let p = path.field(id);
         let i = cx
             .roster
             .find(id, &p, &format!("expense {}: {what}", cx.expense))?;
-        if std::mem::replace(&mut seen[i], true) {
+        if !seen.insert(i) {
             return Err(p.err(
                 ErrorCode::DuplicateId,
                 format!("expense {}: '{}' appears twice", cx.expense, money::clip(id)),

@@ -1,6 +1,8 @@
 //! The wire form of the contract: reading a [`Group`] from JSON with a path for every error, and
 //! writing a [`Report`] or an [`Error`] as JSON.
 
+use std::collections::HashSet;
+
 use rust_decimal::Decimal;
 
 use crate::error::{Error, ErrorCode, Path, Result};
@@ -70,13 +72,12 @@ impl<'a, 'p> Obj<'a, 'p> {
     fn new(v: &'a Json, path: &'p Path<'p>, what: &str) -> Result<Obj<'a, 'p>> {
         match v {
             Json::Object(entries) => {
-                for (i, (k, _)) in entries.iter().enumerate() {
-                    if entries[..i].iter().any(|(k2, _)| k2 == k) {
-                        return Err(path.field(k).err(
-                            ErrorCode::DuplicateId,
-                            format!("key '{}' appears twice", money::clip(k)),
-                        ));
-                    }
+                let mut seen = HashSet::with_capacity(entries.len());
+                if let Some((k, _)) = entries.iter().find(|(k, _)| !seen.insert(k.as_str())) {
+                    return Err(path.field(k).err(
+                        ErrorCode::DuplicateId,
+                        format!("key '{}' appears twice", money::clip(k)),
+                    ));
                 }
                 Ok(Obj { entries, path })
             }
