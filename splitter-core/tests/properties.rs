@@ -329,7 +329,8 @@ proptest! {
         let mut group = group;
         group.options.settle = SettleMethod::Minimal;
         let first = compute(&group).unwrap();
-        let (paid, rest): (Vec<(usize, &Transfer)>, Vec<(usize, &Transfer)>) =
+        type Picked<'a> = Vec<(usize, &'a Transfer)>;
+        let (paid, rest): (Picked, Picked) =
             first.transfers.iter().enumerate().partition(|(i, _)| pick.get(*i).copied().unwrap_or(false));
         for (_, t) in &paid {
             group.payments.push(Payment { currency: Some(t.currency.clone()), ..Payment::new(&t.from, &t.to, t.amount) });
