@@ -16,6 +16,8 @@ use crate::split::{self, show, Roster, SplitContext};
 
 /// One expense or payment, reduced to numbers in the currency its balances are kept in.
 pub(crate) struct Entry {
+    /// Where in the input it comes from: `("expenses", k)` or `("payments", k)`.
+    pub(crate) origin: (&'static str, usize),
     /// Which balance bucket (currency) it counts in.
     pub(crate) bucket: usize,
     /// Who owes: member position and part (an expense's shares; a payment's receiver).
@@ -281,6 +283,7 @@ impl<'g> Ledger<'g> {
                 }
             };
             entries.push(Entry {
+                origin: ("expenses", k),
                 bucket,
                 owed: owed_in,
                 paid: paid_in,
@@ -333,6 +336,7 @@ impl<'g> Ledger<'g> {
                 )
             };
             entries.push(Entry {
+                origin: ("payments", k),
                 bucket,
                 owed: vec![(to, amount)],
                 paid: vec![(from, amount)],
@@ -353,11 +357,14 @@ impl<'g> Ledger<'g> {
         let mut paid = vec![vec![0; n]; buckets.len()];
         let mut owed = vec![vec![0; n]; buckets.len()];
         for e in &entries {
+            // An overflowing sum is blamed on the expense or payment that tips it over.
+            let list = root.field(e.origin.0);
+            let p = list.index(e.origin.1);
             for (i, a) in &e.paid {
-                paid[e.bucket][*i] = money::add(paid[e.bucket][*i], *a, &root)?;
+                paid[e.bucket][*i] = money::add(paid[e.bucket][*i], *a, &p)?;
             }
             for (i, a) in &e.owed {
-                owed[e.bucket][*i] = money::add(owed[e.bucket][*i], *a, &root)?;
+                owed[e.bucket][*i] = money::add(owed[e.bucket][*i], *a, &p)?;
             }
         }
         Ok(Ledger {

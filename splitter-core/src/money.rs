@@ -40,19 +40,30 @@ pub(crate) fn parse_json_number(text: &str, path: &Path) -> Result<Decimal> {
         return parse_plain(text, path);
     }
     let (mantissa, exp) = text.split_once(['e', 'E']).unwrap_or((text, "0"));
-    let exp: i64 = exp.parse().map_err(|_| {
-        path.err(
-            ErrorCode::Overflow,
-            format!("number {} is out of range", clip(text)),
-        )
-    })?;
     let m = parse_plain(mantissa, path)?;
-    let scale = i64::from(m.scale()) - exp;
-    if scale > 28 {
-        return Err(path.err(
+    if m.is_zero() {
+        return Ok(Decimal::ZERO);
+    }
+    let too_precise = || {
+        path.err(
             ErrorCode::TooPrecise,
             format!("number {} has more than 28 decimals", clip(text)),
-        ));
+        )
+    };
+    // An exponent past i64 is out of range one way or the other.
+    let scale = exp
+        .parse::<i64>()
+        .ok()
+        .and_then(|e| i64::from(m.scale()).checked_sub(e))
+        .ok_or_else(|| {
+            if exp.starts_with('-') {
+                too_precise()
+            } else {
+                overflow(text, path)
+            }
+        })?;
+    if scale > 28 {
+        return Err(too_precise());
     }
     if scale >= 0 {
         let mut d = m;
@@ -112,23 +123,28 @@ pub(crate) fn pow10(n: u32) -> Option<i128> {
 /// them (`"12.345"` in EUR). Trailing zeros are fine (`"12.300"` is 1230 cents).
 pub(crate) fn to_minor(d: Decimal, currency: Currency, path: &Path) -> Result<Minor> {
     let (m, scale, e) = (d.mantissa(), d.scale(), currency.exponent());
-    if scale <= e {
-        return m
-            .checked_mul(pow10(e - scale).unwrap_or(1))
-            .ok_or_else(|| path.err(ErrorCode::Overflow, format!("{d} is out of range")));
-    }
-    let div = pow10(scale - e).unwrap_or(i128::MAX);
-    if m % div != 0 {
-        return Err(path.err(
-            ErrorCode::TooPrecise,
-            format!(
-                "{d} has more decimals than {} allows ({})",
-                currency.code(),
-                currency.exponent()
-            ),
-        ));
-    }
-    Ok(m / div)
+    let minor = if scale <= e {
+        m.checked_mul(pow10(e - scale).unwrap_or(i128::MAX))
+    } else {
+        let div = pow10(scale - e).unwrap_or(i128::MAX);
+        if m % div != 0 {
+            return Err(path.err(
+                ErrorCode::TooPrecise,
+                format!(
+                    "{d} has more decimals than {} allows ({})",
+                    currency.code(),
+                    currency.exponent()
+                ),
+            ));
+        }
+        Some(m / div)
+    };
+    minor.filter(|v| v.abs() <= MAX_MANTISSA).ok_or_else(|| {
+        path.err(
+            ErrorCode::Overflow,
+            format!("{d} {} is past the range of exact amounts", currency.code()),
+        )
+    })
 }
 
 /// Minor units back to a decimal with exactly the currency's number of decimals.
@@ -237,6 +253,9 @@ mod tests {
         assert_eq!(to_minor(dec("12.300"), eur(), &Path::Root), Ok(1230));
         let e = to_minor(dec("12.345"), eur(), &Path::Root).unwrap_err();
         assert_eq!(e.code, ErrorCode::TooPrecise);
+        // A valid decimal, but 1e29 cents is past what an exact amount can hold.
+        let e = to_minor(dec("1000000000000000000000000000"), eur(), &Path::Root).unwrap_err();
+        assert_eq!(e.code, ErrorCode::Overflow);
         assert_eq!(to_decimal(5600, eur(), &Path::Root).unwrap().to_string(), "56.00");
         let jpy = Currency::find("JPY").unwrap();
         assert_eq!(to_decimal(300, jpy, &Path::Root).unwrap().to_string(), "300");
