@@ -4,6 +4,7 @@
 use std::collections::HashSet;
 
 use rust_decimal::Decimal;
+use serde_json::{json, Map, Value};
 
 use crate::error::{Error, ErrorCode, Path, Result};
 use crate::json::Json;
@@ -49,6 +50,123 @@ pub fn group_from_value(v: &Json) -> Result<Group> {
         payments,
         options,
     })
+}
+
+/// Writes a group in the contract's JSON form (amounts as decimal strings), the inverse of
+/// [`group_from_json`]: reading the text back gives the same [`Group`].
+///
+/// # Example
+/// ```
+/// use splitter_core::wire::{group_from_json, group_to_json};
+/// let text = r#"{"currency": "EUR", "members": ["ana", "ben"], "expenses": [{"id": "e1",
+///   "amount": "9.99", "paid_by": "ana", "split": {"type": "equal"}}]}"#;
+/// let group = group_from_json(text)?;
+/// assert_eq!(group_from_json(&group_to_json(&group))?, group);
+/// # Ok::<(), splitter_core::Error>(())
+/// ```
+pub fn group_to_json(group: &Group) -> String {
+    let members: Vec<Value> = group
+        .members
+        .iter()
+        .map(|m| match &m.name {
+            Some(name) => json!({ "id": m.id, "name": name }),
+            None => json!(m.id),
+        })
+        .collect();
+    let mut out = json!({
+        "currency": group.currency,
+        "members": members,
+        "rates": decimal_object(&group.rates),
+        "expenses": group.expenses.iter().map(expense_value).collect::<Vec<_>>(),
+        "payments": group.payments.iter().map(payment_value).collect::<Vec<_>>(),
+    });
+    let o = &group.options;
+    let mut options = Map::new();
+    options.insert("settle".into(), json!(o.settle.as_str()));
+    options.insert("balances_in".into(), json!(o.balances_in.as_str()));
+    if let Some(limit) = o.exact_limit {
+        options.insert("exact_limit".into(), json!(limit));
+    }
+    if !o.previous.is_empty() {
+        options.insert(
+            "previous".into(),
+            serde_json::to_value(&o.previous).unwrap_or_default(),
+        );
+    }
+    out["options"] = Value::Object(options);
+    out.to_string()
+}
+
+fn decimal_object(pairs: &[(String, Decimal)]) -> Value {
+    Value::Object(
+        pairs
+            .iter()
+            .map(|(k, v)| (k.clone(), json!(v.to_string())))
+            .collect(),
+    )
+}
+
+/// Adds `key: value` when the value is there.
+fn put(o: &mut Value, key: &str, value: Option<Value>) {
+    if let (Some(v), Value::Object(map)) = (value, o) {
+        map.insert(key.into(), v);
+    }
+}
+
+fn expense_value(e: &Expense) -> Value {
+    let paid_by = match &e.paid_by {
+        PaidBy::One(id) => json!(id),
+        PaidBy::Several(list) => decimal_object(list),
+    };
+    let mut v = json!({ "id": e.id, "amount": e.amount.to_string(), "paid_by": paid_by, "split": split_value(&e.split) });
+    put(&mut v, "currency", e.currency.as_ref().map(|c| json!(c)));
+    put(&mut v, "rate", e.rate.map(|r| json!(r.to_string())));
+    put(&mut v, "description", e.description.as_ref().map(|d| json!(d)));
+    put(&mut v, "date", e.date.as_ref().map(|d| json!(d)));
+    put(&mut v, "category", e.category.as_ref().map(|c| json!(c)));
+    v
+}
+
+fn split_value(s: &Split) -> Value {
+    match s {
+        Split::Equal { members } => {
+            let mut v = json!({ "type": "equal" });
+            put(&mut v, "members", members.as_ref().map(|m| json!(m)));
+            v
+        }
+        Split::Shares { shares } => json!({ "type": "shares", "shares": decimal_object(shares) }),
+        Split::Percent { percent } => json!({ "type": "percent", "percent": decimal_object(percent) }),
+        Split::Exact { amounts } => json!({ "type": "exact", "amounts": decimal_object(amounts) }),
+        Split::Adjustment { members, adjustments } => {
+            let mut v = json!({ "type": "adjustment", "adjustments": decimal_object(adjustments) });
+            put(&mut v, "members", members.as_ref().map(|m| json!(m)));
+            v
+        }
+        Split::Itemized { items, extras } => {
+            let items: Vec<Value> = items
+                .iter()
+                .map(|i| {
+                    let mut v = json!({ "amount": i.amount.to_string(), "split": split_value(&i.split) });
+                    put(&mut v, "description", i.description.as_ref().map(|d| json!(d)));
+                    v
+                })
+                .collect();
+            let extras: Vec<Value> = extras
+                .iter()
+                .map(|x| json!({ "label": x.label, "amount": x.amount.to_string() }))
+                .collect();
+            json!({ "type": "itemized", "items": items, "extras": extras })
+        }
+    }
+}
+
+fn payment_value(p: &Payment) -> Value {
+    let mut v = json!({ "from": p.from, "to": p.to, "amount": p.amount.to_string() });
+    put(&mut v, "currency", p.currency.as_ref().map(|c| json!(c)));
+    put(&mut v, "rate", p.rate.map(|r| json!(r.to_string())));
+    put(&mut v, "id", p.id.as_ref().map(|i| json!(i)));
+    put(&mut v, "date", p.date.as_ref().map(|d| json!(d)));
+    v
 }
 
 /// The report as the contract's compact JSON (the canonical, byte-identical form).

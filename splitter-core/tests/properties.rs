@@ -260,6 +260,12 @@ proptest! {
     }
 
     #[test]
+    fn the_json_form_reads_back_to_the_same_group(group in group_strategy()) {
+        let text = splitter_core::wire::group_to_json(&group);
+        prop_assert_eq!(splitter_core::wire::group_from_json(&text).unwrap(), group);
+    }
+
+    #[test]
     fn member_order_and_metadata_change_nothing(group in group_strategy(), seed in any::<u64>()) {
         let before = compute(&group).unwrap();
         let mut other = group.clone();
