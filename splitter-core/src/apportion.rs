@@ -11,20 +11,44 @@
 
 use crate::money::Minor;
 
-/// The tie key of `member` within `seed`: FNV-1a over the two ids, then a 64-bit finalizer
-/// (SplitMix64's) so that ids differing in one character land far apart. Fixed forever: changing
-/// it would move cents in stored groups.
-pub fn tie_key(seed: &str, member: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in seed.bytes().chain([0xff]).chain(member.bytes()) {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+
+fn fnv(mut h: u64, bytes: &[u8]) -> u64 {
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(FNV_PRIME);
     }
-    h ^= h >> 30;
-    h = h.wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    h ^= h >> 27;
-    h = h.wrapping_mul(0x94d0_49bb_1331_11eb);
-    h ^ (h >> 31)
+    h
+}
+
+/// The tie key of `member` within `seed`: FNV-1a over the seed, a 0xFF byte and the member id,
+/// then a 64-bit finalizer (SplitMix64's) so that ids differing in one character land far apart.
+/// Fixed forever: changing it would move cents in stored groups.
+pub fn tie_key(seed: &str, member: &str) -> u64 {
+    TieSeed::new(&[seed.as_bytes()]).key(member)
+}
+
+/// A seed hashed once, from which each member's tie key is finished cheaply.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct TieSeed(u64);
+
+impl TieSeed {
+    /// The seed made of `parts` written one after the other (`["e1", "/items/", "2"]`).
+    pub(crate) fn new(parts: &[&[u8]]) -> TieSeed {
+        let h = parts.iter().fold(FNV_OFFSET, |h, p| fnv(h, p));
+        TieSeed(fnv(h, &[0xff]))
+    }
+
+    /// The tie key of `member`; equal to [`tie_key`] of the seed's text and `member`.
+    pub(crate) fn key(self, member: &str) -> u64 {
+        let mut h = fnv(self.0, member.as_bytes());
+        h ^= h >> 30;
+        h = h.wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        h ^= h >> 27;
+        h = h.wrapping_mul(0x94d0_49bb_1331_11eb);
+        h ^ (h >> 31)
+    }
 }
 
 /// Why a division could not be made.
@@ -38,10 +62,35 @@ pub(crate) enum ApportionError {
 
 /// Divides `total` in proportion to `weights` (any signs, non-zero sum) following the rule above.
 /// `keys[i]` is the tie key of part `i`. A zero total gives zero parts whatever the weights.
+#[cfg(test)]
 pub(crate) fn apportion(total: Minor, weights: &[i128], keys: &[u64]) -> Result<Vec<Minor>, ApportionError> {
+    let mut work = Work::default();
+    apportion_into(total, weights, keys, &mut work)?;
+    Ok(work.parts)
+}
+
+/// Buffers reused from one division to the next, so a large group allocates them once.
+#[derive(Debug, Default)]
+pub(crate) struct Work {
+    /// The parts of the last division.
+    pub(crate) parts: Vec<Minor>,
+    rems: Vec<i128>,
+    order: Vec<usize>,
+}
+
+/// [`apportion`] into `work.parts`.
+pub(crate) fn apportion_into(
+    total: Minor,
+    weights: &[i128],
+    keys: &[u64],
+    work: &mut Work,
+) -> Result<(), ApportionError> {
     debug_assert_eq!(weights.len(), keys.len());
+    let Work { parts, rems, order } = work;
+    parts.clear();
     if total == 0 {
-        return Ok(vec![0; weights.len()]);
+        parts.resize(weights.len(), 0);
+        return Ok(());
     }
     let mut sum: i128 = 0;
     for w in weights {
@@ -56,8 +105,7 @@ pub(crate) fn apportion(total: Minor, weights: &[i128], keys: &[u64]) -> Result<
     let flip_total = total < 0;
     let sum = sum.checked_abs().ok_or(ApportionError::Overflow)?;
     let t = total.checked_abs().ok_or(ApportionError::Overflow)?;
-    let mut parts = Vec::with_capacity(weights.len());
-    let mut rems = Vec::with_capacity(weights.len());
+    rems.clear();
     let mut given: i128 = 0;
     for w in weights {
         let w = if flip_weights { -*w } else { *w };
@@ -70,18 +118,19 @@ pub(crate) fn apportion(total: Minor, weights: &[i128], keys: &[u64]) -> Result<
     // 0 <= left < parts.len(), because the remainders add up to left * sum.
     let left = usize::try_from(t - given).map_err(|_| ApportionError::Overflow)?;
     if left > 0 {
-        let mut order: Vec<usize> = (0..parts.len()).collect();
+        order.clear();
+        order.extend(0..parts.len());
         order.sort_unstable_by(|&a, &b| rems[b].cmp(&rems[a]).then(keys[a].cmp(&keys[b])).then(a.cmp(&b)));
         for &i in &order[..left] {
             parts[i] += 1;
         }
     }
     if flip_total {
-        for p in &mut parts {
+        for p in parts.iter_mut() {
             *p = -*p;
         }
     }
-    Ok(parts)
+    Ok(())
 }
 
 #[cfg(test)]
@@ -134,5 +183,7 @@ mod tests {
         assert_eq!(tie_key("x", ""), 0x3b50_4d0a_231a_7e37);
         assert_ne!(tie_key("e1", "ana"), tie_key("e1", "anb"));
         assert_ne!(tie_key("e1", "ana"), tie_key("e1a", "na"));
+        let seed = TieSeed::new(&[b"e1", b"/items/", b"2"]);
+        assert_eq!(seed.key("ana"), tie_key("e1/items/2", "ana"));
     }
 }

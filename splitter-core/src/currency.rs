@@ -3,6 +3,10 @@
 //! The table holds the active codes of ISO 4217 that have minor units (precious metals, SDRs and
 //! testing codes, which have none, are left out). `JPY` has 0 decimals, `EUR` 2, `KWD` 3, `CLF` 4.
 
+use std::fmt;
+
+use serde::{Serialize, Serializer};
+
 /// A currency: its ISO 4217 code and how many decimals its minor unit has.
 ///
 /// # Example
@@ -13,40 +17,63 @@
 /// assert!(Currency::find("XYZ").is_none());
 /// # Ok::<(), &str>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Currency {
-    code: &'static str,
-    exponent: u8,
+    /// Position in the table (two bytes: a report's millions of share rows each carry one).
+    index: u16,
 }
 
 impl Currency {
     /// Looks a code up in the ISO 4217 table. Codes are upper case (`"EUR"`, not `"eur"`).
     pub fn find(code: &str) -> Option<Currency> {
-        TABLE
-            .binary_search_by(|(c, _)| (*c).cmp(code))
-            .ok()
-            .map(|i| Currency {
-                code: TABLE[i].0,
-                exponent: TABLE[i].1,
-            })
+        let i = TABLE.binary_search_by(|(c, _)| (*c).cmp(code)).ok()?;
+        Some(Currency {
+            index: u16::try_from(i).ok()?,
+        })
     }
 
     /// The three-letter code.
     pub fn code(self) -> &'static str {
-        self.code
+        TABLE[usize::from(self.index)].0
     }
 
     /// The number of decimals of the minor unit (JPY 0, EUR 2, KWD 3).
     pub fn exponent(self) -> u32 {
-        u32::from(self.exponent)
+        u32::from(TABLE[usize::from(self.index)].1)
     }
 
     /// Every currency of the table, ordered by code.
     pub fn all() -> impl Iterator<Item = Currency> {
-        TABLE.iter().map(|(code, exponent)| Currency {
-            code,
-            exponent: *exponent,
+        (0..TABLE.len()).filter_map(|i| {
+            Some(Currency {
+                index: u16::try_from(i).ok()?,
+            })
         })
+    }
+}
+
+impl fmt::Debug for Currency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Currency({})", self.code())
+    }
+}
+
+impl fmt::Display for Currency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// A currency is written as its code.
+impl Serialize for Currency {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.code())
+    }
+}
+
+impl PartialEq<str> for Currency {
+    fn eq(&self, other: &str) -> bool {
+        self.code() == other
     }
 }
 
@@ -230,6 +257,8 @@ mod tests {
     #[test]
     fn table_is_sorted_and_unique() {
         assert!(TABLE.windows(2).all(|w| w[0].0 < w[1].0));
+        assert_eq!(Currency::all().count(), TABLE.len());
+        assert!(Currency::all().all(|c| Currency::find(c.code()) == Some(c)));
     }
 
     #[test]

@@ -5,7 +5,7 @@ use crate::json::Json;
 use crate::ledger::{self, Ledger};
 use crate::model::{Group, SettleMethod};
 use crate::money;
-use crate::report::{Balance, Report, Share, Transfer};
+use crate::report::{Balance, Report, Transfer};
 use crate::settle::{self, Move, Settlement, DEFAULT_EXACT_LIMIT};
 use crate::wire;
 
@@ -112,23 +112,10 @@ pub fn compute(group: &Group) -> Result<Report> {
             });
         }
     }
-    let mut shares = Vec::with_capacity(ledger.shares.len());
-    for s in &ledger.shares {
-        shares.push(Share {
-            expense: group.expenses[s.expense].id.clone(),
-            member: ledger.roster.id(s.member).to_string(),
-            currency: s.currency.code().to_string(),
-            amount: money::to_decimal(s.amount, s.currency, &root)?,
-            group_amount: s
-                .group_amount
-                .map(|g| money::to_decimal(g, ledger.group_currency, &root))
-                .transpose()?,
-        });
-    }
     Ok(Report {
         currency: ledger.group_currency.code().to_string(),
         balances,
-        shares,
+        shares: ledger.shares,
         transfers,
         settle: group.options.settle,
         optimal,
@@ -171,10 +158,10 @@ fn previous_moves(group: &Group, ledger: &Ledger) -> Result<Vec<(usize, Move)>> 
         let p = pp.index(k);
         let from = ledger
             .roster
-            .find(&t.from, &p.field("from"), "a previous transfer is from")?;
+            .find(&t.from, &p.field("from"), || "a previous transfer is from".into())?;
         let to = ledger
             .roster
-            .find(&t.to, &p.field("to"), "a previous transfer is to")?;
+            .find(&t.to, &p.field("to"), || "a previous transfer is to".into())?;
         let cur = ledger::currency(&t.currency, &p.field("currency"))?;
         let amount = money::to_minor(t.amount, cur, &p.field("amount"))?;
         if amount <= 0 {

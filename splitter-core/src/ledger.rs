@@ -3,21 +3,22 @@
 //! [`crate::settle`].
 
 use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
-use crate::apportion::{apportion, tie_key, ApportionError};
+use crate::apportion::{apportion_into, ApportionError, TieSeed, Work};
 use crate::currency::Currency;
 use crate::error::{ErrorCode, Path, Result};
-use crate::model::{BalancesIn, Group, PaidBy};
+use crate::model::{BalancesIn, Group, PaidBy, SettleMethod};
 use crate::money::{self, Minor};
+use crate::report::Share;
 use crate::settle::MAX_EXACT_LIMIT;
-use crate::split::{self, show, Roster, SplitContext};
+use crate::split::{self, show, Roster, Scratch, SplitContext};
 
-/// One expense or payment, reduced to numbers in the currency its balances are kept in.
+/// One expense or payment, reduced to who owes and who paid, in its bucket's currency. Kept only
+/// for `pairwise`, which needs to know who paid for whom.
 pub(crate) struct Entry {
-    /// Where in the input it comes from: `("expenses", k)` or `("payments", k)`.
-    pub(crate) origin: (&'static str, usize),
     /// Which balance bucket (currency) it counts in.
     pub(crate) bucket: usize,
     /// Who owes: member position and part (an expense's shares; a payment's receiver).
@@ -26,26 +27,19 @@ pub(crate) struct Entry {
     pub(crate) paid: Vec<(usize, Minor)>,
 }
 
-/// A share row before formatting.
-pub(crate) struct ShareRow {
-    pub(crate) expense: usize,
-    pub(crate) member: usize,
-    pub(crate) currency: Currency,
-    pub(crate) amount: Minor,
-    pub(crate) group_amount: Option<Minor>,
-}
-
 /// Everything the report is built from.
 pub(crate) struct Ledger<'g> {
     pub(crate) roster: Roster<'g>,
     pub(crate) group_currency: Currency,
-    /// The currencies balances are kept in: just the group's, or one per currency used.
+    /// The currencies balances are kept in: the group's first, then the others by code.
     pub(crate) buckets: Vec<Currency>,
     /// `paid[bucket][member]` and `owed[bucket][member]`.
     pub(crate) paid: Vec<Vec<Minor>>,
     pub(crate) owed: Vec<Vec<Minor>>,
+    /// Only with `pairwise`.
     pub(crate) entries: Vec<Entry>,
-    pub(crate) shares: Vec<ShareRow>,
+    /// The report's share rows, in expense order then member order.
+    pub(crate) shares: Vec<Share>,
 }
 
 /// Resolves a currency code, `unknown_currency` at `path` if ISO 4217 has no such code.
@@ -75,6 +69,42 @@ fn check_rate(rate: Decimal, path: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Balances being added up, one row per bucket, buckets made as currencies appear.
+struct Totals {
+    each: bool,
+    buckets: Vec<Currency>,
+    paid: Vec<Vec<Minor>>,
+    owed: Vec<Vec<Minor>>,
+    n: usize,
+}
+
+impl Totals {
+    /// The bucket of an amount in `c` (always the group's in `"group"` mode).
+    fn bucket(&mut self, c: Currency) -> usize {
+        if !self.each {
+            return 0;
+        }
+        if let Some(b) = self.buckets.iter().position(|b| *b == c) {
+            return b;
+        }
+        self.buckets.push(c);
+        self.paid.push(vec![0; self.n]);
+        self.owed.push(vec![0; self.n]);
+        self.buckets.len() - 1
+    }
+
+    /// Adds the payers and the parts of one expense or payment; an overflowing sum is blamed on it.
+    fn add(&mut self, b: usize, paid: &[(usize, Minor)], owed: &[(usize, Minor)], path: &Path) -> Result<()> {
+        for (i, a) in paid {
+            self.paid[b][*i] = money::add(self.paid[b][*i], *a, path)?;
+        }
+        for (i, a) in owed {
+            self.owed[b][*i] = money::add(self.owed[b][*i], *a, path)?;
+        }
+        Ok(())
+    }
+}
+
 impl<'g> Ledger<'g> {
     /// Validates the group and computes every part and balance.
     pub(crate) fn build(group: &'g Group) -> Result<Ledger<'g>> {
@@ -98,6 +128,7 @@ impl<'g> Ledger<'g> {
             }
         }
         let roster = Roster::new(group.members.iter().map(|m| m.id.as_str()).collect());
+        let n = roster.len();
 
         // Rates.
         let rp = root.field("rates");
@@ -118,79 +149,85 @@ impl<'g> Ledger<'g> {
         }
 
         // Options.
-        let op = root.field("options");
         if let Some(limit) = group.options.exact_limit {
             if limit > MAX_EXACT_LIMIT {
-                return Err(op.field("exact_limit").err(
+                return Err(root.field("options").field("exact_limit").err(
                     ErrorCode::InvalidOption,
                     format!("exact_limit is at most {MAX_EXACT_LIMIT}, not {limit}"),
                 ));
             }
         }
         let each = group.options.balances_in == BalancesIn::Each;
+        let keep_entries = group.options.settle == SettleMethod::Pairwise;
 
-        // Buckets: the currencies balances are kept in.
-        let mut buckets = vec![group_currency];
-        let bucket_of = |c: Currency, buckets: &mut Vec<Currency>| -> usize {
-            if !each {
-                return 0;
-            }
-            match buckets.iter().position(|b| *b == c) {
-                Some(i) => i,
-                None => {
-                    buckets.push(c);
-                    buckets.len() - 1
+        // The rate of an amount in `c`: its own, else the group's; `what` names it in messages.
+        let rate_for =
+            |c: Currency, own: Option<Decimal>, p: &Path, what: &dyn Fn() -> String| -> Result<Decimal> {
+                if let Some(r) = own {
+                    check_rate(r, &p.field("rate"))?;
+                    if c == group_currency && r != Decimal::ONE {
+                        return Err(p.field("rate").err(
+                            ErrorCode::InvalidAmount,
+                            format!("{} is in the group's currency; its rate is 1, not {r}", what()),
+                        ));
+                    }
+                    return Ok(r);
                 }
-            }
-        };
-        let rate_for = |c: Currency, own: Option<Decimal>, p: &Path, what: &str| -> Result<Decimal> {
-            if let Some(r) = own {
-                check_rate(r, &p.field("rate"))?;
-                if c == group_currency && r != Decimal::ONE {
-                    return Err(p.field("rate").err(
-                        ErrorCode::InvalidAmount,
-                        format!("{what} is in the group's currency; its rate is 1, not {r}"),
-                    ));
+                if c == group_currency {
+                    return Ok(Decimal::ONE);
                 }
-                return Ok(r);
-            }
-            if c == group_currency {
-                return Ok(Decimal::ONE);
-            }
-            rates.get(c.code()).copied().ok_or_else(|| {
-                p.field("currency").err(
-                    ErrorCode::MissingRate,
-                    format!(
-                        "{what} is in {} and the group has no rate from {} to {}",
-                        c.code(),
-                        c.code(),
-                        group_currency.code()
-                    ),
-                )
-            })
-        };
+                rates.get(c.code()).copied().ok_or_else(|| {
+                    p.field("currency").err(
+                        ErrorCode::MissingRate,
+                        format!(
+                            "{} is in {} and the group has no rate from {} to {}",
+                            what(),
+                            c.code(),
+                            c.code(),
+                            group_currency.code()
+                        ),
+                    )
+                })
+            };
 
-        let n = roster.len();
-        let mut entries = Vec::with_capacity(group.expenses.len() + group.payments.len());
-        let mut shares = Vec::new();
+        let mut totals = Totals {
+            each,
+            buckets: vec![group_currency],
+            paid: vec![vec![0; n]],
+            owed: vec![vec![0; n]],
+            n,
+        };
+        let mut entries = Vec::new();
+        let rows = group
+            .expenses
+            .iter()
+            .map(|e| split::most_parts(&e.split, n))
+            .sum();
+        let mut shares = Vec::with_capacity(rows);
+        let member_names: Vec<Arc<str>> = group.members.iter().map(|m| Arc::from(m.id.as_str())).collect();
+        let mut scratch = Scratch::new(n);
+        let mut work = Work::default();
+        let (mut parts, mut payers) = (Vec::new(), Vec::new());
+        let (mut weights, mut keys) = (Vec::new(), Vec::new());
+        let mut owed_g = Vec::new();
 
         // Expenses.
         let ep = root.field("expenses");
-        let mut ids = HashSet::new();
+        let repeat = split::first_repeat(group.expenses.iter().map(|e| e.id.as_str()));
         for (k, e) in group.expenses.iter().enumerate() {
             let p = ep.index(k);
             check_id(&e.id, &p.field("id"), "an expense")?;
-            if !ids.insert(e.id.as_str()) {
+            if repeat == Some(k) {
                 return Err(p.field("id").err(
                     ErrorCode::DuplicateId,
                     format!("expense id '{}' is used twice", money::clip(&e.id)),
                 ));
             }
+            let what = || format!("expense {}", e.id);
             let cur = match &e.currency {
                 Some(code) => currency(code, &p.field("currency"))?,
                 None => group_currency,
             };
-            let what = format!("expense {}", e.id);
             let rate = if each {
                 if let Some(r) = e.rate {
                     check_rate(r, &p.field("rate"))?;
@@ -201,30 +238,33 @@ impl<'g> Ledger<'g> {
             };
             let total = money::to_minor(e.amount, cur, &p.field("amount"))?;
             if total == 0 {
-                return Err(p
-                    .field("amount")
-                    .err(ErrorCode::InvalidAmount, format!("{what}: the amount is zero")));
+                return Err(p.field("amount").err(
+                    ErrorCode::InvalidAmount,
+                    format!("{}: the amount is zero", what()),
+                ));
             }
             // Payers.
             let pp = p.field("paid_by");
-            let mut payers: Vec<(usize, Minor)> = Vec::new();
+            payers.clear();
             match &e.paid_by {
-                PaidBy::One(id) => {
-                    payers.push((roster.find(id, &pp, &format!("{what}: paid_by names"))?, total))
-                }
+                PaidBy::One(id) => payers.push((
+                    roster.find(id, &pp, || format!("{}: paid_by names", what()))?,
+                    total,
+                )),
                 PaidBy::Several(list) => {
                     if list.is_empty() {
-                        return Err(pp.err(ErrorCode::EmptySplit, format!("{what}: paid_by names nobody")));
+                        return Err(
+                            pp.err(ErrorCode::EmptySplit, format!("{}: paid_by names nobody", what()))
+                        );
                     }
                     let mut sum = 0;
-                    let mut seen = HashSet::with_capacity(list.len());
                     for (id, amount) in list {
                         let ip = pp.field(id);
-                        let i = roster.find(id, &ip, &format!("{what}: paid_by names"))?;
-                        if !seen.insert(i) {
+                        let i = roster.find(id, &ip, || format!("{}: paid_by names", what()))?;
+                        if payers.iter().any(|(j, _)| *j == i) {
                             return Err(ip.err(
                                 ErrorCode::DuplicateId,
-                                format!("{what}: payer '{}' appears twice", money::clip(id)),
+                                format!("{}: payer '{}' appears twice", what(), money::clip(id)),
                             ));
                         }
                         let m = money::to_minor(*amount, cur, &ip)?;
@@ -235,7 +275,8 @@ impl<'g> Ledger<'g> {
                         return Err(pp.err(
                             ErrorCode::SplitMismatch,
                             format!(
-                                "{what}: payers add up to {}, not {}",
+                                "{}: payers add up to {}, not {}",
+                                what(),
                                 show(sum, cur),
                                 show(total, cur)
                             ),
@@ -249,45 +290,83 @@ impl<'g> Ledger<'g> {
                 currency: cur,
                 expense: &e.id,
             };
-            let parts = split::split(&cx, &e.split, total, &e.id, &p.field("split"))?;
-            let owed: Vec<(usize, Minor)> = parts.into_iter().filter(|(_, v)| *v != 0).collect();
+            scratch.begin();
+            split::split(
+                &cx,
+                &mut scratch,
+                &e.split,
+                total,
+                TieSeed::new(&[e.id.as_bytes()]),
+                &p.field("split"),
+            )?;
+            scratch.acc.parts_into(&mut parts);
 
-            // Conversion: the total once, then divided like the parts and like the payers.
-            let (bucket, owed_in, paid_in) = match rate {
+            let expense_name: Arc<str> = Arc::from(e.id.as_str());
+            match rate {
+                // Conversion: the total once, then divided like the parts and like the payers.
                 Some(r) if cur != group_currency => {
                     let g = money::convert(total, cur, r, group_currency, &p.field("amount"))?;
-                    let owed_g = divide(g, &owed, &roster, &e.id, &p)?;
-                    let paid_g = divide(g, &payers, &roster, &e.id, &p)?;
-                    for ((i, a), (_, ga)) in owed.iter().zip(&owed_g) {
-                        shares.push(ShareRow {
-                            expense: k,
-                            member: *i,
+                    let seed = TieSeed::new(&[e.id.as_bytes()]);
+                    let mut divide = |list: &[(usize, Minor)], out: &mut Vec<(usize, Minor)>| -> Result<()> {
+                        weights.clear();
+                        weights.extend(list.iter().map(|(_, a)| *a));
+                        keys.clear();
+                        keys.extend(list.iter().map(|(i, _)| seed.key(roster.id(*i))));
+                        apportion_into(g, &weights, &keys, &mut work).map_err(|err| match err {
+                            ApportionError::ZeroWeights => p.err(
+                                ErrorCode::SplitMismatch,
+                                "parts of a converted expense add up to zero",
+                            ),
+                            ApportionError::Overflow => {
+                                p.err(ErrorCode::Overflow, "the converted expense overflows")
+                            }
+                        })?;
+                        out.clear();
+                        out.extend(list.iter().map(|(i, _)| *i).zip(work.parts.iter().copied()));
+                        Ok(())
+                    };
+                    divide(&parts, &mut owed_g)?;
+                    let paid_own = std::mem::take(&mut payers);
+                    divide(&paid_own, &mut payers)?;
+                    for ((i, a), (_, ga)) in parts.iter().zip(&owed_g) {
+                        shares.push(Share {
+                            expense: expense_name.clone(),
+                            member: member_names[*i].clone(),
                             currency: cur,
-                            amount: *a,
-                            group_amount: Some(*ga),
+                            amount: money::to_decimal(*a, cur, &p)?,
+                            group_amount: Some(money::to_decimal(*ga, group_currency, &p)?),
                         });
                     }
-                    (0, owed_g, paid_g)
+                    totals.add(0, &payers, &owed_g, &p)?;
+                    if keep_entries {
+                        entries.push(Entry {
+                            bucket: 0,
+                            owed: owed_g.clone(),
+                            paid: payers.clone(),
+                        });
+                    }
                 }
                 _ => {
-                    for (i, a) in &owed {
-                        shares.push(ShareRow {
-                            expense: k,
-                            member: *i,
+                    for (i, a) in &parts {
+                        shares.push(Share {
+                            expense: expense_name.clone(),
+                            member: member_names[*i].clone(),
                             currency: cur,
-                            amount: *a,
+                            amount: money::to_decimal(*a, cur, &p)?,
                             group_amount: None,
                         });
                     }
-                    (bucket_of(cur, &mut buckets), owed, payers)
+                    let b = totals.bucket(cur);
+                    totals.add(b, &payers, &parts, &p)?;
+                    if keep_entries {
+                        entries.push(Entry {
+                            bucket: b,
+                            owed: parts.clone(),
+                            paid: payers.clone(),
+                        });
+                    }
                 }
-            };
-            entries.push(Entry {
-                origin: ("expenses", k),
-                bucket,
-                owed: owed_in,
-                paid: paid_in,
-            });
+            }
         }
 
         // Payments.
@@ -304,8 +383,8 @@ impl<'g> Ledger<'g> {
                     ));
                 }
             }
-            let from = roster.find(&pay.from, &p.field("from"), "a payment is from")?;
-            let to = roster.find(&pay.to, &p.field("to"), "a payment is to")?;
+            let from = roster.find(&pay.from, &p.field("from"), || "a payment is from".into())?;
+            let to = roster.find(&pay.to, &p.field("to"), || "a payment is to".into())?;
             if from == to {
                 return Err(p.field("to").err(
                     ErrorCode::InvalidInput,
@@ -323,56 +402,47 @@ impl<'g> Ledger<'g> {
                     format!("a payment must be positive, not {}", pay.amount),
                 ));
             }
-            let (bucket, amount) = if each {
+            let (b, amount) = if each {
                 if let Some(r) = pay.rate {
                     check_rate(r, &p.field("rate"))?;
                 }
-                (bucket_of(cur, &mut buckets), amount)
+                (totals.bucket(cur), amount)
             } else {
-                let r = rate_for(cur, pay.rate, &p, &format!("payment {k}"))?;
+                let r = rate_for(cur, pay.rate, &p, &|| format!("payment {k}"))?;
                 (
                     0,
                     money::convert(amount, cur, r, group_currency, &p.field("amount"))?,
                 )
             };
-            entries.push(Entry {
-                origin: ("payments", k),
-                bucket,
-                owed: vec![(to, amount)],
-                paid: vec![(from, amount)],
-            });
+            totals.add(b, &[(from, amount)], &[(to, amount)], &p)?;
+            if keep_entries {
+                entries.push(Entry {
+                    bucket: b,
+                    owed: vec![(to, amount)],
+                    paid: vec![(from, amount)],
+                });
+            }
         }
 
-        // Balances. Buckets: the group's currency first, then the others by code.
+        // Buckets: the group's currency first, then the others by code.
+        let Totals {
+            buckets, paid, owed, ..
+        } = totals;
         let mut order: Vec<usize> = (0..buckets.len()).collect();
         order[1..].sort_by_key(|b| buckets[*b].code());
         let mut rank = vec![0; buckets.len()];
         for (r, b) in order.iter().enumerate() {
             rank[*b] = r;
         }
-        let buckets: Vec<Currency> = order.iter().map(|b| buckets[*b]).collect();
         for e in &mut entries {
             e.bucket = rank[e.bucket];
-        }
-        let mut paid = vec![vec![0; n]; buckets.len()];
-        let mut owed = vec![vec![0; n]; buckets.len()];
-        for e in &entries {
-            // An overflowing sum is blamed on the expense or payment that tips it over.
-            let list = root.field(e.origin.0);
-            let p = list.index(e.origin.1);
-            for (i, a) in &e.paid {
-                paid[e.bucket][*i] = money::add(paid[e.bucket][*i], *a, &p)?;
-            }
-            for (i, a) in &e.owed {
-                owed[e.bucket][*i] = money::add(owed[e.bucket][*i], *a, &p)?;
-            }
         }
         Ok(Ledger {
             roster,
             group_currency,
-            buckets,
-            paid,
-            owed,
+            buckets: order.iter().map(|b| buckets[*b]).collect(),
+            paid: order.iter().map(|b| paid[*b].clone()).collect(),
+            owed: order.iter().map(|b| owed[*b].clone()).collect(),
             entries,
             shares,
         })
@@ -389,24 +459,4 @@ impl<'g> Ledger<'g> {
             })
             .collect()
     }
-}
-
-/// Divides a converted total `g` like `parts` (member position, amount in the expense currency).
-fn divide(
-    g: Minor,
-    parts: &[(usize, Minor)],
-    roster: &Roster,
-    seed: &str,
-    path: &Path,
-) -> Result<Vec<(usize, Minor)>> {
-    let weights: Vec<i128> = parts.iter().map(|(_, a)| *a).collect();
-    let keys: Vec<u64> = parts.iter().map(|(i, _)| tie_key(seed, roster.id(*i))).collect();
-    let out = apportion(g, &weights, &keys).map_err(|e| match e {
-        ApportionError::ZeroWeights => path.err(
-            ErrorCode::SplitMismatch,
-            "parts of a converted expense add up to zero",
-        ),
-        ApportionError::Overflow => path.err(ErrorCode::Overflow, "the converted expense overflows"),
-    })?;
-    Ok(parts.iter().map(|(i, _)| *i).zip(out).collect())
 }

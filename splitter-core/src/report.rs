@@ -3,9 +3,12 @@
 //! Amounts are [`Decimal`]s carrying exactly their currency's number of decimals, so that their
 //! `Display` (and their JSON form, a string) is `"56.00"`, `"300"` or `"0.334"`.
 
+use std::sync::Arc;
+
 use rust_decimal::Decimal;
 use serde::{Serialize, Serializer};
 
+use crate::currency::Currency;
 use crate::model::SettleMethod;
 
 /// What the engine computes for a group.
@@ -46,14 +49,17 @@ pub struct Balance {
 }
 
 /// A member's part of one expense.
+///
+/// A report can hold millions of these rows, so their ids are shared strings (`Arc<str>`, read
+/// like any `&str`) rather than one allocation each, and the currency is a two-byte [`Currency`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Share {
     /// The expense's id.
-    pub expense: String,
+    pub expense: Arc<str>,
     /// The member's id.
-    pub member: String,
+    pub member: Arc<str>,
     /// The expense's own currency.
-    pub currency: String,
+    pub currency: Currency,
     /// The part in the expense's currency.
     #[serde(serialize_with = "decimal_str")]
     pub amount: Decimal,

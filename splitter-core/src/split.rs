@@ -1,26 +1,66 @@
 //! One expense's split: from a [`Split`] to each member's part, in whole minor units of the
 //! expense's currency, adding up to the expense exactly.
-
-use std::collections::{BTreeMap, HashMap, HashSet};
+//!
+//! Parts are accumulated in a [`Scratch`] reused from one expense to the next: a split among a
+//! few members of a large group costs only those few, and no expense allocates.
 
 use rust_decimal::Decimal;
 
-use crate::apportion::{apportion, tie_key, ApportionError};
+use crate::apportion::{apportion_into, ApportionError, TieSeed, Work};
 use crate::currency::Currency;
 use crate::error::{ErrorCode, Path, Result};
 use crate::model::Split;
 use crate::money::{self, Minor};
 
-/// The members of a group by id, for resolving the ids named in splits and payments.
+/// The members of a group, found by id with a binary search (no hashing, so no input can make a
+/// lookup slow).
 pub(crate) struct Roster<'a> {
     ids: Vec<&'a str>,
-    index: HashMap<&'a str, usize>,
+    /// `key(id)` of every member, sorted; `at[k]` is the position of the member of `keys[k]`.
+    keys: Vec<u128>,
+    at: Vec<usize>,
+}
+
+/// The first 8 bytes of `id` as a big-endian integer (zero-padded), then its length: equal keys
+/// mean equal ids for ids of at most 8 bytes, and most comparisons are of one integer.
+fn key(id: &str) -> u128 {
+    // A loop rather than a slice copy: a copy of variable length is a call to memmove.
+    let prefix = id
+        .bytes()
+        .take(8)
+        .enumerate()
+        .fold(0u64, |k, (i, b)| k | u64::from(b) << (56 - 8 * i));
+    u128::from(prefix) << 64 | id.len() as u128
+}
+
+/// The first 8 bytes of `id` as a big-endian integer (zero-padded).
+pub(crate) fn prefix_key(id: &str) -> u64 {
+    (key(id) >> 64) as u64
+}
+
+/// The first position whose item repeats an earlier one, among `ids` (by value).
+pub(crate) fn first_repeat<'a>(ids: impl Iterator<Item = &'a str>) -> Option<usize> {
+    let mut keyed: Vec<(u64, &str, usize)> = ids.enumerate().map(|(i, id)| (prefix_key(id), id, i)).collect();
+    keyed.sort_unstable();
+    // In each run of equal ids (sorted by position), the second position is the first repeat.
+    keyed
+        .windows(2)
+        .filter(|w| w[0].0 == w[1].0 && w[0].1 == w[1].1)
+        .map(|w| w[1].2)
+        .min()
 }
 
 impl<'a> Roster<'a> {
+    /// The roster of members with these (unique) ids, in this order.
     pub(crate) fn new(ids: Vec<&'a str>) -> Roster<'a> {
-        let index = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
-        Roster { ids, index }
+        let mut sorted: Vec<(u128, &str, usize)> =
+            ids.iter().enumerate().map(|(i, id)| (key(id), *id, i)).collect();
+        sorted.sort_unstable();
+        Roster {
+            keys: sorted.iter().map(|s| s.0).collect(),
+            at: sorted.iter().map(|s| s.2).collect(),
+            ids,
+        }
     }
 
     pub(crate) fn len(&self) -> usize {
@@ -31,14 +71,119 @@ impl<'a> Roster<'a> {
         self.ids[i]
     }
 
-    /// The member's position, or `unknown_member` at `path`.
-    pub(crate) fn find(&self, id: &str, path: &Path, context: &str) -> Result<usize> {
-        self.index.get(id).copied().ok_or_else(|| {
-            path.err(
-                ErrorCode::UnknownMember,
-                format!("{context} '{}', who is not a member", money::clip(id)),
-            )
-        })
+    /// The member's position, or `unknown_member` at `path`; `context` says who names them
+    /// ("expense e2: shares name") and is only built for the error.
+    pub(crate) fn find(&self, id: &str, path: &Path, context: impl FnOnce() -> String) -> Result<usize> {
+        let k = key(id);
+        let mut j = self.keys.partition_point(|x| *x < k);
+        // Ids longer than 8 bytes may share a key: look through that run.
+        while j < self.keys.len() && self.keys[j] == k {
+            let i = self.at[j];
+            if id.len() <= 8 || self.ids[i] == id {
+                return Ok(i);
+            }
+            j += 1;
+        }
+        Err(path.err(
+            ErrorCode::UnknownMember,
+            format!("{} '{}', who is not a member", context(), money::clip(id)),
+        ))
+    }
+}
+
+/// Per-member marks with a generation counter: clearing them all is one increment.
+struct Marks {
+    mark: Vec<u32>,
+    now: u32,
+}
+
+impl Marks {
+    fn new(n: usize) -> Marks {
+        Marks {
+            mark: vec![0; n],
+            now: 0,
+        }
+    }
+
+    fn clear(&mut self) {
+        self.now = self.now.wrapping_add(1);
+        if self.now == 0 {
+            self.mark.fill(0);
+            self.now = 1;
+        }
+    }
+
+    /// Marks `i`; false if it was already marked since the last clear.
+    fn first_time(&mut self, i: usize) -> bool {
+        let fresh = self.mark[i] != self.now;
+        self.mark[i] = self.now;
+        fresh
+    }
+}
+
+/// One expense's parts being added up: a dense array and the list of members touched.
+pub(crate) struct Acc {
+    value: Vec<Minor>,
+    touched: Vec<usize>,
+    seen: Marks,
+}
+
+impl Acc {
+    /// Adds `v` to member `i`'s part.
+    fn add(&mut self, i: usize, v: Minor, path: &Path) -> Result<()> {
+        if self.seen.first_time(i) {
+            self.touched.push(i);
+        }
+        self.value[i] = money::add(self.value[i], v, path)?;
+        Ok(())
+    }
+
+    /// The non-zero parts in member order, into `out`.
+    pub(crate) fn parts_into(&mut self, out: &mut Vec<(usize, Minor)>) {
+        self.touched.sort_unstable();
+        out.clear();
+        out.extend(
+            self.touched
+                .iter()
+                .map(|i| (*i, self.value[*i]))
+                .filter(|(_, v)| *v != 0),
+        );
+    }
+}
+
+/// Working memory for splitting expenses, reused across the expenses of a group.
+pub(crate) struct Scratch {
+    pub(crate) acc: Acc,
+    names: Marks,
+    who: Vec<usize>,
+    weights: Vec<i128>,
+    keys: Vec<u64>,
+    pub(crate) work: Work,
+}
+
+impl Scratch {
+    /// Memory for a group of `n` members.
+    pub(crate) fn new(n: usize) -> Scratch {
+        Scratch {
+            acc: Acc {
+                value: vec![0; n],
+                touched: Vec::new(),
+                seen: Marks::new(n),
+            },
+            names: Marks::new(n),
+            who: Vec::new(),
+            weights: Vec::new(),
+            keys: Vec::new(),
+            work: Work::default(),
+        }
+    }
+
+    /// Starts a new expense: every part back to zero.
+    pub(crate) fn begin(&mut self) {
+        for i in self.acc.touched.drain(..) {
+            self.acc.value[i] = 0;
+        }
+        self.acc.seen.clear();
     }
 }
 
@@ -50,34 +195,34 @@ pub(crate) struct SplitContext<'a> {
     pub(crate) expense: &'a str,
 }
 
-/// Each member's part by member position (members without a part are absent); parts add up to
-/// `total`. Sparse, so that a split among a few members of a large group costs only those few.
-pub(crate) type Parts = BTreeMap<usize, Minor>;
-
-/// The parts of `total` split `how`.
-pub(crate) fn split(cx: &SplitContext, how: &Split, total: Minor, seed: &str, path: &Path) -> Result<Parts> {
-    let mut parts = Parts::new();
+/// Adds the parts of `total` split `how` into `sc.acc`. `seed` is the tie-key seed.
+pub(crate) fn split(
+    cx: &SplitContext,
+    sc: &mut Scratch,
+    how: &Split,
+    total: Minor,
+    seed: TieSeed,
+    path: &Path,
+) -> Result<()> {
+    let e = cx.expense;
     match how {
         Split::Equal { members } => {
-            let p = path.field("members");
-            let who = member_list(cx, members.as_deref(), &p)?;
-            let weights = vec![1; who.len()];
-            spread(cx, &mut parts, &who, &weights, total, seed, path)?;
+            member_list(cx, sc, members.as_deref(), &path.field("members"))?;
+            sc.weights.clear();
+            sc.weights.resize(sc.who.len(), 1);
+            spread(cx, sc, total, seed, path)?;
         }
         Split::Shares { shares } => {
             let p = path.field("shares");
-            let (who, weights) = weighted(cx, shares, &p, "shares")?;
-            if weights.iter().all(|w| *w == 0) {
-                return Err(p.err(
-                    ErrorCode::EmptySplit,
-                    format!("expense {}: every share is zero", cx.expense),
-                ));
+            weighted(cx, sc, shares, &p, ("shares", "shares name"))?;
+            if sc.weights.iter().all(|w| *w == 0) {
+                return Err(p.err(ErrorCode::EmptySplit, format!("expense {e}: every share is zero")));
             }
-            spread(cx, &mut parts, &who, &weights, total, seed, path)?;
+            spread(cx, sc, total, seed, path)?;
         }
         Split::Percent { percent } => {
             let p = path.field("percent");
-            let (who, weights) = weighted(cx, percent, &p, "percent")?;
+            weighted(cx, sc, percent, &p, ("percent", "percent name"))?;
             let sum = percent
                 .iter()
                 .try_fold(Decimal::ZERO, |s, (_, v)| s.checked_add(*v))
@@ -85,32 +230,30 @@ pub(crate) fn split(cx: &SplitContext, how: &Split, total: Minor, seed: &str, pa
             if sum != Decimal::ONE_HUNDRED {
                 return Err(p.err(
                     ErrorCode::SplitMismatch,
-                    format!("expense {}: percentages add up to {sum}, not 100", cx.expense),
+                    format!("expense {e}: percentages add up to {sum}, not 100"),
                 ));
             }
-            spread(cx, &mut parts, &who, &weights, total, seed, path)?;
+            spread(cx, sc, total, seed, path)?;
         }
         Split::Exact { amounts } => {
             let p = path.field("amounts");
             if amounts.is_empty() {
-                return Err(p.err(
-                    ErrorCode::EmptySplit,
-                    format!("expense {}: no amounts", cx.expense),
-                ));
+                return Err(p.err(ErrorCode::EmptySplit, format!("expense {e}: no amounts")));
             }
             let mut sum = 0;
-            for (id, amount) in unique_keys(cx, amounts, &p, "amounts name")? {
-                let (i, ip) = id;
+            sc.names.clear();
+            for (id, amount) in amounts {
+                let ip = p.field(id);
+                let i = named_once(cx, sc, id, &ip, "amounts name")?;
                 let m = money::to_minor(*amount, cx.currency, &ip)?;
-                parts.insert(i, m);
+                sc.acc.add(i, m, &ip)?;
                 sum = money::add(sum, m, &p)?;
             }
             if sum != total {
                 return Err(p.err(
                     ErrorCode::SplitMismatch,
                     format!(
-                        "expense {}: amounts add up to {}, not {}",
-                        cx.expense,
+                        "expense {e}: amounts add up to {}, not {}",
                         show(sum, cx.currency),
                         show(total, cx.currency)
                     ),
@@ -120,9 +263,12 @@ pub(crate) fn split(cx: &SplitContext, how: &Split, total: Minor, seed: &str, pa
         Split::Adjustment { members, adjustments } => {
             let ap = path.field("adjustments");
             let mut adjusted = 0;
-            for ((i, ip), amount) in unique_keys(cx, adjustments, &ap, "adjustments name")? {
+            sc.names.clear();
+            for (id, amount) in adjustments {
+                let ip = ap.field(id);
+                let i = named_once(cx, sc, id, &ip, "adjustments name")?;
                 let m = money::to_minor(*amount, cx.currency, &ip)?;
-                parts.insert(i, m);
+                sc.acc.add(i, m, &ip)?;
                 adjusted = money::add(adjusted, m, &ap)?;
             }
             let rest = total
@@ -132,99 +278,95 @@ pub(crate) fn split(cx: &SplitContext, how: &Split, total: Minor, seed: &str, pa
                 return Err(ap.err(
                     ErrorCode::SplitMismatch,
                     format!(
-                        "expense {}: adjustments of {} exceed the amount {}",
-                        cx.expense,
+                        "expense {e}: adjustments of {} exceed the amount {}",
                         show(adjusted, cx.currency),
                         show(total, cx.currency)
                     ),
                 ));
             }
-            let p = path.field("members");
-            let who = member_list(cx, members.as_deref(), &p)?;
-            let weights = vec![1; who.len()];
-            spread(cx, &mut parts, &who, &weights, rest, seed, path)?;
+            member_list(cx, sc, members.as_deref(), &path.field("members"))?;
+            sc.weights.clear();
+            sc.weights.resize(sc.who.len(), 1);
+            spread(cx, sc, rest, seed, path)?;
         }
-        Split::Itemized { items, extras } => {
-            let ip = path.field("items");
-            if items.is_empty() {
-                return Err(ip.err(ErrorCode::EmptySplit, format!("expense {}: no items", cx.expense)));
-            }
-            let mut items_total = 0;
-            for (k, item) in items.iter().enumerate() {
-                let p = ip.index(k);
-                let amount = money::to_minor(item.amount, cx.currency, &p.field("amount"))?;
-                let sp = p.field("split");
-                if matches!(item.split, Split::Itemized { .. }) {
-                    return Err(sp.err(
-                        ErrorCode::InvalidInput,
-                        "an item's split cannot be itemized again",
-                    ));
-                }
-                let item_parts = split(cx, &item.split, amount, &format!("{seed}/items/{k}"), &sp)?;
-                for (i, add) in item_parts {
-                    let part = parts.entry(i).or_insert(0);
-                    *part = money::add(*part, add, &sp)?;
-                }
-                items_total = money::add(items_total, amount, &p)?;
-            }
-            let xp = path.field("extras");
-            let mut extra = 0;
-            for (k, e) in extras.iter().enumerate() {
-                let m = money::to_minor(e.amount, cx.currency, &xp.index(k).field("amount"))?;
-                extra = money::add(extra, m, &xp)?;
-            }
-            let sum = money::add(items_total, extra, path)?;
-            if sum != total {
-                return Err(path.err(
-                    ErrorCode::SplitMismatch,
-                    format!(
-                        "expense {}: items and extras add up to {}, not {}",
-                        cx.expense,
-                        show(sum, cx.currency),
-                        show(total, cx.currency)
-                    ),
-                ));
-            }
-            if extra != 0 {
-                // Extras follow what each member's items came to.
-                let who: Vec<usize> = parts.iter().filter(|(_, v)| **v != 0).map(|(i, _)| *i).collect();
-                let weights: Vec<i128> = who.iter().map(|i| parts[i]).collect();
-                let keys: Vec<u64> = who
-                    .iter()
-                    .map(|i| tie_key(&format!("{seed}/extras"), cx.roster.id(*i)))
-                    .collect();
-                let shared = apportion(extra, &weights, &keys).map_err(|e| match e {
-                    ApportionError::ZeroWeights => xp.err(
-                        ErrorCode::SplitMismatch,
-                        format!(
-                            "expense {}: extras cannot be shared, the items come to zero",
-                            cx.expense
-                        ),
-                    ),
-                    ApportionError::Overflow => xp.err(ErrorCode::Overflow, "extras overflow"),
-                })?;
-                for (i, add) in who.into_iter().zip(shared) {
-                    let part = parts.entry(i).or_insert(0);
-                    *part = money::add(*part, add, &xp)?;
-                }
-            }
-        }
+        Split::Itemized { items, extras } => itemized(cx, sc, items, extras, total, path)?,
     }
-    Ok(parts)
+    Ok(())
 }
 
-/// Divides `total` among `who` by `weights` and adds the results into `parts`.
-fn spread(
+fn itemized(
     cx: &SplitContext,
-    parts: &mut Parts,
-    who: &[usize],
-    weights: &[i128],
+    sc: &mut Scratch,
+    items: &[crate::model::Item],
+    extras: &[crate::model::Extra],
     total: Minor,
-    seed: &str,
     path: &Path,
 ) -> Result<()> {
-    let keys: Vec<u64> = who.iter().map(|i| tie_key(seed, cx.roster.id(*i))).collect();
-    let shared = apportion(total, weights, &keys).map_err(|e| match e {
+    let e = cx.expense;
+    let ip = path.field("items");
+    if items.is_empty() {
+        return Err(ip.err(ErrorCode::EmptySplit, format!("expense {e}: no items")));
+    }
+    let mut items_total = 0;
+    for (k, item) in items.iter().enumerate() {
+        let p = ip.index(k);
+        let amount = money::to_minor(item.amount, cx.currency, &p.field("amount"))?;
+        let sp = p.field("split");
+        if matches!(item.split, Split::Itemized { .. }) {
+            return Err(sp.err(
+                ErrorCode::InvalidInput,
+                "an item's split cannot be itemized again",
+            ));
+        }
+        let seed = TieSeed::new(&[e.as_bytes(), b"/items/", k.to_string().as_bytes()]);
+        split(cx, sc, &item.split, amount, seed, &sp)?;
+        items_total = money::add(items_total, amount, &p)?;
+    }
+    let xp = path.field("extras");
+    let mut extra = 0;
+    for (k, x) in extras.iter().enumerate() {
+        let m = money::to_minor(x.amount, cx.currency, &xp.index(k).field("amount"))?;
+        extra = money::add(extra, m, &xp)?;
+    }
+    let sum = money::add(items_total, extra, path)?;
+    if sum != total {
+        return Err(path.err(
+            ErrorCode::SplitMismatch,
+            format!(
+                "expense {e}: items and extras add up to {}, not {}",
+                show(sum, cx.currency),
+                show(total, cx.currency)
+            ),
+        ));
+    }
+    if extra == 0 {
+        return Ok(());
+    }
+    // Extras follow what each member's items came to.
+    sc.acc.touched.sort_unstable();
+    sc.who.clear();
+    sc.weights.clear();
+    for &i in &sc.acc.touched {
+        if sc.acc.value[i] != 0 {
+            sc.who.push(i);
+            sc.weights.push(sc.acc.value[i]);
+        }
+    }
+    let seed = TieSeed::new(&[e.as_bytes(), b"/extras"]);
+    spread(cx, sc, extra, seed, &xp).map_err(|err| match err.code {
+        ErrorCode::EmptySplit => xp.err(
+            ErrorCode::SplitMismatch,
+            format!("expense {e}: extras cannot be shared, the items come to zero"),
+        ),
+        _ => err,
+    })
+}
+
+/// Divides `total` among `sc.who` by `sc.weights` and adds the results into the parts.
+fn spread(cx: &SplitContext, sc: &mut Scratch, total: Minor, seed: TieSeed, path: &Path) -> Result<()> {
+    sc.keys.clear();
+    sc.keys.extend(sc.who.iter().map(|i| seed.key(cx.roster.id(*i))));
+    apportion_into(total, &sc.weights, &sc.keys, &mut sc.work).map_err(|err| match err {
         ApportionError::ZeroWeights => path.err(
             ErrorCode::EmptySplit,
             format!("expense {}: nobody to split among", cx.expense),
@@ -234,17 +376,33 @@ fn spread(
             format!("expense {}: the split overflows", cx.expense),
         ),
     })?;
-    for (i, add) in who.iter().zip(shared) {
-        let part = parts.entry(*i).or_insert(0);
-        *part = money::add(*part, add, path)?;
+    for (i, add) in sc.who.iter().zip(&sc.work.parts) {
+        sc.acc.add(*i, *add, path)?;
     }
     Ok(())
 }
 
-/// The members of an equal split: the named ones (unique, known, at least one) or everyone.
-fn member_list(cx: &SplitContext, members: Option<&[String]>, path: &Path) -> Result<Vec<usize>> {
+/// The member named `id` at `path`, refusing one already named in the current list.
+fn named_once(cx: &SplitContext, sc: &mut Scratch, id: &str, path: &Path, what: &str) -> Result<usize> {
+    let i = cx
+        .roster
+        .find(id, path, || format!("expense {}: {what}", cx.expense))?;
+    if !sc.names.first_time(i) {
+        return Err(path.err(
+            ErrorCode::DuplicateId,
+            format!("expense {}: '{}' is named twice", cx.expense, money::clip(id)),
+        ));
+    }
+    Ok(i)
+}
+
+/// Fills `sc.who` with the members of an equal split: the named ones (unique, known, at least
+/// one) or everyone.
+fn member_list(cx: &SplitContext, sc: &mut Scratch, members: Option<&[String]>, path: &Path) -> Result<()> {
+    sc.who.clear();
     let Some(members) = members else {
-        return Ok((0..cx.roster.len()).collect());
+        sc.who.extend(0..cx.roster.len());
+        return Ok(());
     };
     if members.is_empty() {
         return Err(path.err(
@@ -252,86 +410,62 @@ fn member_list(cx: &SplitContext, members: Option<&[String]>, path: &Path) -> Re
             format!("expense {}: the split names no members", cx.expense),
         ));
     }
-    let mut seen = HashSet::with_capacity(members.len());
-    let mut who = Vec::with_capacity(members.len());
+    sc.names.clear();
     for (k, id) in members.iter().enumerate() {
-        let p = path.index(k);
-        let i = cx
-            .roster
-            .find(id, &p, &format!("expense {}: the split names", cx.expense))?;
-        if !seen.insert(i) {
-            return Err(p.err(
-                ErrorCode::DuplicateId,
-                format!("expense {}: '{}' is named twice", cx.expense, money::clip(id)),
-            ));
-        }
-        who.push(i);
+        let i = named_once(cx, sc, id, &path.index(k), "the split names")?;
+        sc.who.push(i);
     }
-    Ok(who)
+    Ok(())
 }
 
-/// Member positions with their paths, refusing unknown and repeated ids.
-fn unique_keys<'v, 'p>(
-    cx: &SplitContext,
-    entries: &'v [(String, Decimal)],
-    path: &'p Path<'p>,
-    what: &str,
-) -> Result<Vec<((usize, Path<'p>), &'v Decimal)>>
-where
-    'v: 'p,
-{
-    let mut seen = HashSet::with_capacity(entries.len());
-    let mut out = Vec::with_capacity(entries.len());
-    for (id, value) in entries {
-        let p = path.field(id);
-        let i = cx
-            .roster
-            .find(id, &p, &format!("expense {}: {what}", cx.expense))?;
-        if !seen.insert(i) {
-            return Err(p.err(
-                ErrorCode::DuplicateId,
-                format!("expense {}: '{}' appears twice", cx.expense, money::clip(id)),
-            ));
-        }
-        out.push(((i, p), value));
-    }
-    Ok(out)
-}
-
-/// Weights of a shares or percent split as integers on one common scale.
+/// Fills `sc.who` and `sc.weights` with the weights of a shares or percent split, as integers
+/// on one common scale.
 fn weighted(
     cx: &SplitContext,
+    sc: &mut Scratch,
     entries: &[(String, Decimal)],
     path: &Path,
-    what: &str,
-) -> Result<(Vec<usize>, Vec<i128>)> {
+    (what, naming): (&str, &str),
+) -> Result<()> {
+    let e = cx.expense;
     if entries.is_empty() {
-        return Err(path.err(
-            ErrorCode::EmptySplit,
-            format!("expense {}: no {what}", cx.expense),
-        ));
+        return Err(path.err(ErrorCode::EmptySplit, format!("expense {e}: no {what}")));
     }
-    let keyed = unique_keys(cx, entries, path, &format!("{what} name"))?;
     let scale = entries.iter().map(|(_, w)| w.scale()).max().unwrap_or(0);
-    let mut who = Vec::with_capacity(keyed.len());
-    let mut weights = Vec::with_capacity(keyed.len());
-    for ((i, p), w) in keyed {
+    sc.who.clear();
+    sc.weights.clear();
+    sc.names.clear();
+    for (id, w) in entries {
+        let p = path.field(id);
+        let i = named_once(cx, sc, id, &p, naming)?;
         if w.is_sign_negative() && !w.is_zero() {
             return Err(p.err(
                 ErrorCode::InvalidAmount,
-                format!("expense {}: {what} cannot be negative ({w})", cx.expense),
+                format!("expense {e}: {what} cannot be negative ({w})"),
             ));
         }
-        let factor = money::pow10(scale - w.scale())
+        let v = money::pow10(scale - w.scale())
+            .and_then(|f| w.mantissa().checked_mul(f))
             .ok_or_else(|| p.err(ErrorCode::Overflow, "weight out of range"))?;
-        let v = w
-            .mantissa()
-            .checked_mul(factor)
-            .ok_or_else(|| p.err(ErrorCode::Overflow, "weight out of range"))?;
-        who.push(i);
-        weights.push(v);
+        sc.who.push(i);
+        sc.weights.push(v);
     }
-    Ok((who, weights))
+    Ok(())
+}
+
+/// At most how many members a split gives a part to (for reserving memory; never too small).
+pub(crate) fn most_parts(how: &Split, members: usize) -> usize {
+    let n = match how {
+        Split::Equal { members: None } | Split::Adjustment { members: None, .. } => members,
+        Split::Equal { members: Some(m) } => m.len(),
+        Split::Shares { shares: l } | Split::Percent { percent: l } | Split::Exact { amounts: l } => l.len(),
+        Split::Adjustment {
+            members: Some(m),
+            adjustments,
+        } => m.len() + adjustments.len(),
+        Split::Itemized { items, .. } => items.iter().map(|i| most_parts(&i.split, members)).sum(),
+    };
+    n.min(members)
 }
 
 /// An amount for a message.
@@ -339,5 +473,46 @@ pub(crate) fn show(m: Minor, currency: Currency) -> String {
     match money::to_decimal(m, currency, &Path::Root) {
         Ok(d) => format!("{d} {}", currency.code()),
         Err(_) => format!("{m} minor units of {}", currency.code()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roster_finds_ids_sharing_a_prefix_and_length() {
+        let ids = vec![
+            "alexander",
+            "alexandra",
+            "alexandr",
+            "alex",
+            "al\u{0}x",
+            "",
+            "alexanderthegreat",
+            "émile",
+        ];
+        let roster = Roster::new(ids.clone());
+        for (i, id) in ids.iter().enumerate() {
+            assert_eq!(roster.find(id, &Path::Root, String::new), Ok(i), "{id:?}");
+        }
+        for missing in ["alexandre", "alexanderthegrea", "ale", "al\u{0}", "emile"] {
+            let e = roster.find(missing, &Path::Root, || "x".into()).unwrap_err();
+            assert_eq!(e.code, ErrorCode::UnknownMember, "{missing:?}");
+        }
+    }
+
+    #[test]
+    fn first_repeat_is_the_earliest_second_occurrence() {
+        assert_eq!(first_repeat(["a", "b", "c"].into_iter()), None);
+        assert_eq!(first_repeat(["a", "b", "b", "a"].into_iter()), Some(2));
+        assert_eq!(
+            first_repeat(["longer-id-1", "x", "longer-id-1", "x"].into_iter()),
+            Some(2)
+        );
+        assert_eq!(
+            first_repeat(["longer-id-1", "longer-id-2", "longer-id-2"].into_iter()),
+            Some(2)
+        );
     }
 }

@@ -236,7 +236,7 @@ proptest! {
         let report = compute(&group).unwrap();
         // Shares add up to each expense, in its currency and (converted) in the group's.
         for e in &group.expenses {
-            let rows: Vec<_> = report.shares.iter().filter(|s| s.expense == e.id).collect();
+            let rows: Vec<_> = report.shares.iter().filter(|s| *s.expense == *e.id).collect();
             let sum: Decimal = rows.iter().map(|s| s.amount).sum();
             prop_assert_eq!(sum, e.amount, "shares of {}", e.id);
             if group.options.balances_in == BalancesIn::Group && e.currency.is_some() {
@@ -303,7 +303,7 @@ proptest! {
         let report = compute(&group).unwrap();
         let sum_w: i128 = weights.iter().map(|w| i128::from(*w)).sum();
         for (id, w) in IDS[..n].iter().zip(&weights) {
-            let part = report.shares.iter().find(|s| s.member == *id).map_or(0, |s| (s.amount * Decimal::ONE_HUNDRED).mantissa() / 10i128.pow((s.amount * Decimal::ONE_HUNDRED).scale()));
+            let part = report.shares.iter().find(|s| &*s.member == *id).map_or(0, |s| (s.amount * Decimal::ONE_HUNDRED).mantissa() / 10i128.pow((s.amount * Decimal::ONE_HUNDRED).scale()));
             let exact_num = i128::from(total) * i128::from(*w);
             // floor(exact) <= part <= ceil(exact), in integers: part*sum_w within (exact - sum_w, exact + sum_w).
             prop_assert!(part * sum_w > exact_num - sum_w && part * sum_w < exact_num + sum_w, "{id}: {part} for {exact_num}/{sum_w}");
@@ -412,7 +412,7 @@ fn extra_cents_spread_over_many_expenses() {
         let extra = report
             .shares
             .iter()
-            .filter(|s| s.member == b.member && s.amount == Decimal::new(34, 2))
+            .filter(|s| *s.member == *b.member && s.amount == Decimal::new(34, 2))
             .count();
         assert!(
             (70..=130).contains(&extra),
