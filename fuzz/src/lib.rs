@@ -70,7 +70,7 @@ fn same_up_to_member_order(a: &Report, b: &Report) -> Result<(), String> {
             .iter()
             .map(|x| {
                 (
-                    (x.expense.clone(), x.member.clone()),
+                    (x.expense.to_string(), x.member.to_string()),
                     format!("{} {:?}", x.amount, x.group_amount),
                 )
             })
