@@ -223,38 +223,6 @@ fn expense_split(rng: &mut SplitMix64, ids: &[String], who: &[usize]) -> (Split,
     }
 }
 
-/// The same split with every amount negated: a refund of it.
-fn negate(s: Split) -> Split {
-    let neg = |v: Vec<(String, Decimal)>| v.into_iter().map(|(m, d)| (m, -d)).collect();
-    match s {
-        Split::Exact { amounts } => Split::Exact {
-            amounts: neg(amounts),
-        },
-        Split::Adjustment { members, adjustments } => Split::Adjustment {
-            members,
-            adjustments: neg(adjustments),
-        },
-        Split::Itemized { items, extras } => Split::Itemized {
-            items: items
-                .into_iter()
-                .map(|i| Item {
-                    amount: -i.amount,
-                    split: negate(i.split),
-                    description: i.description,
-                })
-                .collect(),
-            extras: extras
-                .into_iter()
-                .map(|e| Extra {
-                    label: e.label,
-                    amount: -e.amount,
-                })
-                .collect(),
-        },
-        other => other,
-    }
-}
-
 /// A realistic group of `n` expenses (see the crate's documentation), the same for the same `n`
 /// and `seed`. Settles with `minimal`, balances in the group's currency (EUR).
 pub fn group(n: usize, seed: u64) -> Group {
@@ -266,7 +234,7 @@ pub fn group(n: usize, seed: u64) -> Group {
         let (split, total) = expense_split(&mut rng, &ids, &who);
         let refund = rng.chance(1, 25);
         let (split, total) = if refund {
-            (negate(split), -total)
+            (Split::negated(split), -total)
         } else {
             (split, total)
         };

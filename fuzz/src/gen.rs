@@ -211,38 +211,6 @@ fn split(
     })
 }
 
-/// The same split with every amount negated (a refund of it); weights and percentages stay.
-fn negate(s: Split) -> Split {
-    let neg = |v: Vec<(String, Decimal)>| v.into_iter().map(|(m, d)| (m, -d)).collect();
-    match s {
-        Split::Exact { amounts } => Split::Exact {
-            amounts: neg(amounts),
-        },
-        Split::Adjustment { members, adjustments } => Split::Adjustment {
-            members,
-            adjustments: neg(adjustments),
-        },
-        Split::Itemized { items, extras } => Split::Itemized {
-            items: items
-                .into_iter()
-                .map(|i| Item {
-                    amount: -i.amount,
-                    split: negate(i.split),
-                    description: i.description,
-                })
-                .collect(),
-            extras: extras
-                .into_iter()
-                .map(|e| Extra {
-                    label: e.label,
-                    amount: -e.amount,
-                })
-                .collect(),
-        },
-        other => other,
-    }
-}
-
 fn expense(u: &mut Unstructured, k: usize, gcur: &str, members: &[String]) -> Result<Expense> {
     let currency = if u.ratio(3u8, 5)? {
         None
@@ -254,7 +222,7 @@ fn expense(u: &mut Unstructured, k: usize, gcur: &str, members: &[String]) -> Re
     let (split, total) = split(u, members, exp, start, true)?;
     let refund = u.ratio(1u8, 8)?;
     let (split, total) = if refund {
-        (negate(split), -total)
+        (Split::negated(split), -total)
     } else {
         (split, total)
     };

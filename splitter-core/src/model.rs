@@ -135,6 +135,49 @@ pub enum Split {
     },
 }
 
+impl Split {
+    /// The same split for the opposite amount (a refund of an expense split this way): amounts
+    /// (exact parts, adjustments, items, extras) are negated; weights and percentages stay.
+    ///
+    /// # Example
+    /// ```
+    /// use splitter_core::{Decimal, Split};
+    /// let split = Split::Exact { amounts: vec![("ana".into(), Decimal::new(700, 2))] };
+    /// let refund = Split::Exact { amounts: vec![("ana".into(), Decimal::new(-700, 2))] };
+    /// assert_eq!(split.negated(), refund);
+    /// ```
+    pub fn negated(self) -> Split {
+        let neg = |v: Vec<(String, Decimal)>| v.into_iter().map(|(m, d)| (m, -d)).collect();
+        match self {
+            Split::Exact { amounts } => Split::Exact {
+                amounts: neg(amounts),
+            },
+            Split::Adjustment { members, adjustments } => Split::Adjustment {
+                members,
+                adjustments: neg(adjustments),
+            },
+            Split::Itemized { items, extras } => Split::Itemized {
+                items: items
+                    .into_iter()
+                    .map(|i| Item {
+                        amount: -i.amount,
+                        split: i.split.negated(),
+                        description: i.description,
+                    })
+                    .collect(),
+                extras: extras
+                    .into_iter()
+                    .map(|e| Extra {
+                        label: e.label,
+                        amount: -e.amount,
+                    })
+                    .collect(),
+            },
+            other => other,
+        }
+    }
+}
+
 /// One line of an itemized expense.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Item {
