@@ -11,16 +11,19 @@
 mod exact;
 mod greedy;
 mod pairwise;
+mod search;
 
 pub use exact::minimal;
 pub use greedy::greedy;
 pub(crate) use pairwise::pairwise;
 
 /// The default `exact_limit`: up to this many non-zero balances (after safe reductions),
-/// `minimal` proves its count optimal.
-pub const DEFAULT_EXACT_LIMIT: usize = 20;
+/// `minimal` proves its count optimal. At 24 the worst case (the search giving up and the subset
+/// DP finishing) stays under 1 s and 300 MB on a 2-core machine; typical groups take microseconds.
+pub const DEFAULT_EXACT_LIMIT: usize = 24;
 
-/// The largest `exact_limit` accepted; above it the exact search would need too much memory.
+/// The largest `exact_limit` accepted: the subset DP that backs the search needs 17 bytes per
+/// subset, 2^24 subsets at 24.
 pub const MAX_EXACT_LIMIT: usize = 24;
 
 /// A transfer between two positions of a list of nets: `from` pays `to` the `amount` (> 0).

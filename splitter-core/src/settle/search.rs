@@ -1,0 +1,210 @@
+//! The exact search behind `minimal`: the largest number of disjoint groups of balances that
+//! each add up to zero.
+//!
+//! Equal balances are interchangeable, so the search works on a multiset: *classes* of equal
+//! values with a count each, and a state is how many of each class are left. From a state it
+//! picks one class that must be in some group (the first one left), enumerates every zero-sum
+//! group containing it by meet-in-the-middle over the classes (half the classes' combinations are
+//! listed and sorted by sum, the other half's looked up), and recurses on what is left, with:
+//! - memoization of states;
+//! - the bound min(debtors left, creditors left) on the groups still possible, which both prunes
+//!   candidates and stops a state as soon as one candidate reaches it;
+//! - smaller groups tried first (they leave more to split).
+//!
+//! On balances with no zero-sum shortcut (the common case for real money), the first state's
+//! enumeration finds only the whole set and the answer is proven at once.
+
+use std::collections::HashMap;
+
+/// A multiset state: the count left of class i is `(state >> offset[i]) & mask[i]`.
+type State = u64;
+
+struct Classes {
+    value: Vec<i128>,
+    count: Vec<u32>,
+    offset: Vec<u32>,
+    /// Members of each class, as positions in the caller's list.
+    members: Vec<Vec<usize>>,
+}
+
+impl Classes {
+    fn left(&self, s: State, i: usize) -> u32 {
+        let width = bits(self.count[i]);
+        ((s >> self.offset[i]) & ((1u64 << width) - 1)) as u32
+    }
+
+    /// min(debtors left, creditors left): at most that many groups can still be made.
+    fn bound(&self, s: State) -> u32 {
+        let (mut pos, mut neg) = (0, 0);
+        for i in 0..self.value.len() {
+            let c = self.left(s, i);
+            if self.value[i] > 0 {
+                pos += c;
+            } else {
+                neg += c;
+            }
+        }
+        pos.min(neg)
+    }
+}
+
+fn bits(count: u32) -> u32 {
+    32 - count.leading_zeros()
+}
+
+/// One half's combinations: (sum, state delta, size).
+fn combinations(cl: &Classes, s: State, classes: &[usize]) -> Vec<(i128, State, u32)> {
+    let mut out = vec![(0i128, 0u64, 0u32)];
+    for &i in classes {
+        let left = cl.left(s, i);
+        let mut next = Vec::with_capacity(out.len() * (left as usize + 1));
+        for &(sum, delta, size) in &out {
+            for t in 0..=left {
+                next.push((
+                    sum + cl.value[i] * i128::from(t),
+                    delta + (u64::from(t) << cl.offset[i]),
+                    size + t,
+                ));
+            }
+        }
+        out = next;
+    }
+    out
+}
+
+struct Search<'c> {
+    cl: &'c Classes,
+    /// Best number of groups of a state, and the group taken first to reach it.
+    memo: HashMap<State, (u32, State)>,
+    /// States whose enumeration would be too large: the search gives up (the caller falls back).
+    budget: u64,
+}
+
+impl Search<'_> {
+    fn best(&mut self, s: State) -> Option<u32> {
+        if s == 0 {
+            return Some(0);
+        }
+        if let Some(&(k, _)) = self.memo.get(&s) {
+            return Some(k);
+        }
+        let cl = self.cl;
+        let live: Vec<usize> = (0..cl.value.len()).filter(|i| cl.left(s, *i) > 0).collect();
+        let pivot = live[0];
+        let (a, b) = live.split_at(live.len().div_ceil(2));
+        let cost = |half: &[usize]| {
+            half.iter()
+                .map(|i| u64::from(cl.left(s, *i)) + 1)
+                .product::<u64>()
+        };
+        let work = cost(a) + cost(b);
+        if work > self.budget {
+            return None;
+        }
+        self.budget -= work;
+        let mut left_half = combinations(cl, s, a);
+        left_half.sort_unstable_by_key(|c| c.0);
+        let right_half = combinations(cl, s, b);
+        let pivot_mask = ((1u64 << bits(cl.count[pivot])) - 1) << cl.offset[pivot];
+        // Every zero-sum group with at least one of the pivot class.
+        let mut groups: Vec<(u32, State)> = Vec::new();
+        for &(sum, delta, size) in &right_half {
+            let start = left_half.partition_point(|c| c.0 < -sum);
+            for &(lsum, ldelta, lsize) in &left_half[start..] {
+                if lsum != -sum {
+                    break;
+                }
+                if ldelta & pivot_mask != 0 {
+                    groups.push((size + lsize, delta + ldelta));
+                }
+            }
+        }
+        groups.sort_unstable();
+        let bound = cl.bound(s);
+        let mut best = (0u32, s);
+        for (_, g) in groups {
+            let rest = s - g;
+            if 1 + cl.bound(rest) <= best.0 {
+                continue;
+            }
+            let k = 1 + self.best(rest)?;
+            if k > best.0 {
+                best = (k, g);
+                if k == bound {
+                    break;
+                }
+            }
+        }
+        self.memo.insert(s, best);
+        Some(best.0)
+    }
+}
+
+/// The most zero-sum groups `values` (all non-zero, adding up to zero) can be cut into, as lists
+/// of positions; `None` if the search would take more than `budget` steps (about one step per
+/// combination listed).
+pub(crate) fn zero_sum_groups(values: &[i128], budget: u64) -> Option<Vec<Vec<usize>>> {
+    if values.is_empty() {
+        return Some(Vec::new());
+    }
+    // Classes of equal values, largest magnitude first (they have the fewest groups).
+    let mut order: Vec<usize> = (0..values.len()).collect();
+    order.sort_by(|x, y| {
+        values[*y]
+            .abs()
+            .cmp(&values[*x].abs())
+            .then(values[*x].cmp(&values[*y]))
+            .then(x.cmp(y))
+    });
+    let mut cl = Classes {
+        value: Vec::new(),
+        count: Vec::new(),
+        offset: Vec::new(),
+        members: Vec::new(),
+    };
+    for i in order {
+        if cl.value.last() == Some(&values[i]) {
+            *cl.count.last_mut()? += 1;
+            cl.members.last_mut()?.push(i);
+        } else {
+            cl.value.push(values[i]);
+            cl.count.push(1);
+            cl.members.push(vec![i]);
+        }
+    }
+    let mut at = 0;
+    let mut full: State = 0;
+    for c in &cl.count {
+        cl.offset.push(at);
+        full |= u64::from(*c) << at;
+        at += bits(*c);
+    }
+    if at > 64 {
+        return None;
+    }
+    let mut search = Search {
+        cl: &cl,
+        memo: HashMap::new(),
+        budget,
+    };
+    search.best(full)?;
+    // Walk the memo: each state's chosen group, then what is left.
+    let mut taken = vec![0usize; cl.value.len()];
+    let mut groups = Vec::new();
+    let mut s = full;
+    while s != 0 {
+        let (_, g) = *search.memo.get(&s)?;
+        let mut group = Vec::new();
+        for i in 0..cl.value.len() {
+            for _ in 0..cl.left(g, i) {
+                group.push(cl.members[i][taken[i]]);
+                taken[i] += 1;
+            }
+        }
+        group.sort_unstable();
+        groups.push(group);
+        s -= g;
+    }
+    groups.sort();
+    Some(groups)
+}
