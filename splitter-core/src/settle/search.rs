@@ -124,7 +124,7 @@ impl Search<'_> {
         let mut best = (0u32, s);
         for (_, g) in groups {
             let rest = s - g;
-            if 1 + cl.bound(rest) <= best.0 {
+            if cl.bound(rest) < best.0 {
                 continue;
             }
             let k = 1 + self.best(rest)?;
@@ -195,10 +195,10 @@ pub(crate) fn zero_sum_groups(values: &[i128], budget: u64) -> Option<Vec<Vec<us
     while s != 0 {
         let (_, g) = *search.memo.get(&s)?;
         let mut group = Vec::new();
-        for i in 0..cl.value.len() {
+        for (i, next) in taken.iter_mut().enumerate() {
             for _ in 0..cl.left(g, i) {
-                group.push(cl.members[i][taken[i]]);
-                taken[i] += 1;
+                group.push(cl.members[i][*next]);
+                *next += 1;
             }
         }
         group.sort_unstable();
