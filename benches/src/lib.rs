@@ -9,6 +9,8 @@
 //! The randomness is a [`SplitMix64`] seeded by the caller: the same `n` and seed give the same
 //! group on every machine. No floating point anywhere: amounts are drawn as whole cents.
 
+pub mod balances;
+
 use rust_decimal::Decimal;
 use splitter_core::{
     BalancesIn, Expense, Extra, Group, Item, Member, Options, PaidBy, Payment, SettleMethod, Split,
