@@ -51,8 +51,16 @@ pub fn compute(group: &Group) -> Result<Report> {
         let canon_nets: Vec<i128> = canon.iter().map(|i| nets[*i]).collect();
         let settlement = match group.options.settle {
             SettleMethod::Pairwise => {
-                let moves = settle::pairwise(ledger.entries.iter().filter(|e| e.bucket == b), &rank)
-                    .map_err(|_| root.err(ErrorCode::Overflow, "pairwise debts overflow"))?;
+                let moves = settle::pairwise(ledger.entries.iter().filter(|e| e.bucket == b), &rank).map_err(|f| match f {
+                    settle::PairwiseFailure::Overflow => root.err(ErrorCode::Overflow, "pairwise debts overflow"),
+                    settle::PairwiseFailure::TooLarge => root.field("options").field("settle").err(
+                        ErrorCode::InvalidOption,
+                        format!(
+                            "pairwise would make one expense's members owe its payers more than {} separate debts; use minimal or greedy",
+                            settle::MAX_PAIRWISE_CELLS
+                        ),
+                    ),
+                })?;
                 let optimal = moves.len() == settle::lower_bound(&canon_nets);
                 Settlement { moves, optimal }
             }

@@ -348,6 +348,47 @@ proptest! {
     }
 }
 
+proptest! {
+    // Thousands of small groups against a brute-force optimum (cheap: n <= 9).
+    #![proptest_config(ProptestConfig { cases: cases().max(3000), ..ProptestConfig::default() })]
+
+    #[test]
+    fn minimal_is_optimal_on_thousands_of_small_groups(values in proptest::collection::vec(-9i128..=9, 1..9)) {
+        let mut nets = values;
+        let sum: i128 = nets.iter().sum();
+        nets.push(-sum);
+        let s = minimal(&nets, splitter_core::settle::DEFAULT_EXACT_LIMIT);
+        prop_assert!(s.optimal);
+        prop_assert_eq!(s.moves.len(), brute_force_minimum(&nets));
+        prop_assert!(settles(&nets, &s.moves));
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases().min(200), ..ProptestConfig::default() })]
+
+    #[test]
+    fn every_method_settles_at_every_size(
+        values in proptest::collection::vec(prop_oneof![-40i128..=40, -5_000_000i128..=5_000_000], 1..400),
+        limit in prop_oneof![Just(splitter_core::settle::DEFAULT_EXACT_LIMIT), 0usize..=12],
+    ) {
+        let mut nets = values;
+        let sum: i128 = nets.iter().sum();
+        nets.push(-sum);
+        let m = minimal(&nets, limit);
+        let g = greedy(&nets);
+        prop_assert!(settles(&nets, &m.moves));
+        prop_assert!(settles(&nets, &g.moves));
+        // Never more than greedy; only debtors pay, only creditors receive, so the total moved is
+        // the minimum possible.
+        prop_assert!(m.moves.len() <= g.moves.len());
+        prop_assert!(m.moves.iter().all(|t| nets[t.from] < 0 && nets[t.to] > 0));
+        prop_assert!(lower_bound(&nets) <= m.moves.len());
+        // The same input gives the same transfers.
+        prop_assert_eq!(minimal(&nets, limit), m);
+    }
+}
+
 fn settles(nets: &[i128], moves: &[splitter_core::settle::Move]) -> bool {
     let mut left = nets.to_vec();
     for m in moves {
@@ -386,6 +427,36 @@ fn brute_force_minimum(nets: &[i128]) -> usize {
         best
     }
     nonzero.len() - most_groups(&nonzero)
+}
+
+#[test]
+fn pairwise_refuses_an_expense_with_too_many_debts() {
+    // 2,001 members each paying a cent of a 20.01 expense shared by all: 4,004,001 debts.
+    let n = 2001;
+    let members: Vec<Member> = (0..n).map(|i| Member::new(format!("m{i}"))).collect();
+    let payers = members
+        .iter()
+        .map(|m| (m.id.clone(), Decimal::new(1, 2)))
+        .collect();
+    let mut group = Group {
+        currency: "EUR".into(),
+        members,
+        expenses: vec![Expense::new(
+            "x",
+            Decimal::new(n, 2),
+            PaidBy::Several(payers),
+            Split::Equal { members: None },
+        )],
+        ..Group::default()
+    };
+    group.options.settle = SettleMethod::Pairwise;
+    let e = compute(&group).unwrap_err();
+    assert_eq!(
+        (e.code.as_str(), e.path.as_str()),
+        ("invalid_option", "options.settle")
+    );
+    group.options.settle = SettleMethod::Minimal;
+    assert!(compute(&group).is_ok());
 }
 
 #[test]

@@ -15,7 +15,8 @@ mod search;
 
 pub use exact::minimal;
 pub use greedy::greedy;
-pub(crate) use pairwise::pairwise;
+pub use pairwise::MAX_CELLS as MAX_PAIRWISE_CELLS;
+pub(crate) use pairwise::{pairwise, Failure as PairwiseFailure};
 
 /// The default `exact_limit`: up to this many non-zero balances (after safe reductions),
 /// `minimal` proves its count optimal. At 24 the worst case (the search giving up and the subset

@@ -1,4 +1,5 @@
-//! `pairwise`: no simplification. Who owes whom follows who paid for whom, netted per pair.
+//! `pairwise`: no simplification. Who owes whom follows who paid for whom, netted per pair on a
+//! debt graph (petgraph).
 //!
 //! With one payer, each member owes the payer their part. With several payers, each member's
 //! part is owed to the payers pro rata to what they paid: the exact amount part x paid / total
@@ -6,42 +7,77 @@
 //! payer's claims add up to what they paid (a small matrix rounding, solved as a bipartite
 //! matching). A payment `from -> to` counts as `to` owing `from`.
 
-use std::collections::BTreeMap;
+use std::hash::{BuildHasherDefault, DefaultHasher};
+
+use petgraph::graphmap::GraphMap;
+use petgraph::Directed;
 
 use super::Move;
 use crate::ledger::Entry;
 
 /// Why pairwise debts could not be computed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Overflow;
+pub(crate) enum Failure {
+    /// A debt past 128 bits.
+    Overflow,
+    /// An expense whose members × payers exceed [`MAX_CELLS`].
+    TooLarge,
+}
+use Failure::Overflow;
+
+/// The most member × payer debts one expense may create under `pairwise` (each member owes each
+/// payer a part): beyond that the debts themselves would not fit in memory.
+pub const MAX_CELLS: usize = 4_000_000;
+
+/// Who owes whom: an edge a -> b weighs what a owes b. Always netted: at most one direction per
+/// pair. Nodes are member positions; the hasher has fixed keys (no randomness from the OS).
+type DebtGraph = GraphMap<usize, i128, Directed, BuildHasherDefault<DefaultHasher>>;
+
+/// Records that `debtor` owes `creditor` `amount` more (a negative amount: the other way),
+/// netting it against what `creditor` already owes `debtor`.
+fn owe(g: &mut DebtGraph, debtor: usize, creditor: usize, amount: i128) -> Result<(), Failure> {
+    if amount < 0 {
+        return owe(g, creditor, debtor, amount.checked_neg().ok_or(Overflow)?);
+    }
+    if debtor == creditor || amount == 0 {
+        return Ok(());
+    }
+    let mut amount = amount;
+    if let Some(back) = g.edge_weight_mut(creditor, debtor) {
+        if *back > amount {
+            *back -= amount;
+            return Ok(());
+        }
+        amount -= *back;
+        g.remove_edge(creditor, debtor);
+    }
+    if amount > 0 {
+        match g.edge_weight_mut(debtor, creditor) {
+            Some(w) => *w = w.checked_add(amount).ok_or(Overflow)?,
+            None => {
+                g.add_edge(debtor, creditor, amount);
+            }
+        }
+    }
+    Ok(())
+}
 
 /// The netted pairwise debts of `entries`. `rank[i]` is member i's canonical position, used to
 /// order rows and columns so that the rounding does not depend on input order.
 pub(crate) fn pairwise<'e>(
     entries: impl Iterator<Item = &'e Entry>,
     rank: &[usize],
-) -> Result<Vec<Move>, Overflow> {
-    // owes[(a, b)] with a < b: what a owes b, net (negative: b owes a).
-    let mut owes: BTreeMap<(usize, usize), i128> = BTreeMap::new();
-    let mut add = |debtor: usize, creditor: usize, amount: i128| -> Result<(), Overflow> {
-        if debtor == creditor || amount == 0 {
-            return Ok(());
-        }
-        let (key, signed) = if debtor < creditor {
-            ((debtor, creditor), amount)
-        } else {
-            ((creditor, debtor), -amount)
-        };
-        let slot = owes.entry(key).or_insert(0);
-        *slot = slot.checked_add(signed).ok_or(Overflow)?;
-        Ok(())
-    };
+) -> Result<Vec<Move>, Failure> {
+    let mut g = DebtGraph::with_capacity(rank.len(), 0);
     for e in entries {
         if let [(payer, _)] = e.paid.as_slice() {
             for (member, part) in &e.owed {
-                add(*member, *payer, *part)?;
+                owe(&mut g, *member, *payer, *part)?;
             }
             continue;
+        }
+        if e.owed.len().saturating_mul(e.paid.len()) > MAX_CELLS {
+            return Err(Failure::TooLarge);
         }
         let mut rows = e.owed.clone();
         let mut cols = e.paid.clone();
@@ -53,27 +89,16 @@ pub(crate) fn pairwise<'e>(
         )?;
         for (r, row) in rows.iter().zip(matrix) {
             for (c, amount) in cols.iter().zip(row) {
-                add(r.0, c.0, amount)?;
+                owe(&mut g, r.0, c.0, amount)?;
             }
         }
     }
-    let mut moves: Vec<Move> = owes
-        .into_iter()
-        .filter(|(_, v)| *v != 0)
-        .map(|((a, b), v)| {
-            if v > 0 {
-                Move {
-                    from: a,
-                    to: b,
-                    amount: v,
-                }
-            } else {
-                Move {
-                    from: b,
-                    to: a,
-                    amount: -v,
-                }
-            }
+    let mut moves: Vec<Move> = g
+        .all_edges()
+        .map(|(from, to, amount)| Move {
+            from,
+            to,
+            amount: *amount,
         })
         .collect();
     moves.sort_by_key(|m| (rank[m.from], rank[m.to]));
@@ -82,7 +107,7 @@ pub(crate) fn pairwise<'e>(
 
 /// Rounds the matrix rows[j] * cols[i] / total (where rows and cols both add up to total != 0)
 /// to integers, each the floor or ceiling of its exact value, with exact row and column sums.
-fn round_matrix(rows: &[i128], cols: &[i128]) -> Result<Vec<Vec<i128>>, Overflow> {
+fn round_matrix(rows: &[i128], cols: &[i128]) -> Result<Vec<Vec<i128>>, Failure> {
     let total: i128 = rows
         .iter()
         .try_fold(0i128, |s, r| s.checked_add(*r))
