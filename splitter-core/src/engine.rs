@@ -146,14 +146,16 @@ fn settle_with_previous(nets: &[i128], method: SettleMethod, limit: usize, previ
         return fresh;
     }
     let tail = run(&rest);
+    // Balances that changed only by paying some earlier suggestions are settled by the rest of
+    // them: those come back unchanged, as the contract promises. Otherwise (new expenses, say),
+    // a fresh settlement with fewer transfers wins.
+    let only_repaid = tail.moves.is_empty();
     moves.extend(tail.moves);
-    // Keeping earlier suggestions never costs a transfer when they were minimal; if it would,
-    // the fresh settlement wins.
-    if method == SettleMethod::Minimal && fresh.moves.len() < moves.len() {
+    if !only_repaid && method == SettleMethod::Minimal && fresh.moves.len() < moves.len() {
         return fresh;
     }
     let optimal =
-        (fresh.optimal && moves.len() == fresh.moves.len()) || moves.len() == settle::lower_bound(nets);
+        (fresh.optimal && moves.len() <= fresh.moves.len()) || moves.len() == settle::lower_bound(nets);
     Settlement { moves, optimal }
 }
 

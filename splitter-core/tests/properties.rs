@@ -389,6 +389,47 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases().min(150), ..ProptestConfig::default() })]
+
+    /// Stability above the exact limit too: groups of up to 80 members, settled exactly or by the
+    /// heuristic (exact_limit 0..=24), then some suggestions paid.
+    #[test]
+    fn paid_suggestions_leave_the_rest_unchanged_at_any_size(
+        parts in proptest::collection::vec(-3000i64..3000, 2..80),
+        limit in 0usize..=24,
+        pick in proptest::collection::vec(any::<bool>(), 80),
+    ) {
+        let n = parts.len() + 1;
+        let ids: Vec<String> = (0..n).map(|i| format!("m{i:02}")).collect();
+        // One expense paid by m00, shared exactly: m00 is owed the total, the others owe or are
+        // owed their part.
+        let total: i64 = parts.iter().sum::<i64>() + 1;
+        let mut amounts: Vec<(String, Decimal)> = ids[1..].iter().zip(&parts).map(|(id, p)| (id.clone(), Decimal::new(*p, 2))).collect();
+        amounts.push((ids[0].clone(), Decimal::new(1, 2)));
+        prop_assume!(total != 0);
+        let mut group = Group {
+            currency: "EUR".into(),
+            members: ids.iter().map(Member::new).collect(),
+            expenses: vec![Expense::new("e", Decimal::new(total, 2), PaidBy::One(ids[0].clone()), Split::Exact { amounts })],
+            options: Options { exact_limit: Some(limit), ..Options::default() },
+            ..Group::default()
+        };
+        let first = compute(&group).unwrap();
+        let mut rest = Vec::new();
+        for (i, t) in first.transfers.iter().enumerate() {
+            if pick[i % pick.len()] {
+                group.payments.push(Payment::new(&t.from, &t.to, t.amount));
+            } else {
+                rest.push(t.clone());
+            }
+        }
+        group.options.previous = first.transfers.clone();
+        let second = compute(&group).unwrap();
+        prop_assert_eq!(second.transfers, rest);
+    }
+}
+
 fn settles(nets: &[i128], moves: &[splitter_core::settle::Move]) -> bool {
     let mut left = nets.to_vec();
     for m in moves {

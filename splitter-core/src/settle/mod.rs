@@ -56,20 +56,92 @@ pub fn lower_bound(nets: &[i128]) -> usize {
     debtors.max(creditors)
 }
 
-/// Keeps the earlier suggestions that still fit, in their order: each one whose payer still owes
-/// at least its amount and whose receiver is still owed at least as much. They are applied to
-/// `nets`, which then holds what is left to settle.
+/// Keeps the earlier suggestions that are still to be paid; they are applied to `nets`, which
+/// then holds what is left to settle.
+///
+/// `previous` lists every earlier suggestion, paid or not. If the balances changed only by paying
+/// some of them, the paid ones are exactly a subset whose effect equals what `nets` lacks for the
+/// whole list to settle it; suggestions form a forest, where that subset is unique and found by
+/// peeling leaves. Failing that (a cycle, or balances that changed some other way), each
+/// suggestion is kept, in order, if its payer still owes and its receiver is still owed at least
+/// its amount.
 pub(crate) fn keep_previous(nets: &mut [i128], previous: &[Move]) -> Vec<Move> {
-    let mut kept = Vec::new();
-    for m in previous {
-        let fits = m.amount > 0 && m.from != m.to && nets[m.from] <= -m.amount && nets[m.to] >= m.amount;
-        if fits {
-            nets[m.from] += m.amount;
-            nets[m.to] -= m.amount;
-            kept.push(*m);
+    let kept = match unpaid(nets, previous) {
+        Some(unpaid) => unpaid,
+        None => previous
+            .iter()
+            .copied()
+            .filter(|m| {
+                let fits =
+                    m.amount > 0 && m.from != m.to && nets[m.from] <= -m.amount && nets[m.to] >= m.amount;
+                if fits {
+                    nets[m.from] += m.amount;
+                    nets[m.to] -= m.amount;
+                }
+                fits
+            })
+            .collect(),
+    };
+    kept
+}
+
+/// The suggestions not yet paid, applied to `nets`, when the balances differ from what the whole
+/// list settles by exactly some of its transfers forming a forest; `None` otherwise.
+fn unpaid(nets: &mut [i128], previous: &[Move]) -> Option<Vec<Move>> {
+    if previous.iter().any(|m| m.amount <= 0 || m.from == m.to) {
+        return None;
+    }
+    // d: what the paid transfers must add up to for each member.
+    let mut d = nets.to_vec();
+    let mut degree = vec![0usize; nets.len()];
+    let mut touching: Vec<Vec<usize>> = vec![Vec::new(); nets.len()];
+    for (k, m) in previous.iter().enumerate() {
+        d[m.from] = d[m.from].checked_add(m.amount)?;
+        d[m.to] = d[m.to].checked_sub(m.amount)?;
+        degree[m.from] += 1;
+        degree[m.to] += 1;
+        touching[m.from].push(k);
+        touching[m.to].push(k);
+    }
+    let mut decided = vec![false; previous.len()];
+    let mut paid = vec![false; previous.len()];
+    let mut leaves: Vec<usize> = (0..nets.len()).filter(|i| degree[*i] == 1).collect();
+    while let Some(leaf) = leaves.pop() {
+        let Some(&k) = touching[leaf].iter().find(|k| !decided[**k]) else {
+            continue;
+        };
+        let m = previous[k];
+        // Paying m adds its amount to the payer's balance and takes it from the receiver's.
+        let effect = if leaf == m.from { m.amount } else { -m.amount };
+        if d[leaf] == effect {
+            paid[k] = true;
+            d[m.from] -= m.amount;
+            d[m.to] += m.amount;
+        } else if d[leaf] != 0 {
+            return None;
+        }
+        decided[k] = true;
+        for end in [m.from, m.to] {
+            degree[end] -= 1;
+            if degree[end] == 1 {
+                leaves.push(end);
+            }
         }
     }
-    kept
+    if decided.iter().any(|x| !x) || d.iter().any(|x| *x != 0) {
+        return None; // a cycle, or the balances changed some other way
+    }
+    let unpaid: Vec<Move> = previous
+        .iter()
+        .zip(&paid)
+        .filter(|(_, p)| !**p)
+        .map(|(m, _)| *m)
+        .collect();
+    for m in &unpaid {
+        nets[m.from] += m.amount;
+        nets[m.to] -= m.amount;
+    }
+    Some(unpaid)
 }
 
 #[cfg(test)]
@@ -100,6 +172,35 @@ mod tests {
         assert!(settles(&nets, &m.moves));
         assert_eq!(m.moves.len(), 4);
         assert!(m.optimal);
+    }
+
+    #[test]
+    fn the_paid_suggestions_are_told_apart_from_the_unpaid() {
+        // a -10, e -5, b +10, c +5 settled by a->b 5, a->c 5, e->b 5; then a->b is paid. Fitting
+        // in order would keep a->b (a still owes 5, b is still owed 5); peeling the forest finds
+        // that a->b is the paid one.
+        let (a, b, c, e) = (0, 1, 2, 3);
+        let previous = [
+            Move {
+                from: a,
+                to: b,
+                amount: 5,
+            },
+            Move {
+                from: a,
+                to: c,
+                amount: 5,
+            },
+            Move {
+                from: e,
+                to: b,
+                amount: 5,
+            },
+        ];
+        let mut nets = vec![-5, 5, 5, -5];
+        let kept = keep_previous(&mut nets, &previous);
+        assert_eq!(kept, vec![previous[1], previous[2]]);
+        assert_eq!(nets, vec![0, 0, 0, 0]);
     }
 
     #[test]
