@@ -44,8 +44,8 @@ fn balanced(n: usize, seed: u64, range: i64) -> Vec<i128> {
     v
 }
 
-/// The baseline: the plain O(n 2^n) subset DP, best[S] = [sum(S) = 0] + max over i in S of
-/// best[S - i], returning the fewest transfers n - best[all]. The same algorithm a careful
+/// The baseline: the plain O(n 2^n) subset DP, `best[S] = [sum(S) = 0] + max over i in S of
+/// best[S - i]`, returning the fewest transfers `n - best[all]`. The same algorithm a careful
 /// implementation would write first; 64-bit sums like the C reference in the issue.
 pub fn baseline_fewest(values: &[i128]) -> usize {
     let v: Vec<i64> = values
