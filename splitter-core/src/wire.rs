@@ -190,8 +190,20 @@ impl<'a, 'p> Obj<'a, 'p> {
     fn new(v: &'a Json, path: &'p Path<'p>, what: &str) -> Result<Obj<'a, 'p>> {
         match v {
             Json::Object(entries) => {
-                let mut seen = HashSet::with_capacity(entries.len());
-                if let Some((k, _)) = entries.iter().find(|(k, _)| !seen.insert(k.as_str())) {
+                // Small objects (nearly all) are checked pairwise; large ones with a set.
+                let repeated = if entries.len() <= 16 {
+                    entries
+                        .iter()
+                        .enumerate()
+                        .find(|(i, (k, _))| entries[..*i].iter().any(|(k2, _)| k2 == k))
+                } else {
+                    let mut seen = HashSet::with_capacity(entries.len());
+                    entries
+                        .iter()
+                        .enumerate()
+                        .find(|(_, (k, _))| !seen.insert(k.as_str()))
+                };
+                if let Some((_, (k, _))) = repeated {
                     return Err(path.field(k).err(
                         ErrorCode::DuplicateId,
                         format!("key '{}' appears twice", money::clip(k)),

@@ -27,21 +27,52 @@ fn to_py_err(py: Python<'_>, e: &Error) -> PyErr {
     err
 }
 
-/// A path into the input, for errors found while reading Python objects.
-fn child(path: &str, key: &str) -> String {
-    if path.is_empty() {
-        key.to_string()
-    } else {
-        format!("{path}.{key}")
+/// Where a Python value sits in the input, rendered (`expenses[0].amount`) only for an error.
+enum Loc<'a> {
+    Root(&'a str),
+    Key(&'a Loc<'a>, &'a str),
+    Index(&'a Loc<'a>, usize),
+}
+
+impl std::fmt::Display for Loc<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Loc::Root(name) => f.write_str(name),
+            Loc::Key(Loc::Root(""), key) => f.write_str(key),
+            Loc::Key(parent, key) => write!(f, "{parent}.{key}"),
+            Loc::Index(parent, i) => write!(f, "{parent}[{i}]"),
+        }
     }
 }
 
 /// A Python object as the core's JSON value. Decimals and ints become numbers read exactly from
-/// their text; a float anywhere is refused (it may already have lost precision).
-fn to_json(obj: &Bound<'_, PyAny>, path: &str) -> Result<Json, Error> {
-    let bad = |code, message: String| Error::new(code, path, message);
-    if obj.is_none() {
-        return Ok(Json::Null);
+/// their text; a float anywhere is refused (it may already have lost precision). The common
+/// types are tested first, by exact type.
+fn to_json(obj: &Bound<'_, PyAny>, loc: &Loc<'_>) -> Result<Json, Error> {
+    let bad = |code, message: String| Error::new(code, loc.to_string(), message);
+    if let Ok(s) = obj.cast_exact::<PyString>() {
+        let s: String = s
+            .extract()
+            .map_err(|_| bad(ErrorCode::InvalidInput, "an unreadable string".into()))?;
+        return Ok(Json::String(s));
+    }
+    if let Ok(dict) = obj.cast::<PyDict>() {
+        let mut entries = Vec::with_capacity(dict.len());
+        for (k, v) in dict.iter() {
+            let key: String = k
+                .extract()
+                .map_err(|_| bad(ErrorCode::InvalidInput, "object keys must be strings".into()))?;
+            let value = to_json(&v, &Loc::Key(loc, &key))?;
+            entries.push((key, value));
+        }
+        return Ok(Json::Object(entries));
+    }
+    if let Ok(list) = obj.cast::<PyList>() {
+        let mut items = Vec::with_capacity(list.len());
+        for (i, item) in list.iter().enumerate() {
+            items.push(to_json(&item, &Loc::Index(loc, i))?);
+        }
+        return Ok(Json::Array(items));
     }
     if obj.is_instance_of::<PyBool>() {
         return Ok(Json::Bool(obj.is_truthy().unwrap_or(false)));
@@ -55,35 +86,22 @@ fn to_json(obj: &Bound<'_, PyAny>, path: &str) -> Result<Json, Error> {
             ),
         ));
     }
+    if obj.is_instance_of::<PyInt>() {
+        return Ok(Json::Number(obj.str().map(|s| s.to_string()).unwrap_or_default()));
+    }
+    if obj.is_none() {
+        return Ok(Json::Null);
+    }
     if obj.is_instance_of::<PyString>() {
         let s: String = obj
             .extract()
             .map_err(|_| bad(ErrorCode::InvalidInput, "an unreadable string".into()))?;
         return Ok(Json::String(s));
     }
-    if obj.is_instance_of::<PyInt>() {
-        return Ok(Json::Number(obj.str().map(|s| s.to_string()).unwrap_or_default()));
-    }
-    if let Ok(dict) = obj.cast::<PyDict>() {
-        let mut entries = Vec::with_capacity(dict.len());
-        for (k, v) in dict.iter() {
-            let key: String = k
-                .extract()
-                .map_err(|_| bad(ErrorCode::InvalidInput, "object keys must be strings".into()))?;
-            let value = to_json(&v, &child(path, &key))?;
-            entries.push((key, value));
-        }
-        return Ok(Json::Object(entries));
-    }
-    if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
-        let mut items = Vec::new();
-        for (i, item) in obj
-            .try_iter()
-            .map_err(|_| bad(ErrorCode::InvalidInput, "unreadable list".into()))?
-            .enumerate()
-        {
-            let item = item.map_err(|_| bad(ErrorCode::InvalidInput, "unreadable list".into()))?;
-            items.push(to_json(&item, &format!("{path}[{i}]"))?);
+    if let Ok(tuple) = obj.cast::<PyTuple>() {
+        let mut items = Vec::with_capacity(tuple.len());
+        for (i, item) in tuple.iter().enumerate() {
+            items.push(to_json(&item, &Loc::Index(loc, i))?);
         }
         return Ok(Json::Array(items));
     }
@@ -101,7 +119,7 @@ fn to_json(obj: &Bound<'_, PyAny>, path: &str) -> Result<Json, Error> {
     }
     if let Ok(to_dict) = obj.getattr("to_dict") {
         if let Ok(d) = to_dict.call0() {
-            return to_json(&d, path);
+            return to_json(&d, loc);
         }
     }
     Err(bad(
@@ -232,10 +250,10 @@ fn compute(
         let text: String = text.extract()?;
         Json::parse(&text).map_err(|e| to_py_err(py, &e))?
     } else {
-        to_json(group, "").map_err(|e| to_py_err(py, &e))?
+        to_json(group, &Loc::Root("")).map_err(|e| to_py_err(py, &e))?
     };
     if let Some(options) = options.filter(|o| !o.is_empty()) {
-        let extra = to_json(options.as_any(), "options").map_err(|e| to_py_err(py, &e))?;
+        let extra = to_json(options.as_any(), &Loc::Root("options")).map_err(|e| to_py_err(py, &e))?;
         merge_options(&mut value, extra);
     }
     let result = py.detach(|| splitter_core::compute_value(&value));
