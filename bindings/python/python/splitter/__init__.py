@@ -30,6 +30,15 @@ def _amounts(values: Mapping[str, Amount]) -> Dict[str, Amount]:
     return dict(values)
 
 
+def _with_optional(d: Dict[str, Any], obj: Any, keys: Sequence[str]) -> Dict[str, Any]:
+    """``d`` plus each of ``obj``'s attributes ``keys`` that is set."""
+    for key in keys:
+        value = getattr(obj, key)
+        if value is not None:
+            d[key] = value
+    return d
+
+
 def equal(*members: str) -> Split:
     """Equal parts among ``members`` (none given: every member)."""
     return {"type": "equal", "members": list(members)} if members else {"type": "equal"}
@@ -121,11 +130,7 @@ class Expense:
             "paid_by": self.paid_by if isinstance(self.paid_by, str) else dict(self.paid_by),
             "split": self.split,
         }
-        for key in ("currency", "rate", "description", "date", "category"):
-            value = getattr(self, key)
-            if value is not None:
-                d[key] = value
-        return d
+        return _with_optional(d, self, ("currency", "rate", "description", "date", "category"))
 
 
 @dataclass
@@ -142,11 +147,7 @@ class Payment:
 
     def to_dict(self) -> Dict[str, Any]:
         d: Dict[str, Any] = {"from": self.from_, "to": self.to, "amount": self.amount}
-        for key in ("currency", "rate", "id", "date"):
-            value = getattr(self, key)
-            if value is not None:
-                d[key] = value
-        return d
+        return _with_optional(d, self, ("currency", "rate", "id", "date"))
 
 
 @dataclass
