@@ -175,17 +175,22 @@ fn common_scale(values: &[Decimal]) -> Option<Vec<i128>> {
         .collect()
 }
 
+/// Each member's position in the group, by id.
+fn positions(group: &Group) -> HashMap<&str, usize> {
+    group
+        .members
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.id.as_str(), i))
+        .collect()
+}
+
 /// The split's rule checked on one expense's parts (member position to part, in the expense's
 /// currency). Itemized splits are only checked through their total.
 fn check_split(group: &Group, k: usize, total: i128, exp: u32, parts: &[i128]) -> Check {
     let e = &group.expenses[k];
     let what = format!("expense {} ({:?})", e.id, e.split);
-    let pos: HashMap<&str, usize> = group
-        .members
-        .iter()
-        .enumerate()
-        .map(|(i, m)| (m.id.as_str(), i))
-        .collect();
+    let pos = positions(group);
     let ids = |list: &[String]| -> Result<Vec<usize>, String> {
         list.iter()
             .map(|id| {
@@ -306,12 +311,7 @@ pub fn check_report(group: &Group, out: &str) -> Check {
     let bucket_of = |code: &str| buckets.iter().position(|b| *b == code);
     let n = group.members.len();
     let nb = buckets.len();
-    let pos: HashMap<&str, usize> = group
-        .members
-        .iter()
-        .enumerate()
-        .map(|(i, m)| (m.id.as_str(), i))
-        .collect();
+    let pos = positions(group);
     let member = |v: &Value, what: &str| -> Result<usize, String> {
         v.as_str()
             .and_then(|s| pos.get(s).copied())

@@ -33,14 +33,9 @@ fn key(id: &str) -> u128 {
     u128::from(prefix) << 64 | id.len() as u128
 }
 
-/// The first 8 bytes of `id` as a big-endian integer (zero-padded).
-pub(crate) fn prefix_key(id: &str) -> u64 {
-    (key(id) >> 64) as u64
-}
-
 /// The first position whose item repeats an earlier one, among `ids` (by value).
 pub(crate) fn first_repeat<'a>(ids: impl Iterator<Item = &'a str>) -> Option<usize> {
-    let mut keyed: Vec<(u64, &str, usize)> = ids.enumerate().map(|(i, id)| (prefix_key(id), id, i)).collect();
+    let mut keyed: Vec<(u128, &str, usize)> = ids.enumerate().map(|(i, id)| (key(id), id, i)).collect();
     keyed.sort_unstable();
     // In each run of equal ids (sorted by position), the second position is the first repeat.
     keyed

@@ -47,11 +47,11 @@ impl std::fmt::Display for Loc<'_> {
 
 /// A Python object as the core's JSON value. Decimals and ints become numbers read exactly from
 /// their text; a float anywhere is refused (it may already have lost precision). The common
-/// types are tested first, by exact type.
+/// types are tested first.
 fn to_json(obj: &Bound<'_, PyAny>, loc: &Loc<'_>) -> Result<Json, Error> {
     let bad = |code, message: String| Error::new(code, loc.to_string(), message);
-    if let Ok(s) = obj.cast_exact::<PyString>() {
-        let s: String = s
+    if obj.is_instance_of::<PyString>() {
+        let s: String = obj
             .extract()
             .map_err(|_| bad(ErrorCode::InvalidInput, "an unreadable string".into()))?;
         return Ok(Json::String(s));
@@ -68,11 +68,7 @@ fn to_json(obj: &Bound<'_, PyAny>, loc: &Loc<'_>) -> Result<Json, Error> {
         return Ok(Json::Object(entries));
     }
     if let Ok(list) = obj.cast::<PyList>() {
-        let mut items = Vec::with_capacity(list.len());
-        for (i, item) in list.iter().enumerate() {
-            items.push(to_json(&item, &Loc::Index(loc, i))?);
-        }
-        return Ok(Json::Array(items));
+        return array(list.iter(), loc);
     }
     if obj.is_instance_of::<PyBool>() {
         return Ok(Json::Bool(obj.is_truthy().unwrap_or(false)));
@@ -92,18 +88,8 @@ fn to_json(obj: &Bound<'_, PyAny>, loc: &Loc<'_>) -> Result<Json, Error> {
     if obj.is_none() {
         return Ok(Json::Null);
     }
-    if obj.is_instance_of::<PyString>() {
-        let s: String = obj
-            .extract()
-            .map_err(|_| bad(ErrorCode::InvalidInput, "an unreadable string".into()))?;
-        return Ok(Json::String(s));
-    }
     if let Ok(tuple) = obj.cast::<PyTuple>() {
-        let mut items = Vec::with_capacity(tuple.len());
-        for (i, item) in tuple.iter().enumerate() {
-            items.push(to_json(&item, &Loc::Index(loc, i))?);
-        }
-        return Ok(Json::Array(items));
+        return array(tuple.iter(), loc);
     }
     let type_name = obj.get_type().name().map(|n| n.to_string()).unwrap_or_default();
     if type_name == "Decimal" {
@@ -126,6 +112,15 @@ fn to_json(obj: &Bound<'_, PyAny>, loc: &Loc<'_>) -> Result<Json, Error> {
         ErrorCode::InvalidInput,
         format!("a value of type {type_name} is not part of the contract"),
     ))
+}
+
+/// A list or tuple as a JSON array.
+fn array<'py>(items: impl ExactSizeIterator<Item = Bound<'py, PyAny>>, loc: &Loc<'_>) -> Result<Json, Error> {
+    let mut out = Vec::with_capacity(items.len());
+    for (i, item) in items.enumerate() {
+        out.push(to_json(&item, &Loc::Index(loc, i))?);
+    }
+    Ok(Json::Array(out))
 }
 
 /// The report of a computed group. Fields are turned into Python objects when read: amounts as
