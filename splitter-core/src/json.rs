@@ -16,6 +16,12 @@ pub enum Json {
     Bool(bool),
     /// A number, as written (`"0.1"`, `"1e3"`); always valid JSON number syntax.
     Number(String),
+    /// A binary floating-point number handed over by a host language (a JavaScript `number`),
+    /// as its shortest round-trip text (`"0.1"`, `"12"`). Never produced by [`Json::parse`].
+    /// Accepted where a whole count is expected (`options.exact_limit`) when it is whole; refused
+    /// with `invalid_amount` where an amount, rate, share or weight is expected, because it may
+    /// already have lost precision before it reached the engine.
+    Float(String),
     /// A string.
     String(String),
     /// An array.
@@ -60,6 +66,7 @@ impl Json {
             Json::Null => "null",
             Json::Bool(_) => "a boolean",
             Json::Number(_) => "a number",
+            Json::Float(_) => "a floating-point number",
             Json::String(_) => "a string",
             Json::Array(_) => "an array",
             Json::Object(_) => "an object",

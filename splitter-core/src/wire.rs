@@ -309,6 +309,14 @@ fn decimal(v: &Json, path: &Path) -> Result<Decimal> {
     match v {
         Json::String(s) => money::parse_plain(s, path),
         Json::Number(n) => money::parse_json_number(n, path),
+        Json::Float(n) => Err(path.err(
+            ErrorCode::InvalidAmount,
+            format!(
+                "a floating-point number ({}) is not accepted for money: it may already have lost \
+                 precision; pass a decimal string such as \"12.30\"",
+                money::clip(n)
+            ),
+        )),
         other => Err(path.err(
             ErrorCode::InvalidAmount,
             format!(
@@ -563,7 +571,7 @@ fn options(v: &Json, path: &Path, group_currency: &str) -> Result<Options> {
     if let Some(v) = o.get("exact_limit") {
         let p = path.field("exact_limit");
         let limit = match v {
-            Json::Number(n) => n.parse::<usize>().ok(),
+            Json::Number(n) | Json::Float(n) => n.parse::<usize>().ok(),
             _ => None,
         };
         out.exact_limit = Some(limit.ok_or_else(|| {
@@ -597,7 +605,53 @@ fn transfer(v: &Json, path: &Path, group_currency: &str) -> Result<Transfer> {
 
 #[cfg(test)]
 mod tests {
-    use super::is_iso_date;
+    use super::{group_from_value, is_iso_date};
+    use crate::json::Json;
+
+    /// A group whose only expense has the given amount and whose options are `options`.
+    fn group_with(amount: Json, options: Vec<(String, Json)>) -> Json {
+        let s = |t: &str| Json::String(t.into());
+        let o =
+            |pairs: Vec<(&str, Json)>| Json::Object(pairs.into_iter().map(|(k, v)| (k.into(), v)).collect());
+        o(vec![
+            ("currency", s("EUR")),
+            ("members", Json::Array(vec![s("ana"), s("ben")])),
+            (
+                "expenses",
+                Json::Array(vec![o(vec![
+                    ("id", s("e1")),
+                    ("amount", amount),
+                    ("paid_by", s("ana")),
+                    ("split", o(vec![("type", s("equal"))])),
+                ])]),
+            ),
+            ("options", Json::Object(options)),
+        ])
+    }
+
+    #[test]
+    fn host_floats_are_refused_as_money_and_accepted_as_counts() {
+        let err = group_from_value(&group_with(Json::Float("0.1".into()), vec![])).unwrap_err();
+        assert_eq!(
+            (err.code.as_str(), err.path.as_str()),
+            ("invalid_amount", "expenses[0].amount")
+        );
+        let whole = group_from_value(&group_with(Json::Float("12".into()), vec![])).unwrap_err();
+        assert_eq!(
+            whole.code.as_str(),
+            "invalid_amount",
+            "even a whole float is not money"
+        );
+        let limit = vec![("exact_limit".to_string(), Json::Float("12".into()))];
+        let group = group_from_value(&group_with(Json::String("1.00".into()), limit)).unwrap();
+        assert_eq!(group.options.exact_limit, Some(12));
+        let half = vec![("exact_limit".to_string(), Json::Float("1.5".into()))];
+        let err = group_from_value(&group_with(Json::String("1.00".into()), half)).unwrap_err();
+        assert_eq!(
+            (err.code.as_str(), err.path.as_str()),
+            ("invalid_option", "options.exact_limit")
+        );
+    }
 
     #[test]
     fn iso_dates() {
