@@ -130,6 +130,14 @@ impl<'a> Path<'a> {
         Path::Index(self, i)
     }
 
+    /// How many fields and indexes deep this place is.
+    pub(crate) fn depth(&self) -> usize {
+        match self {
+            Path::Root => 0,
+            Path::Field(parent, _) | Path::Index(parent, _) => parent.depth() + 1,
+        }
+    }
+
     pub(crate) fn err(&self, code: ErrorCode, message: impl Into<String>) -> Error {
         Error::new(code, self.to_string(), message)
     }

@@ -33,6 +33,7 @@ mod model;
 mod money;
 mod report;
 pub mod settle;
+mod source;
 mod split;
 pub mod wire;
 
@@ -46,3 +47,4 @@ pub use model::{
 };
 pub use report::{Balance, Report, Share, Transfer};
 pub use rust_decimal::Decimal;
+pub use source::{Entries, Items, Node, Source};

@@ -1,29 +1,32 @@
 //! The wire form of the contract: reading a [`Group`] from JSON with a path for every error, and
 //! writing a [`Report`] or an [`Error`] as JSON.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 use rust_decimal::Decimal;
 use serde_json::{json, Map, Value};
 
 use crate::error::{Error, ErrorCode, Path, Result};
-use crate::json::Json;
+use crate::json::{Json, MAX_DEPTH};
 use crate::model::{
     BalancesIn, Expense, Extra, Group, Item, Member, Options, PaidBy, Payment, SettleMethod, Split,
 };
 use crate::money;
 use crate::report::{Report, Transfer};
+use crate::source::{Entries, Node, Source};
 
 /// Reads a group from the contract's JSON text.
 pub fn group_from_json(text: &str) -> Result<Group> {
     group_from_value(&Json::parse(text)?)
 }
 
-/// Reads a group from a parsed JSON value (what the bindings build from their own objects).
-pub fn group_from_value(v: &Json) -> Result<Group> {
+/// Reads a group from a parsed JSON value, or from a binding's own objects read in place (any
+/// [`Source`]); errors carry the contract's code and path either way.
+pub fn group_from_value<S: Source>(v: &S) -> Result<Group> {
     let root = Path::Root;
-    let mut o = Obj::new(v, &root, "the group")?;
-    let currency = string(o.require("currency")?, &root.field("currency"))?.to_string();
+    let o = Obj::new(v.node(), &root, "the group")?;
+    let currency = string(o.require("currency")?, &root.field("currency"))?.into_owned();
     let members = list(o.require("members")?, &root.field("members"), member)?;
     let rates = match o.get("rates") {
         Some(v) => decimal_map(v, &root.field("rates"))?,
@@ -50,6 +53,23 @@ pub fn group_from_value(v: &Json) -> Result<Group> {
         payments,
         options,
     })
+}
+
+/// Puts the options that `v` names (an object in the form of the contract's `options`) over
+/// the group's own, as the bindings' keyword options do; errors are at `options.<field>`.
+///
+/// # Example
+/// ```
+/// use splitter_core::{wire, Json, SettleMethod};
+/// let mut group = wire::group_from_json(r#"{"currency": "EUR", "members": ["ana"],
+///   "options": {"settle": "greedy", "exact_limit": 5}}"#)?;
+/// wire::override_options(&mut group, &Json::parse(r#"{"settle": "pairwise"}"#)?)?;
+/// assert_eq!((group.options.settle, group.options.exact_limit), (SettleMethod::Pairwise, Some(5)));
+/// # Ok::<(), splitter_core::Error>(())
+/// ```
+pub fn override_options<S: Source>(group: &mut Group, v: &S) -> Result<()> {
+    let root = Path::Root;
+    options_into(&mut group.options, v, &root.field("options"), &group.currency)
 }
 
 /// Writes a group in the contract's JSON form (amounts as decimal strings), the inverse of
@@ -181,29 +201,27 @@ pub fn error_to_json(e: &Error) -> String {
 }
 
 /// An object being read: lookups by key, repeats and unknown keys refused.
-struct Obj<'a, 'p> {
-    entries: &'a [(String, Json)],
+struct Obj<'a, 'p, S> {
+    entries: Entries<'a, S>,
     path: &'p Path<'p>,
 }
 
-impl<'a, 'p> Obj<'a, 'p> {
-    fn new(v: &'a Json, path: &'p Path<'p>, what: &str) -> Result<Obj<'a, 'p>> {
-        match v {
-            Json::Object(entries) => {
+impl<'a, 'p, S: Source> Obj<'a, 'p, S> {
+    fn new(node: Node<'a, S>, path: &'p Path<'p>, what: &str) -> Result<Obj<'a, 'p, S>> {
+        match node {
+            Node::Object(entries) => {
+                let n = entries.len();
                 // Small objects (nearly all) are checked pairwise; large ones with a set.
-                let repeated = if entries.len() <= 16 {
-                    entries
-                        .iter()
-                        .enumerate()
-                        .find(|(i, (k, _))| entries[..*i].iter().any(|(k2, _)| k2 == k))
+                let repeated = if entries.unique() {
+                    None
+                } else if n <= 16 {
+                    (1..n).find(|&i| (0..i).any(|j| entries.key(j) == entries.key(i)))
                 } else {
-                    let mut seen = HashSet::with_capacity(entries.len());
-                    entries
-                        .iter()
-                        .enumerate()
-                        .find(|(_, (k, _))| !seen.insert(k.as_str()))
+                    let mut seen = HashSet::with_capacity(n);
+                    (0..n).find(|&i| !seen.insert(entries.key(i)))
                 };
-                if let Some((_, (k, _))) = repeated {
+                if let Some(i) = repeated {
+                    let k = entries.key(i);
                     return Err(path.field(k).err(
                         ErrorCode::DuplicateId,
                         format!("key '{}' appears twice", money::clip(k)),
@@ -211,23 +229,20 @@ impl<'a, 'p> Obj<'a, 'p> {
                 }
                 Ok(Obj { entries, path })
             }
-            other => Err(path.err(
-                ErrorCode::InvalidInput,
-                format!("{what} must be an object, not {}", other.kind()),
-            )),
+            other => Err(not_a(other, path, what)),
         }
     }
 
     /// The value of `key`; a `null` counts as absent.
-    fn get(&mut self, key: &str) -> Option<&'a Json> {
+    fn get(&self, key: &str) -> Option<&S> {
         self.entries
             .iter()
-            .find(|(k, _)| k == key)
+            .find(|(k, _)| *k == key)
             .map(|(_, v)| v)
-            .filter(|v| **v != Json::Null)
+            .filter(|v| !v.is_null())
     }
 
-    fn require(&mut self, key: &str) -> Result<&'a Json> {
+    fn require(&self, key: &str) -> Result<&S> {
         self.get(key).ok_or_else(|| {
             self.path
                 .field(key)
@@ -236,7 +251,7 @@ impl<'a, 'p> Obj<'a, 'p> {
     }
 
     fn finish(&self, known: &[&str]) -> Result<()> {
-        match self.entries.iter().find(|(k, _)| !known.contains(&k.as_str())) {
+        match self.entries.iter().find(|(k, _)| !known.contains(k)) {
             Some((k, _)) => Err(self.path.field(k).err(
                 ErrorCode::InvalidInput,
                 format!(
@@ -250,23 +265,40 @@ impl<'a, 'p> Obj<'a, 'p> {
     }
 }
 
-fn string<'a>(v: &'a Json, path: &Path) -> Result<&'a str> {
-    match v {
-        Json::String(s) => Ok(s),
-        other => Err(path.err(
+/// The error for a node that is not what was expected: its own refusal if a host value was
+/// refused, `invalid_input` otherwise.
+fn not_a<S>(node: Node<'_, S>, path: &Path, what: &str) -> Error {
+    match node {
+        Node::Refused(code, message) => path.err(code, message),
+        other => path.err(
             ErrorCode::InvalidInput,
-            format!("expected a string, not {}", other.kind()),
-        )),
+            format!("{what} must be an object, not {}", other.kind()),
+        ),
     }
 }
 
-fn opt_string(o: &mut Obj, key: &str) -> Result<Option<String>> {
+/// A node's refusal, or `code` with "expected {expected}, not {kind}".
+fn unexpected<S>(node: Node<'_, S>, path: &Path, code: ErrorCode, expected: &str) -> Error {
+    match node {
+        Node::Refused(code, message) => path.err(code, message),
+        other => path.err(code, format!("expected {expected}, not {}", other.kind())),
+    }
+}
+
+fn string<'a, S: Source>(v: &'a S, path: &Path) -> Result<Cow<'a, str>> {
+    match v.node() {
+        Node::String(s) => Ok(s),
+        other => Err(unexpected(other, path, ErrorCode::InvalidInput, "a string")),
+    }
+}
+
+fn opt_string<S: Source>(o: &Obj<S>, key: &str) -> Result<Option<String>> {
     o.get(key)
-        .map(|v| string(v, &o.path.field(key)).map(str::to_string))
+        .map(|v| string(v, &o.path.field(key)).map(Cow::into_owned))
         .transpose()
 }
 
-fn opt_date(o: &mut Obj, key: &str) -> Result<Option<String>> {
+fn opt_date<S: Source>(o: &Obj<S>, key: &str) -> Result<Option<String>> {
     let d = opt_string(o, key)?;
     if let Some(s) = &d {
         if !is_iso_date(s) {
@@ -305,92 +337,89 @@ fn is_iso_date(s: &str) -> bool {
 }
 
 /// An amount, rate, share or weight: a decimal string, or a JSON number read from its text.
-fn decimal(v: &Json, path: &Path) -> Result<Decimal> {
-    match v {
-        Json::String(s) => money::parse_plain(s, path),
-        Json::Number(n) => money::parse_json_number(n, path),
-        Json::Float(n) => Err(path.err(
+fn decimal<S: Source>(v: &S, path: &Path) -> Result<Decimal> {
+    match v.node() {
+        Node::String(s) => money::parse_plain(&s, path),
+        Node::Number(n) => money::parse_json_number(&n, path),
+        Node::Float(n) => Err(path.err(
             ErrorCode::InvalidAmount,
             format!(
                 "a floating-point number ({}) is not accepted for money: it may already have lost \
                  precision; pass a decimal string such as \"12.30\"",
-                money::clip(n)
+                money::clip(&n)
             ),
         )),
-        other => Err(path.err(
+        other => Err(unexpected(
+            other,
+            path,
             ErrorCode::InvalidAmount,
-            format!(
-                "expected a decimal string such as \"12.30\", not {}",
-                other.kind()
-            ),
+            "a decimal string such as \"12.30\"",
         )),
     }
 }
 
-fn decimal_map(v: &Json, path: &Path) -> Result<Vec<(String, Decimal)>> {
-    let o = Obj::new(v, path, "this")?;
+fn decimal_map<S: Source>(v: &S, path: &Path) -> Result<Vec<(String, Decimal)>> {
+    let o = Obj::new(v.node(), path, "this")?;
     o.entries
         .iter()
-        .map(|(k, v)| Ok((k.clone(), decimal(v, &path.field(k))?)))
+        .map(|(k, v)| Ok((k.to_string(), decimal(v, &path.field(k))?)))
         .collect()
 }
 
-fn list<T>(v: &Json, path: &Path, item: impl Fn(&Json, &Path) -> Result<T>) -> Result<Vec<T>> {
-    match v {
-        Json::Array(items) => items
+fn list<S: Source, T>(v: &S, path: &Path, item: impl Fn(&S, &Path) -> Result<T>) -> Result<Vec<T>> {
+    match v.node() {
+        Node::Array(items) => items
+            .as_slice()
             .iter()
             .enumerate()
             .map(|(i, v)| item(v, &path.index(i)))
             .collect(),
-        other => Err(path.err(
-            ErrorCode::InvalidInput,
-            format!("expected an array, not {}", other.kind()),
-        )),
+        other => Err(unexpected(other, path, ErrorCode::InvalidInput, "an array")),
     }
 }
 
-fn strings(v: &Json, path: &Path) -> Result<Vec<String>> {
-    list(v, path, |v, p| string(v, p).map(str::to_string))
+fn strings<S: Source>(v: &S, path: &Path) -> Result<Vec<String>> {
+    list(v, path, |v, p| string(v, p).map(Cow::into_owned))
 }
 
-fn member(v: &Json, path: &Path) -> Result<Member> {
-    if let Json::String(id) = v {
-        return Ok(Member::new(id.clone()));
-    }
-    let mut o = Obj::new(v, path, "a member")?;
-    let id = string(o.require("id")?, &path.field("id"))?.to_string();
-    let name = opt_string(&mut o, "name")?;
+fn member<S: Source>(v: &S, path: &Path) -> Result<Member> {
+    let node = match v.node() {
+        Node::String(id) => return Ok(Member::new(id.into_owned())),
+        node => node,
+    };
+    let o = Obj::new(node, path, "a member")?;
+    let id = string(o.require("id")?, &path.field("id"))?.into_owned();
+    let name = opt_string(&o, "name")?;
     o.finish(&["id", "name"])?;
     Ok(Member { id, name })
 }
 
-fn expense(v: &Json, path: &Path) -> Result<Expense> {
-    let mut o = Obj::new(v, path, "an expense")?;
-    let id = string(o.require("id")?, &path.field("id"))?.to_string();
+fn expense<S: Source>(v: &S, path: &Path) -> Result<Expense> {
+    let o = Obj::new(v.node(), path, "an expense")?;
+    let id = string(o.require("id")?, &path.field("id"))?.into_owned();
     let amount = decimal(o.require("amount")?, &path.field("amount"))?;
-    let currency = opt_string(&mut o, "currency")?;
+    let currency = opt_string(&o, "currency")?;
     let rate = o
         .get("rate")
         .map(|v| decimal(v, &path.field("rate")))
         .transpose()?;
     let pp = path.field("paid_by");
-    let paid_by = match o.require("paid_by")? {
-        Json::String(id) => PaidBy::One(id.clone()),
-        v @ Json::Object(_) => PaidBy::Several(decimal_map(v, &pp)?),
+    let paid_by = match o.require("paid_by")?.node() {
+        Node::String(id) => PaidBy::One(id.into_owned()),
+        node @ Node::Object(_) => PaidBy::Several(decimal_entries(node, &pp)?),
         other => {
-            return Err(pp.err(
+            return Err(unexpected(
+                other,
+                &pp,
                 ErrorCode::InvalidInput,
-                format!(
-                    "paid_by must be a member id or an object of member to amount, not {}",
-                    other.kind()
-                ),
+                "a member id or an object of member to amount for paid_by",
             ))
         }
     };
     let split = split(o.require("split")?, &path.field("split"))?;
-    let description = opt_string(&mut o, "description")?;
-    let date = opt_date(&mut o, "date")?;
-    let category = opt_string(&mut o, "category")?;
+    let description = opt_string(&o, "description")?;
+    let date = opt_date(&o, "date")?;
+    let category = opt_string(&o, "category")?;
     o.finish(&[
         "id",
         "amount",
@@ -415,19 +444,36 @@ fn expense(v: &Json, path: &Path) -> Result<Expense> {
     })
 }
 
-fn split(v: &Json, path: &Path) -> Result<Split> {
-    let mut o = Obj::new(v, path, "a split")?;
+/// [`decimal_map`] of a node already looked at.
+fn decimal_entries<S: Source>(node: Node<'_, S>, path: &Path) -> Result<Vec<(String, Decimal)>> {
+    let o = Obj::new(node, path, "this")?;
+    o.entries
+        .iter()
+        .map(|(k, v)| Ok((k.to_string(), decimal(v, &path.field(k))?)))
+        .collect()
+}
+
+fn split<S: Source>(v: &S, path: &Path) -> Result<Split> {
+    // Items hold splits that may be itemized again: a host's objects may even refer to
+    // themselves, so nesting is bounded here as the JSON reader bounds it for text.
+    if path.depth() > MAX_DEPTH {
+        return Err(path.err(
+            ErrorCode::InvalidInput,
+            format!("splits are nested more than {MAX_DEPTH} levels deep"),
+        ));
+    }
+    let o = Obj::new(v.node(), path, "a split")?;
     let tp = path.field("type");
     let kind = string(o.require("type")?, &tp)?;
-    let members = |o: &mut Obj| {
+    let members = |o: &Obj<S>| {
         o.get("members")
             .map(|v| strings(v, &path.field("members")))
             .transpose()
     };
-    let (split, known): (Split, &[&str]) = match kind {
+    let (split, known): (Split, &[&str]) = match &*kind {
         "equal" => (
             Split::Equal {
-                members: members(&mut o)?,
+                members: members(&o)?,
             },
             &["type", "members"],
         ),
@@ -456,7 +502,7 @@ fn split(v: &Json, path: &Path) -> Result<Split> {
             };
             (
                 Split::Adjustment {
-                    members: members(&mut o)?,
+                    members: members(&o)?,
                     adjustments,
                 },
                 &["type", "members", "adjustments"],
@@ -484,11 +530,11 @@ fn split(v: &Json, path: &Path) -> Result<Split> {
     Ok(split)
 }
 
-fn item(v: &Json, path: &Path) -> Result<Item> {
-    let mut o = Obj::new(v, path, "an item")?;
+fn item<S: Source>(v: &S, path: &Path) -> Result<Item> {
+    let o = Obj::new(v.node(), path, "an item")?;
     let amount = decimal(o.require("amount")?, &path.field("amount"))?;
     let split = split(o.require("split")?, &path.field("split"))?;
-    let description = opt_string(&mut o, "description")?;
+    let description = opt_string(&o, "description")?;
     o.finish(&["amount", "split", "description"])?;
     Ok(Item {
         amount,
@@ -497,26 +543,26 @@ fn item(v: &Json, path: &Path) -> Result<Item> {
     })
 }
 
-fn extra(v: &Json, path: &Path) -> Result<Extra> {
-    let mut o = Obj::new(v, path, "an extra")?;
-    let label = string(o.require("label")?, &path.field("label"))?.to_string();
+fn extra<S: Source>(v: &S, path: &Path) -> Result<Extra> {
+    let o = Obj::new(v.node(), path, "an extra")?;
+    let label = string(o.require("label")?, &path.field("label"))?.into_owned();
     let amount = decimal(o.require("amount")?, &path.field("amount"))?;
     o.finish(&["label", "amount"])?;
     Ok(Extra { label, amount })
 }
 
-fn payment(v: &Json, path: &Path) -> Result<Payment> {
-    let mut o = Obj::new(v, path, "a payment")?;
-    let from = string(o.require("from")?, &path.field("from"))?.to_string();
-    let to = string(o.require("to")?, &path.field("to"))?.to_string();
+fn payment<S: Source>(v: &S, path: &Path) -> Result<Payment> {
+    let o = Obj::new(v.node(), path, "a payment")?;
+    let from = string(o.require("from")?, &path.field("from"))?.into_owned();
+    let to = string(o.require("to")?, &path.field("to"))?.into_owned();
     let amount = decimal(o.require("amount")?, &path.field("amount"))?;
-    let currency = opt_string(&mut o, "currency")?;
+    let currency = opt_string(&o, "currency")?;
     let rate = o
         .get("rate")
         .map(|v| decimal(v, &path.field("rate")))
         .transpose()?;
-    let id = opt_string(&mut o, "id")?;
-    let date = opt_date(&mut o, "date")?;
+    let id = opt_string(&o, "id")?;
+    let date = opt_date(&o, "date")?;
     o.finish(&["from", "to", "amount", "currency", "rate", "id", "date"])?;
     Ok(Payment {
         id,
@@ -529,15 +575,26 @@ fn payment(v: &Json, path: &Path) -> Result<Payment> {
     })
 }
 
-fn options(v: &Json, path: &Path, group_currency: &str) -> Result<Options> {
-    let mut o = Obj::new(v, path, "options")?;
+/// A string option: `invalid_option` when it is not a string.
+fn option_string<'a, S: Source>(v: &'a S, path: &Path) -> Result<Cow<'a, str>> {
+    string(v, path).map_err(|e| Error {
+        code: ErrorCode::InvalidOption,
+        ..e
+    })
+}
+
+fn options<S: Source>(v: &S, path: &Path, group_currency: &str) -> Result<Options> {
     let mut out = Options::default();
+    options_into(&mut out, v, path, group_currency)?;
+    Ok(out)
+}
+
+/// Sets the options that `v` names, leaving the others as they are.
+fn options_into<S: Source>(out: &mut Options, v: &S, path: &Path, group_currency: &str) -> Result<()> {
+    let o = Obj::new(v.node(), path, "options")?;
     if let Some(v) = o.get("settle") {
         let p = path.field("settle");
-        out.settle = match string(v, &p).map_err(|e| Error {
-            code: ErrorCode::InvalidOption,
-            ..e
-        })? {
+        out.settle = match &*option_string(v, &p)? {
             "minimal" => SettleMethod::Minimal,
             "greedy" => SettleMethod::Greedy,
             "pairwise" => SettleMethod::Pairwise,
@@ -554,10 +611,7 @@ fn options(v: &Json, path: &Path, group_currency: &str) -> Result<Options> {
     }
     if let Some(v) = o.get("balances_in") {
         let p = path.field("balances_in");
-        out.balances_in = match string(v, &p).map_err(|e| Error {
-            code: ErrorCode::InvalidOption,
-            ..e
-        })? {
+        out.balances_in = match &*option_string(v, &p)? {
             "group" => BalancesIn::Group,
             "each" => BalancesIn::Each,
             other => {
@@ -570,8 +624,9 @@ fn options(v: &Json, path: &Path, group_currency: &str) -> Result<Options> {
     }
     if let Some(v) = o.get("exact_limit") {
         let p = path.field("exact_limit");
-        let limit = match v {
-            Json::Number(n) | Json::Float(n) => n.parse::<usize>().ok(),
+        let limit = match v.node() {
+            Node::Number(n) | Node::Float(n) => n.parse::<usize>().ok(),
+            Node::Refused(code, message) => return Err(p.err(code, message)),
             _ => None,
         };
         out.exact_limit = Some(limit.ok_or_else(|| {
@@ -584,16 +639,15 @@ fn options(v: &Json, path: &Path, group_currency: &str) -> Result<Options> {
     if let Some(v) = o.get("previous") {
         out.previous = list(v, &path.field("previous"), |v, p| transfer(v, p, group_currency))?;
     }
-    o.finish(&["settle", "balances_in", "exact_limit", "previous"])?;
-    Ok(out)
+    o.finish(&["settle", "balances_in", "exact_limit", "previous"])
 }
 
-fn transfer(v: &Json, path: &Path, group_currency: &str) -> Result<Transfer> {
-    let mut o = Obj::new(v, path, "a transfer")?;
-    let from = string(o.require("from")?, &path.field("from"))?.to_string();
-    let to = string(o.require("to")?, &path.field("to"))?.to_string();
+fn transfer<S: Source>(v: &S, path: &Path, group_currency: &str) -> Result<Transfer> {
+    let o = Obj::new(v.node(), path, "a transfer")?;
+    let from = string(o.require("from")?, &path.field("from"))?.into_owned();
+    let to = string(o.require("to")?, &path.field("to"))?.into_owned();
     let amount = decimal(o.require("amount")?, &path.field("amount"))?;
-    let currency = opt_string(&mut o, "currency")?.unwrap_or_else(|| group_currency.to_string());
+    let currency = opt_string(&o, "currency")?.unwrap_or_else(|| group_currency.to_string());
     o.finish(&["from", "to", "amount", "currency"])?;
     Ok(Transfer {
         from,
@@ -627,6 +681,35 @@ mod tests {
             ),
             ("options", Json::Object(options)),
         ])
+    }
+
+    #[test]
+    fn splits_nested_past_the_limit_are_refused() {
+        let s = |t: &str| Json::String(t.into());
+        let mut split = Json::Object(vec![("type".into(), s("equal"))]);
+        for _ in 0..200 {
+            let item = Json::Object(vec![("amount".into(), s("1.00")), ("split".into(), split)]);
+            split = Json::Object(vec![
+                ("type".into(), s("itemized")),
+                ("items".into(), Json::Array(vec![item])),
+            ]);
+        }
+        let mut group = group_with(s("1.00"), vec![]);
+        if let Json::Object(entries) = &mut group {
+            if let Some((_, Json::Array(expenses))) = entries.iter_mut().find(|(k, _)| k == "expenses") {
+                if let Json::Object(fields) = &mut expenses[0] {
+                    fields.retain(|(k, _)| k != "split");
+                    fields.push(("split".into(), split));
+                }
+            }
+        }
+        let err = group_from_value(&group).unwrap_err();
+        assert_eq!(err.code.as_str(), "invalid_input");
+        assert!(
+            err.path.starts_with("expenses[0].split.items[0].split"),
+            "{}",
+            err.path
+        );
     }
 
     #[test]

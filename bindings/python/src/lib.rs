@@ -1,13 +1,24 @@
 //! The Python face of splitter-core: one function (`compute`), one class (`Report`), one
-//! exception (`SplitterError`). Python objects are turned into the core's JSON value directly
-//! (no text in between), floats are refused where they are found, the core runs with the GIL
+//! exception (`SplitterError`). The core's reader reads Python objects in place (no JSON text or
+//! tree in between), floats are refused where they are found, the core runs with the GIL
 //! released, and the report is turned into Python objects only when a field is read.
 
 use pyo3::create_exception;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
-use splitter_core::{wire, Error, ErrorCode, Json, Report as CoreReport};
+use std::borrow::Cow;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::Arc;
+
+use splitter_core::{wire, Entries, Error, ErrorCode, Items, Node, Report as CoreReport, Source};
+
+/// The extension allocates and frees a few million small strings and vectors per large group;
+/// mimalloc does that markedly faster than the C library's allocator (see `bench.py`).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 create_exception!(
     _splitter,
@@ -27,100 +38,149 @@ fn to_py_err(py: Python<'_>, e: &Error) -> PyErr {
     err
 }
 
-/// Where a Python value sits in the input, rendered (`expenses[0].amount`) only for an error.
-enum Loc<'a> {
-    Root(&'a str),
-    Key(&'a Loc<'a>, &'a str),
-    Index(&'a Loc<'a>, usize),
+/// The state of one reading: the `decimal.Decimal` type, and each dict key seen so far (by
+/// object identity) with its text, so that the keys `json.loads` or a literal share are read once.
+struct Reading<'py> {
+    decimal: Bound<'py, PyAny>,
+    /// Holding each key object keeps its address from being reused while the reading lasts.
+    keys: RefCell<KeyCache<'py>>,
 }
 
-impl std::fmt::Display for Loc<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Loc::Root(name) => f.write_str(name),
-            Loc::Key(Loc::Root(""), key) => f.write_str(key),
-            Loc::Key(parent, key) => write!(f, "{parent}.{key}"),
-            Loc::Index(parent, i) => write!(f, "{parent}[{i}]"),
+/// Dict keys read so far, by object address: the object (kept alive) and its text.
+type KeyCache<'py> = HashMap<usize, (Bound<'py, PyAny>, Arc<str>), BuildHasherDefault<AddressHasher>>;
+
+/// Hashes an object's address (already unique; only spread over the table).
+#[derive(Default)]
+struct AddressHasher(u64);
+
+impl Hasher for AddressHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3);
         }
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.0 = (n as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(29);
     }
 }
 
-/// A Python object as the core's JSON value. Decimals and ints become numbers read exactly from
-/// their text; a float anywhere is refused (it may already have lost precision). The common
-/// types are tested first.
-fn to_json(obj: &Bound<'_, PyAny>, loc: &Loc<'_>) -> Result<Json, Error> {
-    let bad = |code, message: String| Error::new(code, loc.to_string(), message);
-    if obj.is_instance_of::<PyString>() {
-        let s: String = obj
-            .extract()
-            .map_err(|_| bad(ErrorCode::InvalidInput, "an unreadable string".into()))?;
-        return Ok(Json::String(s));
+impl<'py> Reading<'py> {
+    fn new(py: Python<'py>) -> PyResult<Reading<'py>> {
+        Ok(Reading {
+            decimal: py.import("decimal")?.getattr("Decimal")?,
+            keys: RefCell::new(HashMap::default()),
+        })
     }
-    if let Ok(dict) = obj.cast::<PyDict>() {
-        let mut entries = Vec::with_capacity(dict.len());
-        for (k, v) in dict.iter() {
-            let key: String = k
-                .extract()
-                .map_err(|_| bad(ErrorCode::InvalidInput, "object keys must be strings".into()))?;
-            let value = to_json(&v, &Loc::Key(loc, &key))?;
-            entries.push((key, value));
+
+    /// A dict key's text, read once per key object.
+    fn key(&self, key: &Bound<'py, PyAny>) -> Option<Arc<str>> {
+        let address = key.as_ptr() as usize;
+        if let Some((_, text)) = self.keys.borrow().get(&address) {
+            return Some(text.clone());
         }
-        return Ok(Json::Object(entries));
+        let text: Arc<str> = Arc::from(key.cast::<PyString>().ok()?.to_cow().ok()?);
+        self.keys
+            .borrow_mut()
+            .insert(address, (key.clone(), text.clone()));
+        Some(text)
     }
-    if let Ok(list) = obj.cast::<PyList>() {
-        return array(list.iter(), loc);
+}
+
+/// A Python object read in place by the core's reader (no JSON tree in between). Decimals and
+/// ints are numbers read exactly from their text; a float is refused wherever it is.
+#[derive(Clone)]
+struct PyValue<'r, 'py> {
+    obj: Bound<'py, PyAny>,
+    reading: &'r Reading<'py>,
+}
+
+impl<'r, 'py> PyValue<'r, 'py> {
+    fn new(obj: Bound<'py, PyAny>, reading: &'r Reading<'py>) -> Self {
+        PyValue { obj, reading }
     }
-    if obj.is_instance_of::<PyBool>() {
-        return Ok(Json::Bool(obj.is_truthy().unwrap_or(false)));
-    }
-    if obj.is_instance_of::<PyFloat>() {
-        return Err(bad(
-            ErrorCode::InvalidAmount,
-            format!(
-                "a float ({}) is not accepted: pass a str or decimal.Decimal, floats cannot hold money exactly",
-                obj.str().map(|s| s.to_string()).unwrap_or_default()
-            ),
-        ));
-    }
-    if obj.is_instance_of::<PyInt>() {
-        return Ok(Json::Number(obj.str().map(|s| s.to_string()).unwrap_or_default()));
-    }
-    if obj.is_none() {
-        return Ok(Json::Null);
-    }
-    if let Ok(tuple) = obj.cast::<PyTuple>() {
-        return array(tuple.iter(), loc);
-    }
-    let type_name = obj.get_type().name().map(|n| n.to_string()).unwrap_or_default();
-    if type_name == "Decimal" {
-        let text = obj.str().map(|s| s.to_string()).unwrap_or_default();
-        // str(Decimal) is JSON number syntax for finite values ("1.20", "1E+3", "-0").
-        return match Json::parse(&text) {
-            Ok(Json::Number(n)) => Ok(Json::Number(n)),
-            _ => Err(bad(
+
+    /// The node of `obj`, owning everything it holds.
+    fn read<'n>(&self, obj: &Bound<'py, PyAny>) -> Node<'n, Self> {
+        let refused = |code, message: String| Node::Refused(code, message);
+        if let Ok(s) = obj.cast::<PyString>() {
+            return match s.to_cow() {
+                Ok(text) => Node::String(Cow::Owned(text.into_owned())),
+                Err(_) => refused(ErrorCode::InvalidInput, "an unreadable string".into()),
+            };
+        }
+        if let Ok(dict) = obj.cast::<PyDict>() {
+            let mut entries = Vec::with_capacity(dict.len());
+            for (k, v) in dict.iter() {
+                let Some(key) = self.reading.key(&k) else {
+                    return refused(ErrorCode::InvalidInput, "object keys must be strings".into());
+                };
+                entries.push((key, PyValue::new(v, self.reading)));
+            }
+            return Node::Object(Entries::Unique(entries));
+        }
+        if let Ok(list) = obj.cast::<PyList>() {
+            return Node::Array(Items::Owned(
+                list.iter().map(|v| PyValue::new(v, self.reading)).collect(),
+            ));
+        }
+        if obj.is_instance_of::<PyBool>() {
+            return Node::Bool(obj.is_truthy().unwrap_or(false));
+        }
+        if obj.is_instance_of::<PyFloat>() {
+            return refused(
                 ErrorCode::InvalidAmount,
-                format!("{text} is not a finite decimal"),
-            )),
-        };
-    }
-    if let Ok(to_dict) = obj.getattr("to_dict") {
-        if let Ok(d) = to_dict.call0() {
-            return to_json(&d, loc);
+                format!(
+                    "a float ({}) is not accepted: pass a str or decimal.Decimal, floats cannot hold money exactly",
+                    text_of(obj)
+                ),
+            );
         }
+        if obj.is_instance_of::<PyInt>() {
+            return Node::Number(Cow::Owned(text_of(obj)));
+        }
+        if obj.is_none() {
+            return Node::Null;
+        }
+        if let Ok(tuple) = obj.cast::<PyTuple>() {
+            return Node::Array(Items::Owned(
+                tuple.iter().map(|v| PyValue::new(v, self.reading)).collect(),
+            ));
+        }
+        if obj.is_instance(&self.reading.decimal).unwrap_or(false) {
+            // str(Decimal) is JSON number syntax for finite values ("1.20", "1E+3", "-0"); the
+            // core refuses the others ("NaN", "Infinity") as amounts.
+            return Node::Number(Cow::Owned(text_of(obj)));
+        }
+        // The typed builders (splitter.Group, ...) give their contract form through to_dict().
+        if let Ok(d) = obj.getattr("to_dict").and_then(|f| f.call0()) {
+            if d.is_instance_of::<PyDict>() {
+                return self.read(&d);
+            }
+        }
+        let type_name = obj.get_type().name().map(|n| n.to_string()).unwrap_or_default();
+        refused(
+            ErrorCode::InvalidInput,
+            format!("a value of type {type_name} is not part of the contract"),
+        )
     }
-    Err(bad(
-        ErrorCode::InvalidInput,
-        format!("a value of type {type_name} is not part of the contract"),
-    ))
 }
 
-/// A list or tuple as a JSON array.
-fn array<'py>(items: impl ExactSizeIterator<Item = Bound<'py, PyAny>>, loc: &Loc<'_>) -> Result<Json, Error> {
-    let mut out = Vec::with_capacity(items.len());
-    for (i, item) in items.enumerate() {
-        out.push(to_json(&item, &Loc::Index(loc, i))?);
+/// `str(obj)`, or nothing if that fails.
+fn text_of(obj: &Bound<'_, PyAny>) -> String {
+    obj.str().map(|s| s.to_string()).unwrap_or_default()
+}
+
+impl Source for PyValue<'_, '_> {
+    fn node(&self) -> Node<'_, Self> {
+        self.read(&self.obj)
     }
-    Ok(Json::Array(out))
+
+    fn is_null(&self) -> bool {
+        self.obj.is_none()
+    }
 }
 
 /// The report of a computed group. Fields are turned into Python objects when read: amounts as
@@ -241,43 +301,25 @@ fn compute(
     group: &Bound<'_, PyAny>,
     options: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<Report> {
-    let mut value = if let Ok(text) = group.cast::<PyString>() {
-        let text: String = text.extract()?;
-        Json::parse(&text).map_err(|e| to_py_err(py, &e))?
+    let reading = Reading::new(py)?;
+    let mut core_group = if let Ok(text) = group.cast::<PyString>() {
+        let text = text.to_cow()?;
+        wire::group_from_json(&text)
     } else {
-        to_json(group, &Loc::Root("")).map_err(|e| to_py_err(py, &e))?
-    };
-    if let Some(options) = options.filter(|o| !o.is_empty()) {
-        let extra = to_json(options.as_any(), &Loc::Root("options")).map_err(|e| to_py_err(py, &e))?;
-        merge_options(&mut value, extra);
+        wire::group_from_value(&PyValue::new(group.clone(), &reading))
     }
-    let result = py.detach(|| splitter_core::compute_value(&value));
-    match result {
+    .map_err(|e| to_py_err(py, &e))?;
+    if let Some(options) = options.filter(|o| !o.is_empty()) {
+        wire::override_options(
+            &mut core_group,
+            &PyValue::new(options.clone().into_any(), &reading),
+        )
+        .map_err(|e| to_py_err(py, &e))?;
+    }
+    drop(reading);
+    match py.detach(|| splitter_core::compute(&core_group)) {
         Ok(inner) => Ok(Report { inner }),
         Err(e) => Err(to_py_err(py, &e)),
-    }
-}
-
-/// Puts keyword options over the group's own `options`.
-fn merge_options(group: &mut Json, extra: Json) {
-    let (Json::Object(entries), Json::Object(extra)) = (group, extra) else {
-        return;
-    };
-    let slot = match entries.iter().position(|(k, _)| k == "options") {
-        Some(i) => &mut entries[i].1,
-        None => {
-            entries.push(("options".into(), Json::Object(Vec::new())));
-            &mut entries.last_mut().expect("just pushed").1
-        }
-    };
-    if !matches!(slot, Json::Object(_)) {
-        *slot = Json::Object(Vec::new());
-    }
-    if let Json::Object(opts) = slot {
-        for (k, v) in extra {
-            opts.retain(|(old, _)| *old != k);
-            opts.push((k, v));
-        }
     }
 }
 

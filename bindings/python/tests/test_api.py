@@ -82,6 +82,32 @@ def test_non_finite_decimals_are_refused():
     assert (info.value.code, info.value.path) == ("invalid_amount", "expenses[0].amount")
 
 
+def test_a_split_that_contains_itself_is_refused_not_a_crash():
+    split = {"type": "itemized", "items": []}
+    split["items"].append({"amount": "1.00", "split": split})
+    group = {"currency": "EUR", "members": ["ana"],
+             "expenses": [{"id": "e1", "amount": "1.00", "paid_by": "ana", "split": split}]}
+    with pytest.raises(splitter.SplitterError) as info:
+        splitter.compute(group)
+    assert info.value.code == "invalid_input"
+    assert info.value.path.startswith("expenses[0].split.items[0].split.items[0]")
+
+
+def test_repeated_keys_in_json_text_are_still_refused():
+    text = '{"currency": "EUR", "members": ["ana"], "members": ["ben"]}'
+    with pytest.raises(splitter.SplitterError) as info:
+        splitter.compute(text)
+    assert (info.value.code, info.value.path) == ("duplicate_id", "members")
+
+
+def test_keyword_options_over_json_text():
+    report = splitter.compute(json.dumps(SPEC), settle="pairwise")
+    assert report.settle == "pairwise"
+    with pytest.raises(splitter.SplitterError) as info:
+        splitter.compute(json.dumps(SPEC), settle="fastest")
+    assert (info.value.code, info.value.path) == ("invalid_option", "options.settle")
+
+
 def test_errors_carry_code_and_path():
     group = json.loads(json.dumps(SPEC))
     group["expenses"][1]["split"]["shares"]["zoe"] = "1"
