@@ -1,0 +1,219 @@
+//! The report cache: computed balances and settlements, keyed by group *and version*.
+//!
+//! Every write bumps the group's version in the same transaction, and a read first asks the
+//! database for the current version (one primary-key lookup), so a key's content never changes
+//! and a read can never see numbers older than the last committed write, whichever instance
+//! wrote. Nothing has to be deleted for correctness: old keys are unreachable and expire.
+//!
+//! Two layers: a small in-process map (always), and Redis when configured (shared by every
+//! instance). If Redis fails, the error is counted, Redis is marked down (`/ready` says so) and
+//! the request is answered from the database; a background task reconnects, and caching resumes.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+
+/// How long a Redis entry lives (old versions are never read again; this only frees memory).
+const REDIS_TTL_SECS: u64 = 3600;
+/// How long one Redis call may take before the cache is skipped.
+const REDIS_TIMEOUT: Duration = Duration::from_millis(250);
+/// Entries kept in process before the map is emptied (versioned keys make that always safe).
+const MEMORY_CAPACITY: usize = 10_000;
+
+/// Hit, miss and error counters, exported in `/metrics`.
+#[derive(Debug, Default)]
+pub struct CacheStats {
+    /// Served from the in-process map.
+    pub memory_hits: AtomicU64,
+    /// Served from Redis.
+    pub redis_hits: AtomicU64,
+    /// Computed from the database.
+    pub misses: AtomicU64,
+    /// Redis calls that failed or timed out.
+    pub redis_errors: AtomicU64,
+}
+
+/// Redis, when configured.
+struct Redis {
+    client: redis::Client,
+    conn: Mutex<Option<ConnectionManager>>,
+    up: AtomicBool,
+}
+
+/// The two-layer cache.
+pub struct Cache {
+    memory: Mutex<HashMap<String, Arc<str>>>,
+    redis: Option<Redis>,
+    /// The counters.
+    pub stats: CacheStats,
+}
+
+impl std::fmt::Debug for Cache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Cache")
+            .field("redis", &self.redis.is_some())
+            .finish()
+    }
+}
+
+impl Cache {
+    /// An in-process cache, with Redis behind it when `redis_url` is given (an unreachable
+    /// Redis is not an error: the server starts and connects when Redis comes up).
+    pub fn new(redis_url: Option<&str>) -> Result<Arc<Cache>, redis::RedisError> {
+        let redis = match redis_url {
+            Some(url) => Some(Redis {
+                client: redis::Client::open(url)?,
+                conn: Mutex::new(None),
+                up: AtomicBool::new(false),
+            }),
+            None => None,
+        };
+        Ok(Arc::new(Cache {
+            memory: Mutex::new(HashMap::new()),
+            redis,
+            stats: CacheStats::default(),
+        }))
+    }
+
+    /// True when Redis is configured.
+    pub fn has_redis(&self) -> bool {
+        self.redis.is_some()
+    }
+
+    /// Whether Redis answered its last call (`None` when not configured).
+    pub fn redis_up(&self) -> Option<bool> {
+        self.redis.as_ref().map(|r| r.up.load(Ordering::Relaxed))
+    }
+
+    /// A cached value.
+    pub async fn get(&self, key: &str) -> Option<Arc<str>> {
+        if let Some(v) = self.memory_get(key) {
+            self.stats.memory_hits.fetch_add(1, Ordering::Relaxed);
+            return Some(v);
+        }
+        if let Some(conn) = self.redis_conn() {
+            let mut conn = conn;
+            let got: Result<Result<Option<String>, _>, _> =
+                tokio::time::timeout(REDIS_TIMEOUT, redis::cmd("GET").arg(key).query_async(&mut conn)).await;
+            match got {
+                Ok(Ok(Some(v))) => {
+                    let v: Arc<str> = v.into();
+                    self.memory_put(key, v.clone());
+                    self.stats.redis_hits.fetch_add(1, Ordering::Relaxed);
+                    return Some(v);
+                }
+                Ok(Ok(None)) => {}
+                _ => self.redis_failed(),
+            }
+        }
+        self.stats.misses.fetch_add(1, Ordering::Relaxed);
+        None
+    }
+
+    /// Stores a value in both layers.
+    pub async fn put(&self, key: &str, value: Arc<str>) {
+        self.memory_put(key, value.clone());
+        if let Some(mut conn) = self.redis_conn() {
+            let mut cmd = redis::cmd("SET");
+            cmd.arg(key).arg(&*value).arg("EX").arg(REDIS_TTL_SECS);
+            let set = cmd.query_async::<()>(&mut conn);
+            if !matches!(tokio::time::timeout(REDIS_TIMEOUT, set).await, Ok(Ok(()))) {
+                self.redis_failed();
+            }
+        }
+    }
+
+    fn memory_get(&self, key: &str) -> Option<Arc<str>> {
+        self.memory.lock().ok()?.get(key).cloned()
+    }
+
+    fn memory_put(&self, key: &str, value: Arc<str>) {
+        if let Ok(mut map) = self.memory.lock() {
+            if map.len() >= MEMORY_CAPACITY {
+                map.clear();
+            }
+            map.insert(key.to_string(), value);
+        }
+    }
+
+    fn redis_conn(&self) -> Option<ConnectionManager> {
+        let r = self.redis.as_ref()?;
+        if !r.up.load(Ordering::Relaxed) {
+            return None;
+        }
+        r.conn.lock().ok()?.clone()
+    }
+
+    fn redis_failed(&self) {
+        self.stats.redis_errors.fetch_add(1, Ordering::Relaxed);
+        if let Some(r) = &self.redis {
+            if r.up.swap(false, Ordering::Relaxed) {
+                tracing::warn!("redis unreachable: serving from the database until it returns");
+            }
+        }
+    }
+
+    /// Pings Redis now (connecting first if needed) and records the outcome; `None` when Redis
+    /// is not configured.
+    pub async fn check_redis(&self) -> Option<bool> {
+        let r = self.redis.as_ref()?;
+        let existing = r.conn.lock().ok().and_then(|c| c.clone());
+        let mut conn = match existing {
+            Some(c) => c,
+            None => {
+                let config = ConnectionManagerConfig::new()
+                    .set_connection_timeout(Duration::from_millis(500))
+                    .set_response_timeout(REDIS_TIMEOUT)
+                    .set_number_of_retries(1)
+                    .set_max_delay(200);
+                match tokio::time::timeout(
+                    Duration::from_secs(1),
+                    ConnectionManager::new_with_config(r.client.clone(), config),
+                )
+                .await
+                {
+                    Ok(Ok(c)) => {
+                        if let Ok(mut slot) = r.conn.lock() {
+                            *slot = Some(c.clone());
+                        }
+                        c
+                    }
+                    _ => {
+                        r.up.store(false, Ordering::Relaxed);
+                        return Some(false);
+                    }
+                }
+            }
+        };
+        let ok = matches!(
+            tokio::time::timeout(REDIS_TIMEOUT, redis::cmd("PING").query_async::<String>(&mut conn)).await,
+            Ok(Ok(_))
+        );
+        if ok && !r.up.swap(true, Ordering::Relaxed) {
+            tracing::info!("redis reachable: caching in redis");
+        }
+        if !ok {
+            r.up.store(false, Ordering::Relaxed);
+        }
+        Some(ok)
+    }
+
+    /// Watches Redis every `period`, so that caching resumes soon after it comes back.
+    pub fn spawn_watch(self: &Arc<Self>, period: Duration) {
+        if self.redis.is_none() {
+            return;
+        }
+        let cache = Arc::downgrade(self);
+        tokio::spawn(async move {
+            loop {
+                let Some(c) = cache.upgrade() else { return };
+                c.check_redis().await;
+                drop(c);
+                tokio::time::sleep(period).await;
+            }
+        });
+    }
+}

@@ -1,0 +1,187 @@
+//! `Idempotency-Key` on every POST: the first response is stored with the key, in the same
+//! transaction as the request's effect; a retry with the same key and the same request gets that
+//! response back (and creates nothing); the same key with another request is refused with
+//! `422 idempotency_key_reused`.
+
+use std::future::Future;
+
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use sha2::{Digest, Sha256};
+use sqlx::{AnyConnection, AnyPool, Row};
+
+use crate::error::ApiError;
+use crate::store::now;
+
+/// The header.
+pub const HEADER: &str = "idempotency-key";
+/// Set on a replayed response.
+pub const REPLAYED: &str = "idempotent-replayed";
+/// The code of a race lost to a concurrent request with the same key (never sent to clients).
+const RACE: &str = "idempotency_race";
+
+/// A request's key and the hash of what it asked.
+#[derive(Debug, Clone)]
+pub struct Idem {
+    /// Whose keys these are: empty until accounts exist (then the account id).
+    pub scope: String,
+    /// The client's key.
+    pub key: String,
+    /// SHA-256 of method, path and body.
+    pub hash: String,
+}
+
+/// A stored response.
+#[derive(Debug, Clone)]
+pub struct Stored {
+    /// Its status.
+    pub status: u16,
+    /// Its body.
+    pub body: String,
+    hash: String,
+}
+
+/// A response a POST handler made: status and JSON body (what is stored with the key).
+#[derive(Debug, Clone)]
+pub struct Made {
+    /// The status.
+    pub status: StatusCode,
+    /// The JSON body.
+    pub body: String,
+}
+
+impl IntoResponse for Made {
+    fn into_response(self) -> Response {
+        json_response(self.status, self.body)
+    }
+}
+
+/// A JSON response.
+pub fn json_response(status: StatusCode, body: impl Into<axum::body::Body>) -> Response {
+    let mut r = (status, body.into()).into_response();
+    r.headers_mut().insert(
+        axum::http::header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    r
+}
+
+/// The request's key, if it sent one (1 to 255 visible ASCII characters).
+pub fn from_request(
+    headers: &HeaderMap,
+    method: &str,
+    path: &str,
+    body: &[u8],
+) -> Result<Option<Idem>, ApiError> {
+    let Some(v) = headers.get(HEADER) else {
+        return Ok(None);
+    };
+    let key = v
+        .to_str()
+        .ok()
+        .filter(|k| !k.is_empty() && k.len() <= 255 && k.bytes().all(|b| b.is_ascii_graphic()))
+        .ok_or_else(|| {
+            ApiError::invalid_input(
+                "Idempotency-Key",
+                "an Idempotency-Key has 1 to 255 visible ASCII characters",
+            )
+        })?;
+    let mut h = Sha256::new();
+    h.update(method.as_bytes());
+    h.update([0]);
+    h.update(path.as_bytes());
+    h.update([0]);
+    h.update(body);
+    let hash = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    Ok(Some(Idem {
+        scope: String::new(),
+        key: key.to_string(),
+        hash,
+    }))
+}
+
+async fn lookup(pool: &AnyPool, idem: &Idem) -> Result<Option<Stored>, ApiError> {
+    let row = sqlx::query(
+        "SELECT status, response, request_hash FROM idempotency WHERE scope = ? AND idem_key = ?",
+    )
+    .bind(&idem.scope)
+    .bind(&idem.key)
+    .fetch_optional(pool)
+    .await?;
+    row.map(|r| {
+        Ok(Stored {
+            status: u16::try_from(r.try_get::<i64, _>(0)?).unwrap_or(200),
+            body: crate::store::text(&r, 1)?,
+            hash: r.try_get(2)?,
+        })
+    })
+    .transpose()
+}
+
+fn replay(idem: &Idem, stored: Stored) -> Result<Response, ApiError> {
+    if stored.hash != idem.hash {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "idempotency_key_reused",
+            "Idempotency-Key",
+            "this Idempotency-Key was used for a different request",
+        ));
+    }
+    let status = StatusCode::from_u16(stored.status).unwrap_or(StatusCode::OK);
+    let mut r = json_response(status, stored.body);
+    r.headers_mut().insert(REPLAYED, HeaderValue::from_static("true"));
+    Ok(r)
+}
+
+/// Records the response under the key, inside the request's transaction. A concurrent request
+/// with the same key that committed first makes this fail; [`run`] then replays its response.
+pub async fn record(conn: &mut AnyConnection, idem: Option<&Idem>, made: &Made) -> Result<(), ApiError> {
+    let Some(idem) = idem else { return Ok(()) };
+    let done = sqlx::query(
+        "INSERT INTO idempotency (scope, idem_key, request_hash, status, response, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&idem.scope)
+    .bind(&idem.key)
+    .bind(&idem.hash)
+    .bind(i64::from(made.status.as_u16()))
+    .bind(&made.body)
+    .bind(now())
+    .execute(&mut *conn)
+    .await;
+    match done {
+        Ok(_) => Ok(()),
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            RACE,
+            "Idempotency-Key",
+            "a concurrent request with this key won",
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Runs a POST handler's effect under the request's key: a stored response is replayed (or the
+/// key refused if the request differs); otherwise `effect` runs (and records its response with
+/// [`record`] in its own transaction).
+pub async fn run<F, Fut>(pool: &AnyPool, idem: Option<Idem>, effect: F) -> Result<Response, ApiError>
+where
+    F: FnOnce(Option<Idem>) -> Fut,
+    Fut: Future<Output = Result<Made, ApiError>>,
+{
+    if let Some(i) = &idem {
+        if let Some(stored) = lookup(pool, i).await? {
+            return replay(i, stored);
+        }
+    }
+    match effect(idem.clone()).await {
+        Ok(made) => Ok(made.into_response()),
+        Err(e) if e.code == RACE => {
+            let i = idem.ok_or_else(|| ApiError::internal("race without a key"))?;
+            match lookup(pool, &i).await? {
+                Some(stored) => replay(&i, stored),
+                None => Err(ApiError::internal("idempotency record vanished")),
+            }
+        }
+        Err(e) => Err(e),
+    }
+}

@@ -1,0 +1,23 @@
+//! # splitter-server
+//!
+//! The reference HTTP service around [`splitter_core`]: groups, members, expenses and payments
+//! stored in SQLite (default) or MySQL/MariaDB, balances and settlements computed by the core and
+//! served from a cache (in-process, plus Redis when configured) whose keys carry the group's
+//! version, so that no read ever sees numbers older than the last write.
+//!
+//! All math stays in the core: the server stores the contract's records and runs
+//! [`splitter_core::compute`] over them. See `splitter-server/README.md`.
+#![forbid(unsafe_code)]
+
+pub mod app;
+pub mod cache;
+pub mod config;
+pub mod error;
+pub mod idempotency;
+pub mod metrics;
+pub mod openapi;
+pub mod records;
+pub mod routes;
+pub mod store;
+
+pub use config::Config;

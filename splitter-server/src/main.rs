@@ -1,0 +1,53 @@
+//! `splitter-server`: serve the API, apply migrations (`migrate`), or print the OpenAPI
+//! document (`openapi`).
+
+use clap::Parser;
+use splitter_server::config::{Command, Config};
+use splitter_server::{app, store::Store};
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let config = Config::parse();
+    tracing_subscriber::fmt()
+        .json()
+        .with_current_span(false)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_new(&config.log)
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run(config).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!(error = %e, "splitter-server failed");
+            eprintln!("splitter-server: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(config: Config) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    match config.command {
+        Some(Command::Openapi) => {
+            print!("{}", splitter_server::openapi::document());
+            Ok(())
+        }
+        Some(Command::Migrate) => {
+            let store = Store::connect(&config.database_url, 2).await?;
+            store.migrate().await?;
+            tracing::info!(backend = store.backend.as_str(), "migrations applied");
+            Ok(())
+        }
+        Some(Command::Serve) | None => {
+            let listener = tokio::net::TcpListener::bind(&config.listen).await?;
+            let addr = listener.local_addr()?;
+            let state = app::state(config).await?;
+            tracing::info!(%addr, backend = state.store.backend.as_str(), redis = state.cache.has_redis(), "listening");
+            // The address on stdout, for scripts and tests that start the binary on port 0.
+            println!("listening on {addr}");
+            app::serve(listener, app::router(state), app::shutdown_signal()).await?;
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,340 @@
+//! Request bodies turned into the records the server stores, checked by the core.
+//!
+//! No math happens here: a new expense or payment is checked by building a one-record group
+//! around it (the group's currency, rates and current members) and running
+//! [`splitter_core::compute`] on it, so that a bad split is refused with the core's own code and
+//! a path inside the request body before anything is stored. What is stored is the core's
+//! canonical form of the record (amounts as decimal strings), with the server-assigned id, and
+//! with "every member" of equal and adjustment splits written out as the members of that moment,
+//! so that adding a member later never changes an old expense.
+
+use splitter_core::{wire, Decimal, Group, Json, PaidBy, Split};
+
+use crate::error::ApiError;
+
+/// The largest amount (absolute, in the group currency) that one expense or payment may put on
+/// a member's `paid` or `owed`: 10^15, so that the sum over any realistic number of records stays
+/// far inside exact decimal range (about 7.9e28) and a stored group can always be computed.
+pub const MAX_RECORD_AMOUNT: i64 = 1_000_000_000_000_000;
+
+/// The longest member id, category or name the server stores.
+pub const MAX_TEXT: usize = 255;
+
+/// A member as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredMember {
+    /// The id expenses refer to.
+    pub id: String,
+    /// The display name.
+    pub name: Option<String>,
+    /// Removed members stay in the computation (old expenses name them) but take no new part.
+    pub removed: bool,
+}
+
+/// What a record is checked against: the group's currency, rates and members.
+#[derive(Debug, Clone)]
+pub struct GroupHead {
+    /// ISO 4217 code.
+    pub currency: String,
+    /// Rates as decimal strings, `("USD", "0.92")`.
+    pub rates: Vec<(String, String)>,
+    /// Every member, removed ones included, in order.
+    pub members: Vec<StoredMember>,
+}
+
+impl GroupHead {
+    fn active_ids(&self) -> Vec<String> {
+        self.members
+            .iter()
+            .filter(|m| !m.removed)
+            .map(|m| m.id.clone())
+            .collect()
+    }
+
+    /// The group as the core's JSON value, with these records and these member ids.
+    fn group_json(&self, member_ids: Vec<String>, key: &str, records: Vec<Json>) -> Json {
+        Json::Object(vec![
+            ("currency".into(), Json::String(self.currency.clone())),
+            (
+                "members".into(),
+                Json::Array(member_ids.into_iter().map(Json::String).collect()),
+            ),
+            (
+                "rates".into(),
+                Json::Object(
+                    self.rates
+                        .iter()
+                        .map(|(k, v)| (k.clone(), Json::String(v.clone())))
+                        .collect(),
+                ),
+            ),
+            (key.into(), Json::Array(records)),
+        ])
+    }
+}
+
+/// A checked expense, ready to store.
+#[derive(Debug, Clone)]
+pub struct CheckedExpense {
+    /// The canonical JSON text of the expense (with its id).
+    pub body: String,
+    /// The total as a decimal string.
+    pub amount: String,
+    /// Its date, if any.
+    pub date: Option<String>,
+    /// Its category, if any.
+    pub category: Option<String>,
+    /// Every member it names (payers and sharers), for the member filter.
+    pub members: Vec<String>,
+}
+
+/// A checked payment, ready to store.
+#[derive(Debug, Clone)]
+pub struct CheckedPayment {
+    /// The canonical JSON text of the payment (with its id).
+    pub body: String,
+    /// The amount as a decimal string.
+    pub amount: String,
+    /// Who paid.
+    pub from: String,
+    /// Who received.
+    pub to: String,
+}
+
+/// Parses a request body with the core's exact reader (numbers kept as text, repeated keys
+/// kept so they can be refused): `invalid_json` (400) when it is not JSON.
+pub fn parse_body(body: &[u8]) -> Result<Json, ApiError> {
+    let text = std::str::from_utf8(body).map_err(|_| {
+        ApiError::new(
+            axum::http::StatusCode::BAD_REQUEST,
+            "invalid_json",
+            "",
+            "the body is not UTF-8 text",
+        )
+    })?;
+    Json::parse(text).map_err(|e| ApiError::from_core(e, ""))
+}
+
+/// The body as an object's pairs, with `id` refused (the server assigns ids).
+fn object_without_id(body: Json, what: &str) -> Result<Vec<(String, Json)>, ApiError> {
+    match body {
+        Json::Object(pairs) => {
+            if pairs.iter().any(|(k, _)| k == "id") {
+                return Err(ApiError::new(
+                    axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                    "invalid_input",
+                    "id",
+                    format!("the server assigns {what} ids; leave 'id' out"),
+                ));
+            }
+            Ok(pairs)
+        }
+        other => Err(ApiError::new(
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_input",
+            "",
+            format!("{what} must be an object, not {}", other.kind()),
+        )),
+    }
+}
+
+/// Refuses a record whose effect on any member is past [`MAX_RECORD_AMOUNT`].
+fn check_magnitude(group: &Group) -> Result<(), ApiError> {
+    let report = splitter_core::compute(group).map_err(|e| ApiError::from_core(e, "expenses[0]"))?;
+    let limit = Decimal::from(MAX_RECORD_AMOUNT);
+    if report
+        .balances
+        .iter()
+        .any(|b| b.paid.abs() > limit || b.owed.abs() > limit)
+    {
+        return Err(ApiError::new(
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            "overflow",
+            "amount",
+            format!("this server stores records of at most {MAX_RECORD_AMOUNT} in the group currency"),
+        ));
+    }
+    Ok(())
+}
+
+/// Checks an expense body (an object in the contract's expense form, without `id`) against the
+/// group and gives the record to store under `id`. Errors name a path inside the body.
+pub fn check_expense(head: &GroupHead, body: Json, id: &str) -> Result<CheckedExpense, ApiError> {
+    let mut pairs = object_without_id(body, "expense")?;
+    pairs.insert(0, ("id".into(), Json::String(id.into())));
+    let json = head.group_json(head.active_ids(), "expenses", vec![Json::Object(pairs)]);
+    let mut group = wire::group_from_value(&json).map_err(|e| ApiError::from_core(e, "expenses[0]"))?;
+    let everyone: Vec<String> = group.members.iter().map(|m| m.id.clone()).collect();
+    let expense = group
+        .expenses
+        .first_mut()
+        .ok_or_else(|| ApiError::internal("expense vanished"))?;
+    check_text(expense.category.as_deref(), "category")?;
+    write_out_members(&mut expense.split, &everyone);
+    check_magnitude(&group).map_err(|mut e| {
+        if e.path.starts_with("expenses[0]") {
+            e.path = e
+                .path
+                .trim_start_matches("expenses[0]")
+                .trim_start_matches('.')
+                .to_string();
+        }
+        e
+    })?;
+    let expense = &group.expenses[0];
+    let mut members = Vec::new();
+    match &expense.paid_by {
+        PaidBy::One(m) => members.push(m.clone()),
+        PaidBy::Several(list) => members.extend(list.iter().map(|(m, _)| m.clone())),
+    }
+    split_members(&expense.split, &mut members);
+    members.sort();
+    members.dedup();
+    Ok(CheckedExpense {
+        body: record_text(&group, "expenses")?,
+        amount: expense.amount.to_string(),
+        date: expense.date.clone(),
+        category: expense.category.clone(),
+        members,
+    })
+}
+
+/// Checks a payment body (the contract's payment form, without `id`).
+pub fn check_payment(head: &GroupHead, body: Json, id: &str) -> Result<CheckedPayment, ApiError> {
+    let mut pairs = object_without_id(body, "payment")?;
+    pairs.insert(0, ("id".into(), Json::String(id.into())));
+    let json = head.group_json(head.active_ids(), "payments", vec![Json::Object(pairs)]);
+    let group = wire::group_from_value(&json).map_err(|e| ApiError::from_core(e, "payments[0]"))?;
+    let limit = Decimal::from(MAX_RECORD_AMOUNT);
+    let report = splitter_core::compute(&group).map_err(|e| ApiError::from_core(e, "payments[0]"))?;
+    if report.balances.iter().any(|b| b.paid.abs() > limit) {
+        return Err(ApiError::new(
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            "overflow",
+            "amount",
+            format!("this server stores records of at most {MAX_RECORD_AMOUNT} in the group currency"),
+        ));
+    }
+    let p = &group.payments[0];
+    Ok(CheckedPayment {
+        body: record_text(&group, "payments")?,
+        amount: p.amount.to_string(),
+        from: p.from.clone(),
+        to: p.to.clone(),
+    })
+}
+
+/// A new group's currency, members and rates, checked by the core (unknown currency, repeated
+/// member ids, bad rates), with the server's own limits on ids.
+pub fn check_group(currency: &str, members: Json, rates: Option<Json>) -> Result<Group, ApiError> {
+    let mut pairs = vec![
+        ("currency".into(), Json::String(currency.into())),
+        ("members".into(), members),
+    ];
+    if let Some(r) = rates {
+        pairs.push(("rates".into(), r));
+    }
+    let group = wire::group_from_value(&Json::Object(pairs)).map_err(|e| ApiError::from_core(e, ""))?;
+    for (i, m) in group.members.iter().enumerate() {
+        check_member_id(&m.id, &format!("members[{i}]"))?;
+    }
+    splitter_core::compute(&group).map_err(|e| ApiError::from_core(e, ""))?;
+    Ok(group)
+}
+
+/// A member id the server can store: 1 to 255 characters.
+pub fn check_member_id(id: &str, path: &str) -> Result<(), ApiError> {
+    if id.is_empty() || id.len() > MAX_TEXT {
+        return Err(ApiError::new(
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_input",
+            path,
+            format!("a member id has 1 to {MAX_TEXT} bytes"),
+        ));
+    }
+    Ok(())
+}
+
+fn check_text(value: Option<&str>, path: &str) -> Result<(), ApiError> {
+    match value {
+        Some(v) if v.len() > MAX_TEXT => Err(ApiError::new(
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_input",
+            path,
+            format!("at most {MAX_TEXT} bytes"),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// "Every member" (a split without `members`) written out as the members of this moment.
+fn write_out_members(split: &mut Split, everyone: &[String]) {
+    match split {
+        Split::Equal { members } | Split::Adjustment { members, .. } => {
+            if members.is_none() {
+                *members = Some(everyone.to_vec());
+            }
+        }
+        Split::Itemized { items, .. } => {
+            for item in items {
+                write_out_members(&mut item.split, everyone);
+            }
+        }
+        Split::Shares { .. } | Split::Percent { .. } | Split::Exact { .. } => {}
+    }
+}
+
+fn split_members(split: &Split, out: &mut Vec<String>) {
+    match split {
+        Split::Equal { members } => out.extend(members.iter().flatten().cloned()),
+        Split::Adjustment { members, adjustments } => {
+            out.extend(members.iter().flatten().cloned());
+            out.extend(adjustments.iter().map(|(m, _)| m.clone()));
+        }
+        Split::Shares { shares: l } | Split::Percent { percent: l } | Split::Exact { amounts: l } => {
+            out.extend(l.iter().map(|(m, _)| m.clone()))
+        }
+        Split::Itemized { items, .. } => {
+            for item in items {
+                split_members(&item.split, out);
+            }
+        }
+    }
+}
+
+/// The canonical text of the group's one record under `key`.
+fn record_text(group: &Group, key: &str) -> Result<String, ApiError> {
+    let value: serde_json::Value =
+        serde_json::from_str(&wire::group_to_json(group)).map_err(ApiError::internal)?;
+    value
+        .get(key)
+        .and_then(|v| v.get(0))
+        .map(|v| v.to_string())
+        .ok_or_else(|| ApiError::internal("record missing from the canonical form"))
+}
+
+/// The whole stored group as the contract's input text, ready for [`splitter_core::compute`]:
+/// every member (removed ones too, since old records name them), rates, and the stored records.
+pub fn group_text(head: &GroupHead, expenses: &[String], payments: &[String]) -> String {
+    let mut s = String::with_capacity(64 + expenses.iter().map(|e| e.len() + 1).sum::<usize>());
+    let ids: Vec<&str> = head.members.iter().map(|m| m.id.as_str()).collect();
+    s.push_str("{\"currency\":");
+    s.push_str(&serde_json::to_string(&head.currency).unwrap_or_default());
+    s.push_str(",\"members\":");
+    s.push_str(&serde_json::to_string(&ids).unwrap_or_default());
+    s.push_str(",\"rates\":{");
+    for (i, (k, v)) in head.rates.iter().enumerate() {
+        if i > 0 {
+            s.push(',');
+        }
+        s.push_str(&serde_json::to_string(k).unwrap_or_default());
+        s.push(':');
+        s.push_str(&serde_json::to_string(v).unwrap_or_default());
+    }
+    s.push_str("},\"expenses\":[");
+    s.push_str(&expenses.join(","));
+    s.push_str("],\"payments\":[");
+    s.push_str(&payments.join(","));
+    s.push_str("]}");
+    s
+}

@@ -1,0 +1,349 @@
+//! Expenses: `POST` (the server assigns ids), `GET` one, list (cursor pagination; filters by
+//! date range, category and member), `PUT` with `If-Match` (412 on a stale ETag), `DELETE`, and
+//! `POST .../restore` to undo a delete.
+
+use std::collections::HashMap;
+
+use axum::extract::{OriginalUri, Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use splitter_core::Json;
+use utoipa::ToSchema;
+
+use super::{page, page_body, Body, Shared};
+use crate::error::{ApiError, ApiResult};
+use crate::idempotency::{self, json_response, Made};
+use crate::records;
+use crate::store::{self, ExpenseFilter, Table};
+
+/// An expense in the contract's form (without `id`, which the server assigns). Amounts are
+/// decimal strings (`"12.30"`); JSON numbers are accepted too and read exactly from their text.
+#[derive(Debug, ToSchema)]
+#[allow(dead_code)]
+pub struct ExpenseInput {
+    /// The total (negative: money received for the group).
+    #[schema(value_type = crate::openapi::Amount)]
+    amount: String,
+    /// ISO 4217 code; default the group's.
+    currency: Option<String>,
+    /// This expense's own rate to the group currency.
+    #[schema(value_type = Option<crate::openapi::Amount>)]
+    rate: Option<String>,
+    /// A member id, or an object of member id to amount.
+    #[schema(value_type = Object)]
+    paid_by: serde_json::Value,
+    /// One of the contract's splits: `{"type": "equal" | "shares" | "percent" | "exact" |
+    /// "adjustment" | "itemized", ...}`.
+    #[schema(value_type = Object)]
+    split: serde_json::Value,
+    /// Free text.
+    description: Option<String>,
+    /// `YYYY-MM-DD`.
+    date: Option<String>,
+    /// Free text (at most 255 bytes), filterable.
+    category: Option<String>,
+}
+
+/// A stored expense: the contract's expense form with its id, "every member" written out.
+#[derive(Debug, ToSchema)]
+#[allow(dead_code)]
+pub struct ExpenseOut {
+    /// Assigned by the server (`e1`, `e2`, ...).
+    id: String,
+    /// The total.
+    #[schema(value_type = crate::openapi::Amount)]
+    amount: String,
+    /// ISO 4217 code, when not the group's.
+    currency: Option<String>,
+    /// Own rate.
+    #[schema(value_type = Option<crate::openapi::Amount>)]
+    rate: Option<String>,
+    /// Who paid.
+    #[schema(value_type = Object)]
+    paid_by: serde_json::Value,
+    /// How it is shared.
+    #[schema(value_type = Object)]
+    split: serde_json::Value,
+    /// Free text.
+    description: Option<String>,
+    /// `YYYY-MM-DD`.
+    date: Option<String>,
+    /// Free text.
+    category: Option<String>,
+}
+
+/// A page of expenses.
+#[derive(Debug, ToSchema)]
+#[allow(dead_code)]
+pub struct ExpenseList {
+    /// The expenses, oldest first.
+    expenses: Vec<ExpenseOut>,
+    /// Pass as `cursor` for the next page; `null` on the last page.
+    next_cursor: Option<String>,
+}
+
+fn etag(revision: i64) -> HeaderValue {
+    HeaderValue::from_str(&format!("\"{revision}\"")).unwrap_or(HeaderValue::from_static("\"0\""))
+}
+
+fn with_etag(mut r: Response, revision: i64) -> Response {
+    r.headers_mut().insert(header::ETAG, etag(revision));
+    r
+}
+
+/// Adds an expense.
+#[utoipa::path(post, path = "/v1/groups/{group}/expenses", tag = "expenses", request_body = ExpenseInput,
+    params(("group" = String, Path, description = "Group id"),
+           ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe")),
+    responses((status = 201, description = "Created (ETag header set)", body = ExpenseOut),
+              (status = 400, description = "Not JSON", body = crate::openapi::ErrorBody),
+              (status = 404, description = "No such group", body = crate::openapi::ErrorBody),
+              (status = 422, description = "Invalid (the core's code and a path in the body)", body = crate::openapi::ErrorBody)))]
+pub async fn create(
+    State(state): State<Shared>,
+    Path(gid): Path<String>,
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
+    Body(body): Body,
+) -> ApiResult<Response> {
+    let idem = idempotency::from_request(&headers, "POST", uri.path(), &body)?;
+    let json = records::parse_body(&body)?;
+    let pool = state.store.pool.clone();
+    let r = idempotency::run(&state.store.pool, idem, |idem| async move {
+        let mut tx = pool.begin().await?;
+        let (_, seq) = store::lock_group(&mut tx, &gid, 1)
+            .await?
+            .ok_or_else(|| ApiError::not_found("group"))?;
+        let (_, head) = store::head(&mut tx, &gid)
+            .await?
+            .ok_or_else(|| ApiError::not_found("group"))?;
+        let id = format!("e{seq}");
+        let checked = records::check_expense(&head, json, &id)?;
+        store::insert_expense(&mut tx, &gid, seq, &id, &checked).await?;
+        let made = Made {
+            status: StatusCode::CREATED,
+            body: checked.body,
+        };
+        idempotency::record(&mut tx, idem.as_ref(), &made).await?;
+        tx.commit().await?;
+        Ok(made)
+    })
+    .await?;
+    // A new expense is at revision 1 (a replay too: the response is the first one's).
+    Ok(with_etag(r, 1))
+}
+
+/// Lists live expenses, oldest first.
+#[utoipa::path(get, path = "/v1/groups/{group}/expenses", tag = "expenses",
+    params(("group" = String, Path, description = "Group id"),
+           ("from" = Option<String>, Query, description = "Dated on or after (YYYY-MM-DD)"),
+           ("to" = Option<String>, Query, description = "Dated on or before (YYYY-MM-DD)"),
+           ("category" = Option<String>, Query, description = "Only this category"),
+           ("member" = Option<String>, Query, description = "Only expenses naming this member"),
+           ("cursor" = Option<String>, Query, description = "From a previous page's next_cursor"),
+           ("limit" = Option<i64>, Query, description = "1 to 500 (default 50)")),
+    responses((status = 200, description = "A page", body = ExpenseList),
+              (status = 400, description = "Bad parameter", body = crate::openapi::ErrorBody),
+              (status = 404, description = "No such group", body = crate::openapi::ErrorBody)))]
+pub async fn list(
+    State(state): State<Shared>,
+    Path(gid): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> ApiResult<Response> {
+    let (after, limit) = page(&query)?;
+    let date = |k: &str| -> ApiResult<Option<String>> {
+        match query.get(k) {
+            None => Ok(None),
+            Some(d) if is_date(d) => Ok(Some(d.clone())),
+            Some(_) => Err(ApiError::invalid_input(k, "a date YYYY-MM-DD")),
+        }
+    };
+    let filter = ExpenseFilter {
+        from: date("from")?,
+        to: date("to")?,
+        category: query.get("category").cloned(),
+        member: query.get("member").cloned(),
+        after,
+        limit,
+    };
+    if state.store.version(&gid).await?.is_none() {
+        return Err(ApiError::not_found("group"));
+    }
+    let rows = store::list_expenses(&state.store.pool, &gid, &filter).await?;
+    Ok(json_response(StatusCode::OK, page_body("expenses", rows, limit)))
+}
+
+fn is_date(d: &str) -> bool {
+    let b = d.as_bytes();
+    b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        })
+}
+
+/// Reads one expense (ETag header: its revision).
+#[utoipa::path(get, path = "/v1/groups/{group}/expenses/{expense}", tag = "expenses",
+    params(("group" = String, Path, description = "Group id"), ("expense" = String, Path, description = "Expense id")),
+    responses((status = 200, description = "The expense", body = ExpenseOut),
+              (status = 404, description = "No such group or expense (or deleted)", body = crate::openapi::ErrorBody)))]
+pub async fn get(
+    State(state): State<Shared>,
+    Path((gid, eid)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    let mut conn = state.store.pool.acquire().await?;
+    let row = store::record(&mut conn, Table::Expenses, &gid, &eid)
+        .await?
+        .filter(|r| !r.deleted)
+        .ok_or_else(|| ApiError::not_found("expense"))?;
+    Ok(with_etag(json_response(StatusCode::OK, row.body), row.revision))
+}
+
+/// The `If-Match` check: 428 without it, 412 when it names another revision.
+fn check_if_match(headers: &HeaderMap, revision: i64, required: bool) -> ApiResult<()> {
+    let Some(v) = headers.get(header::IF_MATCH) else {
+        if required {
+            return Err(ApiError::new(
+                StatusCode::PRECONDITION_REQUIRED,
+                "precondition_required",
+                "If-Match",
+                "send If-Match with the ETag of the expense you are changing",
+            ));
+        }
+        return Ok(());
+    };
+    let current = format!("\"{revision}\"");
+    let matches = v.to_str().is_ok_and(|s| {
+        s.split(',')
+            .map(|t| t.trim().trim_start_matches("W/"))
+            .any(|t| t == "*" || t == current)
+    });
+    if matches {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            StatusCode::PRECONDITION_FAILED,
+            "precondition_failed",
+            "If-Match",
+            format!("the expense has changed: its ETag is now {current}"),
+        ))
+    }
+}
+
+/// Replaces an expense (the whole expense, without `id`); needs `If-Match`.
+#[utoipa::path(put, path = "/v1/groups/{group}/expenses/{expense}", tag = "expenses", request_body = ExpenseInput,
+    params(("group" = String, Path, description = "Group id"), ("expense" = String, Path, description = "Expense id"),
+           ("If-Match" = String, Header, description = "The ETag of the expense being replaced")),
+    responses((status = 200, description = "Replaced (new ETag)", body = ExpenseOut),
+              (status = 404, description = "No such group or expense", body = crate::openapi::ErrorBody),
+              (status = 412, description = "Stale ETag", body = crate::openapi::ErrorBody),
+              (status = 422, description = "Invalid", body = crate::openapi::ErrorBody),
+              (status = 428, description = "If-Match missing", body = crate::openapi::ErrorBody)))]
+pub async fn put(
+    State(state): State<Shared>,
+    Path((gid, eid)): Path<(String, String)>,
+    headers: HeaderMap,
+    Body(body): Body,
+) -> ApiResult<Response> {
+    let json = records::parse_body(&body)?;
+    let mut tx = state.store.pool.begin().await?;
+    store::lock_group(&mut tx, &gid, 0)
+        .await?
+        .ok_or_else(|| ApiError::not_found("group"))?;
+    let row = store::record(&mut tx, Table::Expenses, &gid, &eid)
+        .await?
+        .filter(|r| !r.deleted)
+        .ok_or_else(|| ApiError::not_found("expense"))?;
+    check_if_match(&headers, row.revision, true)?;
+    let (_, head) = store::head(&mut tx, &gid)
+        .await?
+        .ok_or_else(|| ApiError::not_found("group"))?;
+    let checked = records::check_expense(&head, json, &eid)?;
+    store::replace_expense(&mut tx, &gid, row.seq, &checked).await?;
+    tx.commit().await?;
+    Ok(with_etag(
+        json_response(StatusCode::OK, checked.body),
+        row.revision + 1,
+    ))
+}
+
+/// Deletes an expense (undo with `POST .../restore`); `If-Match` is honoured when sent.
+#[utoipa::path(delete, path = "/v1/groups/{group}/expenses/{expense}", tag = "expenses",
+    params(("group" = String, Path, description = "Group id"), ("expense" = String, Path, description = "Expense id")),
+    responses((status = 204, description = "Deleted"),
+              (status = 404, description = "No such group or expense", body = crate::openapi::ErrorBody),
+              (status = 412, description = "Stale ETag", body = crate::openapi::ErrorBody)))]
+pub async fn delete(
+    State(state): State<Shared>,
+    Path((gid, eid)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let mut tx = state.store.pool.begin().await?;
+    store::lock_group(&mut tx, &gid, 0)
+        .await?
+        .ok_or_else(|| ApiError::not_found("group"))?;
+    let row = store::record(&mut tx, Table::Expenses, &gid, &eid)
+        .await?
+        .filter(|r| !r.deleted)
+        .ok_or_else(|| ApiError::not_found("expense"))?;
+    check_if_match(&headers, row.revision, false)?;
+    store::set_deleted(&mut tx, Table::Expenses, &gid, row.seq, true).await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// Undoes a delete: the expense is checked again against the current members and comes back.
+#[utoipa::path(post, path = "/v1/groups/{group}/expenses/{expense}/restore", tag = "expenses",
+    params(("group" = String, Path, description = "Group id"), ("expense" = String, Path, description = "Expense id"),
+           ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe")),
+    responses((status = 200, description = "Restored", body = ExpenseOut),
+              (status = 404, description = "No such group or expense", body = crate::openapi::ErrorBody),
+              (status = 409, description = "Not deleted", body = crate::openapi::ErrorBody),
+              (status = 422, description = "No longer valid (a member was removed)", body = crate::openapi::ErrorBody)))]
+pub async fn restore(
+    State(state): State<Shared>,
+    Path((gid, eid)): Path<(String, String)>,
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
+    Body(body): Body,
+) -> ApiResult<Response> {
+    let idem = idempotency::from_request(&headers, "POST", uri.path(), &body)?;
+    let pool = state.store.pool.clone();
+    idempotency::run(&state.store.pool, idem, |idem| async move {
+        let mut tx = pool.begin().await?;
+        store::lock_group(&mut tx, &gid, 0)
+            .await?
+            .ok_or_else(|| ApiError::not_found("group"))?;
+        let row = store::record(&mut tx, Table::Expenses, &gid, &eid)
+            .await?
+            .ok_or_else(|| ApiError::not_found("expense"))?;
+        if !row.deleted {
+            return Err(ApiError::conflict(
+                "not_deleted",
+                "",
+                format!("expense {eid} is not deleted"),
+            ));
+        }
+        let (_, head) = store::head(&mut tx, &gid)
+            .await?
+            .ok_or_else(|| ApiError::not_found("group"))?;
+        let stored = Json::parse(&row.body).map_err(ApiError::internal)?;
+        let Json::Object(pairs) = stored else {
+            return Err(ApiError::internal("stored expense is not an object"));
+        };
+        let body = Json::Object(pairs.into_iter().filter(|(k, _)| k != "id").collect());
+        records::check_expense(&head, body, &eid)?;
+        store::set_deleted(&mut tx, Table::Expenses, &gid, row.seq, false).await?;
+        let made = Made {
+            status: StatusCode::OK,
+            body: row.body,
+        };
+        idempotency::record(&mut tx, idem.as_ref(), &made).await?;
+        tx.commit().await?;
+        Ok(made)
+    })
+    .await
+}

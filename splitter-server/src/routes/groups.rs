@@ -1,0 +1,248 @@
+//! `POST /v1/groups`, `GET`/`PATCH /v1/groups/{group}`.
+
+use std::collections::BTreeMap;
+
+use axum::extract::{OriginalUri, Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use serde::Serialize;
+use splitter_core::{wire, Json};
+use utoipa::ToSchema;
+
+use super::{fields, short_string, unprocessable, Body, Shared};
+use crate::error::{ApiError, ApiResult};
+use crate::idempotency::{self, json_response, Made};
+use crate::records::{self, StoredMember};
+use crate::store::{self, now, GroupRow};
+
+/// A new group.
+#[derive(Debug, ToSchema)]
+#[allow(dead_code)]
+pub struct GroupInput {
+    /// A display name (1 to 255 bytes).
+    name: String,
+    /// ISO 4217 code of the group's currency.
+    #[schema(example = "EUR")]
+    currency: String,
+    /// Member ids, or objects `{"id", "name"}`.
+    members: Vec<MemberInput>,
+    /// `{"USD": "0.92"}`: 1 USD = 0.92 in the group's currency.
+    rates: Option<BTreeMap<String, String>>,
+}
+
+/// A member id, or `{"id", "name"}`.
+#[derive(Debug, serde::Deserialize, ToSchema)]
+#[allow(dead_code)]
+#[serde(untagged)]
+pub enum MemberInput {
+    /// Just the id.
+    Id(String),
+    /// Id and display name.
+    Named {
+        /// The id (1 to 255 bytes) that expenses refer to.
+        id: String,
+        /// A display name.
+        name: Option<String>,
+    },
+}
+
+/// Changes to a group: name and rates (the currency cannot change under stored expenses).
+#[derive(Debug, ToSchema)]
+#[allow(dead_code)]
+pub struct GroupPatch {
+    /// A new display name.
+    name: Option<String>,
+    /// New rates (replacing the old ones); refused if a stored expense would lack its rate.
+    rates: Option<BTreeMap<String, String>>,
+}
+
+/// A group.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GroupOut {
+    /// Its id (assigned by the server).
+    pub id: String,
+    /// Its display name.
+    pub name: String,
+    /// ISO 4217 code.
+    pub currency: String,
+    /// Rates to the group's currency, as decimal strings.
+    pub rates: BTreeMap<String, String>,
+    /// Current members, in order (removed members are not listed).
+    pub members: Vec<MemberOut>,
+    /// Bumped by every change to the group or its records.
+    pub version: i64,
+    /// Unix seconds.
+    pub created_at: i64,
+}
+
+/// A member.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MemberOut {
+    /// The id expenses refer to.
+    pub id: String,
+    /// The display name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// The group as its JSON body.
+pub fn group_body(row: &GroupRow, members: &[StoredMember]) -> String {
+    let out = GroupOut {
+        id: row.id.clone(),
+        name: row.name.clone(),
+        currency: row.currency.clone(),
+        rates: store::rates_pairs(&row.rates).into_iter().collect(),
+        members: members
+            .iter()
+            .filter(|m| !m.removed)
+            .map(|m| MemberOut {
+                id: m.id.clone(),
+                name: m.name.clone(),
+            })
+            .collect(),
+        version: row.version,
+        created_at: row.created_at,
+    };
+    serde_json::to_string(&out).unwrap_or_default()
+}
+
+/// Rates as stored: a JSON object of decimal strings, in the core's canonical form.
+fn rates_text(rates: &[(String, splitter_core::Decimal)]) -> String {
+    let map: serde_json::Map<String, serde_json::Value> = rates
+        .iter()
+        .map(|(k, v)| (k.clone(), serde_json::Value::String(v.to_string())))
+        .collect();
+    serde_json::Value::Object(map).to_string()
+}
+
+/// Creates a group.
+#[utoipa::path(post, path = "/v1/groups", tag = "groups", request_body = GroupInput,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe")),
+    responses((status = 201, description = "Created", body = GroupOut),
+              (status = 400, description = "Not JSON", body = crate::openapi::ErrorBody),
+              (status = 422, description = "Invalid", body = crate::openapi::ErrorBody)))]
+pub async fn create(
+    State(state): State<Shared>,
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
+    Body(body): Body,
+) -> ApiResult<Response> {
+    let idem = idempotency::from_request(&headers, "POST", uri.path(), &body)?;
+    let mut f = fields(
+        records::parse_body(&body)?,
+        &["name", "currency", "members", "rates"],
+    )?;
+    let name = short_string(f.remove("name"), "name", true)?.unwrap_or_default();
+    let currency = match f.remove("currency") {
+        Some(Json::String(c)) => c,
+        Some(other) => {
+            return Err(unprocessable(
+                "invalid_input",
+                "currency",
+                &format!("expected a string, not {}", other.kind()),
+            ))
+        }
+        None => return Err(unprocessable("invalid_input", "currency", "required")),
+    };
+    let members_json = f
+        .remove("members")
+        .ok_or_else(|| unprocessable("invalid_input", "members", "required"))?;
+    let group = records::check_group(&currency, members_json, f.remove("rates"))?;
+    let members: Vec<StoredMember> = group
+        .members
+        .iter()
+        .map(|m| StoredMember {
+            id: m.id.clone(),
+            name: m.name.clone(),
+            removed: false,
+        })
+        .collect();
+    let row = GroupRow {
+        id: uuid::Uuid::new_v4().simple().to_string(),
+        name,
+        currency: group.currency.clone(),
+        rates: rates_text(&group.rates),
+        version: 1,
+        seq: 0,
+        created_at: now(),
+    };
+    let pool = state.store.pool.clone();
+    idempotency::run(&state.store.pool, idem, |idem| async move {
+        let mut tx = pool.begin().await?;
+        store::insert_group(&mut tx, &row, &members).await?;
+        let made = Made {
+            status: StatusCode::CREATED,
+            body: group_body(&row, &members),
+        };
+        idempotency::record(&mut tx, idem.as_ref(), &made).await?;
+        tx.commit().await?;
+        Ok(made)
+    })
+    .await
+}
+
+/// Reads a group.
+#[utoipa::path(get, path = "/v1/groups/{group}", tag = "groups",
+    params(("group" = String, Path, description = "Group id")),
+    responses((status = 200, description = "The group", body = GroupOut),
+              (status = 404, description = "No such group", body = crate::openapi::ErrorBody)))]
+pub async fn get(State(state): State<Shared>, Path(gid): Path<String>) -> ApiResult<Response> {
+    let mut conn = state.store.pool.acquire().await?;
+    let (row, head) = store::head(&mut conn, &gid)
+        .await?
+        .ok_or_else(|| ApiError::not_found("group"))?;
+    Ok(json_response(StatusCode::OK, group_body(&row, &head.members)))
+}
+
+/// Renames a group or changes its rates.
+#[utoipa::path(patch, path = "/v1/groups/{group}", tag = "groups", request_body = GroupPatch,
+    params(("group" = String, Path, description = "Group id")),
+    responses((status = 200, description = "The changed group", body = GroupOut),
+              (status = 404, description = "No such group", body = crate::openapi::ErrorBody),
+              (status = 422, description = "Invalid", body = crate::openapi::ErrorBody)))]
+pub async fn patch(
+    State(state): State<Shared>,
+    Path(gid): Path<String>,
+    Body(body): Body,
+) -> ApiResult<Response> {
+    let mut f = fields(records::parse_body(&body)?, &["name", "rates"])?;
+    let name = short_string(f.remove("name"), "name", false)?;
+    let rates = f.remove("rates");
+    let mut tx = state.store.pool.begin().await?;
+    store::lock_group(&mut tx, &gid, 0)
+        .await?
+        .ok_or_else(|| ApiError::not_found("group"))?;
+    let mut snap = store::snapshot(&mut tx, &gid)
+        .await?
+        .ok_or_else(|| ApiError::not_found("group"))?;
+    if let Some(rates) = rates {
+        let ids = snap
+            .head
+            .members
+            .iter()
+            .map(|m| Json::String(m.id.clone()))
+            .collect();
+        let checked = records::check_group(&snap.group.currency, Json::Array(ids), Some(rates))?;
+        snap.group.rates = rates_text(&checked.rates);
+        snap.head.rates = store::rates_pairs(&snap.group.rates);
+        // Every stored record must still compute with the new rates.
+        let text = records::group_text(&snap.head, &snap.expenses, &snap.payments);
+        if let Err(e) = wire::group_from_json(&text).and_then(|g| splitter_core::compute(&g)) {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                e.code.as_str(),
+                "rates",
+                format!("the stored records would not compute ({}: {})", e.path, e.message),
+            ));
+        }
+    }
+    if let Some(n) = name {
+        snap.group.name = n;
+    }
+    store::update_group(&mut tx, &gid, &snap.group.name, &snap.group.rates).await?;
+    tx.commit().await?;
+    Ok(json_response(
+        StatusCode::OK,
+        group_body(&snap.group, &snap.head.members),
+    ))
+}

@@ -1,0 +1,165 @@
+//! The HTTP routes, one module per resource, and what they share: the state, the body
+//! extractor (whose refusals are in the contract's error form) and small readers of bodies and
+//! query strings.
+
+pub mod compute;
+pub mod expenses;
+pub mod groups;
+pub mod members;
+pub mod ops;
+pub mod payments;
+pub mod reports;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use axum::http::StatusCode;
+use splitter_core::Json;
+
+use crate::cache::Cache;
+use crate::config::Config;
+use crate::error::ApiError;
+use crate::metrics::Metrics;
+use crate::store::Store;
+
+/// What every handler shares.
+#[derive(Debug)]
+pub struct AppState {
+    /// The database.
+    pub store: Store,
+    /// The report cache.
+    pub cache: Arc<Cache>,
+    /// Request metrics.
+    pub metrics: Metrics,
+    /// The configuration it was started with.
+    pub config: Config,
+}
+
+/// The state as handlers receive it.
+pub type Shared = Arc<AppState>;
+
+/// A request body as bytes; too large a body is `413 payload_too_large`, an unreadable one
+/// `400 invalid_input`, both in the contract's error form.
+#[derive(Debug)]
+pub struct Body(pub Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for Body {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Bytes::from_request(req, state).await {
+            Ok(b) => Ok(Body(b)),
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                "",
+                "the request body is larger than this server accepts",
+            )),
+            Err(e) => Err(ApiError::invalid_input("", e.body_text())),
+        }
+    }
+}
+
+/// The fields of an object body, each at most once and each among `known`.
+pub fn fields(body: Json, known: &[&str]) -> Result<HashMap<String, Json>, ApiError> {
+    let Json::Object(pairs) = body else {
+        return Err(unprocessable(
+            "invalid_input",
+            "",
+            "the body must be a JSON object",
+        ));
+    };
+    let mut out = HashMap::with_capacity(pairs.len());
+    for (k, v) in pairs {
+        if !known.contains(&k.as_str()) {
+            return Err(unprocessable(
+                "invalid_input",
+                &k,
+                &format!("unknown field (expected one of: {})", known.join(", ")),
+            ));
+        }
+        if out.contains_key(&k) {
+            return Err(unprocessable("duplicate_id", &k, "this key appears twice"));
+        }
+        if !matches!(v, Json::Null) {
+            out.insert(k, v);
+        }
+    }
+    Ok(out)
+}
+
+/// A `422` with this code.
+pub fn unprocessable(code: &'static str, path: &str, message: &str) -> ApiError {
+    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, path, message)
+}
+
+/// A string field of 1 to 255 bytes.
+pub fn short_string(v: Option<Json>, path: &str, required: bool) -> Result<Option<String>, ApiError> {
+    match v {
+        None if required => Err(unprocessable("invalid_input", path, "required")),
+        None => Ok(None),
+        Some(Json::String(s)) if !s.is_empty() && s.len() <= crate::records::MAX_TEXT => Ok(Some(s)),
+        Some(Json::String(_)) => Err(unprocessable("invalid_input", path, "must have 1 to 255 bytes")),
+        Some(other) => Err(unprocessable(
+            "invalid_input",
+            path,
+            &format!("expected a string, not {}", other.kind()),
+        )),
+    }
+}
+
+/// The `cursor` and `limit` query parameters: (after this record number, at most this many).
+pub fn page(query: &HashMap<String, String>) -> Result<(i64, i64), ApiError> {
+    let after = match query.get("cursor") {
+        None => 0,
+        Some(c) => c
+            .parse::<i64>()
+            .ok()
+            .filter(|n| *n >= 0)
+            .ok_or_else(|| ApiError::invalid_input("cursor", "not a cursor this server gave"))?,
+    };
+    let limit = match query.get("limit") {
+        None => 50,
+        Some(l) => l
+            .parse::<i64>()
+            .ok()
+            .filter(|n| (1..=500).contains(n))
+            .ok_or_else(|| ApiError::invalid_input("limit", "a whole number from 1 to 500"))?,
+    };
+    Ok((after, limit))
+}
+
+/// A page of records as `{"<key>": [...], "next_cursor": "12" | null}` (`rows` holds one more
+/// than `limit` when there is a next page).
+pub fn page_body(key: &str, mut rows: Vec<crate::store::RecordRow>, limit: i64) -> String {
+    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    let next = if rows.len() > limit {
+        rows.truncate(limit);
+        rows.last().map(|r| r.seq.to_string())
+    } else {
+        None
+    };
+    let mut s = String::with_capacity(64 + rows.iter().map(|r| r.body.len() + 1).sum::<usize>());
+    s.push_str("{\"");
+    s.push_str(key);
+    s.push_str("\":[");
+    for (i, r) in rows.iter().enumerate() {
+        if i > 0 {
+            s.push(',');
+        }
+        s.push_str(&r.body);
+    }
+    s.push_str("],\"next_cursor\":");
+    match next {
+        Some(n) => {
+            s.push('"');
+            s.push_str(&n);
+            s.push('"');
+        }
+        None => s.push_str("null"),
+    }
+    s.push('}');
+    s
+}

@@ -1,0 +1,166 @@
+//! Payments: `POST` (the server assigns ids), `GET` one, list (cursor pagination), `DELETE`.
+
+use std::collections::HashMap;
+
+use axum::extract::{OriginalUri, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use utoipa::ToSchema;
+
+use super::{page, page_body, Body, Shared};
+use crate::error::{ApiError, ApiResult};
+use crate::idempotency::{self, json_response, Made};
+use crate::records;
+use crate::store::{self, Table};
+
+/// A payment in the contract's form (without `id`): `from` paid `to` the `amount`.
+#[derive(Debug, ToSchema)]
+#[allow(dead_code)]
+pub struct PaymentInput {
+    /// Who paid.
+    from: String,
+    /// Who received.
+    to: String,
+    /// How much (> 0).
+    #[schema(value_type = crate::openapi::Amount)]
+    amount: String,
+    /// ISO 4217 code; default the group's.
+    currency: Option<String>,
+    /// Own rate to the group currency.
+    #[schema(value_type = Option<crate::openapi::Amount>)]
+    rate: Option<String>,
+    /// `YYYY-MM-DD`.
+    date: Option<String>,
+}
+
+/// A stored payment.
+#[derive(Debug, ToSchema)]
+#[allow(dead_code)]
+pub struct PaymentOut {
+    /// Assigned by the server (`p3`, ...).
+    id: String,
+    /// Who paid.
+    from: String,
+    /// Who received.
+    to: String,
+    /// How much.
+    #[schema(value_type = crate::openapi::Amount)]
+    amount: String,
+    /// ISO 4217 code, when not the group's.
+    currency: Option<String>,
+    /// Own rate.
+    #[schema(value_type = Option<crate::openapi::Amount>)]
+    rate: Option<String>,
+    /// `YYYY-MM-DD`.
+    date: Option<String>,
+}
+
+/// A page of payments.
+#[derive(Debug, ToSchema)]
+#[allow(dead_code)]
+pub struct PaymentList {
+    /// The payments, oldest first.
+    payments: Vec<PaymentOut>,
+    /// Pass as `cursor` for the next page; `null` on the last page.
+    next_cursor: Option<String>,
+}
+
+/// Records a payment.
+#[utoipa::path(post, path = "/v1/groups/{group}/payments", tag = "payments", request_body = PaymentInput,
+    params(("group" = String, Path, description = "Group id"),
+           ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe")),
+    responses((status = 201, description = "Created", body = PaymentOut),
+              (status = 400, description = "Not JSON", body = crate::openapi::ErrorBody),
+              (status = 404, description = "No such group", body = crate::openapi::ErrorBody),
+              (status = 422, description = "Invalid", body = crate::openapi::ErrorBody)))]
+pub async fn create(
+    State(state): State<Shared>,
+    Path(gid): Path<String>,
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
+    Body(body): Body,
+) -> ApiResult<Response> {
+    let idem = idempotency::from_request(&headers, "POST", uri.path(), &body)?;
+    let json = records::parse_body(&body)?;
+    let pool = state.store.pool.clone();
+    idempotency::run(&state.store.pool, idem, |idem| async move {
+        let mut tx = pool.begin().await?;
+        let (_, seq) = store::lock_group(&mut tx, &gid, 1)
+            .await?
+            .ok_or_else(|| ApiError::not_found("group"))?;
+        let (_, head) = store::head(&mut tx, &gid)
+            .await?
+            .ok_or_else(|| ApiError::not_found("group"))?;
+        let id = format!("p{seq}");
+        let checked = records::check_payment(&head, json, &id)?;
+        store::insert_payment(&mut tx, &gid, seq, &id, &checked).await?;
+        let made = Made {
+            status: StatusCode::CREATED,
+            body: checked.body,
+        };
+        idempotency::record(&mut tx, idem.as_ref(), &made).await?;
+        tx.commit().await?;
+        Ok(made)
+    })
+    .await
+}
+
+/// Lists live payments, oldest first.
+#[utoipa::path(get, path = "/v1/groups/{group}/payments", tag = "payments",
+    params(("group" = String, Path, description = "Group id"),
+           ("cursor" = Option<String>, Query, description = "From a previous page's next_cursor"),
+           ("limit" = Option<i64>, Query, description = "1 to 500 (default 50)")),
+    responses((status = 200, description = "A page", body = PaymentList),
+              (status = 400, description = "Bad parameter", body = crate::openapi::ErrorBody),
+              (status = 404, description = "No such group", body = crate::openapi::ErrorBody)))]
+pub async fn list(
+    State(state): State<Shared>,
+    Path(gid): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> ApiResult<Response> {
+    let (after, limit) = page(&query)?;
+    if state.store.version(&gid).await?.is_none() {
+        return Err(ApiError::not_found("group"));
+    }
+    let rows = store::list_payments(&state.store.pool, &gid, after, limit).await?;
+    Ok(json_response(StatusCode::OK, page_body("payments", rows, limit)))
+}
+
+/// Reads one payment.
+#[utoipa::path(get, path = "/v1/groups/{group}/payments/{payment}", tag = "payments",
+    params(("group" = String, Path, description = "Group id"), ("payment" = String, Path, description = "Payment id")),
+    responses((status = 200, description = "The payment", body = PaymentOut),
+              (status = 404, description = "No such group or payment", body = crate::openapi::ErrorBody)))]
+pub async fn get(
+    State(state): State<Shared>,
+    Path((gid, pid)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    let mut conn = state.store.pool.acquire().await?;
+    let row = store::record(&mut conn, Table::Payments, &gid, &pid)
+        .await?
+        .filter(|r| !r.deleted)
+        .ok_or_else(|| ApiError::not_found("payment"))?;
+    Ok(json_response(StatusCode::OK, row.body))
+}
+
+/// Deletes a payment.
+#[utoipa::path(delete, path = "/v1/groups/{group}/payments/{payment}", tag = "payments",
+    params(("group" = String, Path, description = "Group id"), ("payment" = String, Path, description = "Payment id")),
+    responses((status = 204, description = "Deleted"),
+              (status = 404, description = "No such group or payment", body = crate::openapi::ErrorBody)))]
+pub async fn delete(
+    State(state): State<Shared>,
+    Path((gid, pid)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    let mut tx = state.store.pool.begin().await?;
+    store::lock_group(&mut tx, &gid, 0)
+        .await?
+        .ok_or_else(|| ApiError::not_found("group"))?;
+    let row = store::record(&mut tx, Table::Payments, &gid, &pid)
+        .await?
+        .filter(|r| !r.deleted)
+        .ok_or_else(|| ApiError::not_found("payment"))?;
+    store::set_deleted(&mut tx, Table::Payments, &gid, row.seq, true).await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}

@@ -1,0 +1,275 @@
+//! What the server's tests share: backends from the environment, a server in process on a free
+//! port, an HTTP client.
+//!
+//! SQLite tests always run. MariaDB and Redis tests read `SPLITTER_TEST_MYSQL_URL` and
+//! `SPLITTER_TEST_REDIS_URL` (set by `scripts/suites/server`, which starts both); without them
+//! they fail with a message saying so, unless `SPLITTER_SERVER_TESTS=sqlite-only`, when they
+//! print that they are skipped and return.
+#![allow(dead_code)]
+
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
+
+use serde_json::Value;
+use splitter_server::routes::Shared;
+use splitter_server::{app, Config};
+
+/// A database (and maybe Redis) to run a test against.
+#[derive(Debug, Clone)]
+pub struct Backend {
+    /// For messages.
+    pub name: String,
+    /// The database URL.
+    pub database_url: String,
+    /// The Redis URL, if any.
+    pub redis_url: Option<String>,
+}
+
+static NEXT: AtomicU32 = AtomicU32::new(0);
+
+/// A fresh SQLite file under the target directory.
+pub fn sqlite() -> Backend {
+    let dir = std::env::temp_dir().join("splitter-server-tests");
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let file = dir.join(format!(
+        "t{}-{}.db",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
+    let _ = std::fs::remove_file(&file);
+    Backend {
+        name: "sqlite".into(),
+        database_url: format!("sqlite://{}?mode=rwc", file.display()),
+        redis_url: None,
+    }
+}
+
+fn external(var: &str) -> Option<String> {
+    match std::env::var(var) {
+        Ok(v) if !v.is_empty() => Some(v),
+        _ => {
+            if std::env::var("SPLITTER_SERVER_TESTS").as_deref() == Ok("sqlite-only") {
+                eprintln!("skipped: {var} is not set and SPLITTER_SERVER_TESTS=sqlite-only");
+                None
+            } else {
+                panic!(
+                    "{var} is not set: this test needs a real MariaDB/Redis. Run `bash scripts/suites/server` \
+                     (which starts them), or set SPLITTER_SERVER_TESTS=sqlite-only to skip it."
+                );
+            }
+        }
+    }
+}
+
+/// MariaDB with in-process cache only; `None` when skipped.
+pub fn mysql() -> Option<Backend> {
+    Some(Backend {
+        name: "mysql".into(),
+        database_url: external("SPLITTER_TEST_MYSQL_URL")?,
+        redis_url: None,
+    })
+}
+
+/// MariaDB and Redis; `None` when skipped.
+pub fn mysql_redis() -> Option<Backend> {
+    let database_url = external("SPLITTER_TEST_MYSQL_URL")?;
+    Some(Backend {
+        name: "mysql+redis".into(),
+        database_url,
+        redis_url: Some(external("SPLITTER_TEST_REDIS_URL")?),
+    })
+}
+
+/// SQLite and Redis; `None` when skipped.
+pub fn sqlite_redis() -> Option<Backend> {
+    let mut b = sqlite();
+    b.name = "sqlite+redis".into();
+    b.redis_url = Some(external("SPLITTER_TEST_REDIS_URL")?);
+    Some(b)
+}
+
+/// A server running in this process.
+pub struct Server {
+    /// `http://127.0.0.1:PORT`.
+    pub base: String,
+    /// Its state (for cache counters).
+    pub state: Shared,
+    /// HTTP client.
+    pub http: reqwest::Client,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+    }
+}
+
+/// Starts a server on a free port.
+pub async fn start(b: &Backend) -> Server {
+    start_with(Config::for_urls(&b.database_url, b.redis_url.as_deref())).await
+}
+
+/// Starts a server with this configuration on a free port.
+pub async fn start_with(config: Config) -> Server {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let state = app::state(config).await.expect("server state");
+    let router = app::router(state.clone());
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(app::serve(listener, router, async move {
+        let _ = rx.await;
+    }));
+    Server {
+        base: format!("http://{addr}"),
+        state,
+        http: reqwest::Client::new(),
+        stop: Some(tx),
+    }
+}
+
+/// A response: status, headers, JSON body (or `Value::Null` when empty / not JSON).
+#[derive(Debug)]
+pub struct Reply {
+    /// Status code.
+    pub status: u16,
+    /// Headers.
+    pub headers: reqwest::header::HeaderMap,
+    /// Raw body text.
+    pub text: String,
+    /// Parsed body.
+    pub json: Value,
+}
+
+impl Reply {
+    /// The error code of an error body.
+    pub fn code(&self) -> &str {
+        self.json["error"]["code"].as_str().unwrap_or("")
+    }
+    /// The error path of an error body.
+    pub fn path(&self) -> &str {
+        self.json["error"]["path"].as_str().unwrap_or("")
+    }
+    /// A header as text.
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    }
+}
+
+impl Server {
+    /// Sends a request with an optional raw body and extra headers.
+    pub async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&str>,
+        headers: &[(&str, &str)],
+    ) -> Reply {
+        send(&self.http, &self.base, method, path, body, headers).await
+    }
+    /// GET.
+    pub async fn get(&self, path: &str) -> Reply {
+        self.send("GET", path, None, &[]).await
+    }
+    /// POST a JSON value.
+    pub async fn post(&self, path: &str, body: &Value) -> Reply {
+        self.send("POST", path, Some(&body.to_string()), &[]).await
+    }
+    /// Creates a group, returning its id.
+    pub async fn group(&self, currency: &str, members: &[&str]) -> String {
+        let r = self
+            .post(
+                "/v1/groups",
+                &serde_json::json!({"name": "test", "currency": currency, "members": members}),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        r.json["id"].as_str().expect("id").to_string()
+    }
+}
+
+/// Sends a request to `base`.
+pub async fn send(
+    http: &reqwest::Client,
+    base: &str,
+    method: &str,
+    path: &str,
+    body: Option<&str>,
+    headers: &[(&str, &str)],
+) -> Reply {
+    let mut req = http.request(method.parse().expect("method"), format!("{base}{path}"));
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    if let Some(b) = body {
+        req = req.header("content-type", "application/json").body(b.to_string());
+    }
+    let r = req.send().await.expect("request");
+    let status = r.status().as_u16();
+    let headers = r.headers().clone();
+    let text = r.text().await.expect("body");
+    let json = serde_json::from_str(&text).unwrap_or(Value::Null);
+    Reply {
+        status,
+        headers,
+        text,
+        json,
+    }
+}
+
+/// The balances of a group recomputed by the core from its stored expenses and payments (read
+/// through the API), as `(member, net)` pairs.
+pub async fn recompute(s: &Server, gid: &str) -> Vec<(String, String)> {
+    let group = s.get(&format!("/v1/groups/{gid}")).await.json;
+    let mut expenses = Vec::new();
+    let mut cursor = String::new();
+    loop {
+        let page = s
+            .get(&format!("/v1/groups/{gid}/expenses?limit=500{cursor}"))
+            .await
+            .json;
+        expenses.extend(page["expenses"].as_array().expect("expenses").iter().cloned());
+        match page["next_cursor"].as_str() {
+            Some(c) => cursor = format!("&cursor={c}"),
+            None => break,
+        }
+    }
+    let payments = s.get(&format!("/v1/groups/{gid}/payments?limit=500")).await.json["payments"].clone();
+    let members: Vec<Value> = group["members"]
+        .as_array()
+        .expect("members")
+        .iter()
+        .map(|m| m["id"].clone())
+        .collect();
+    let input = serde_json::json!({
+        "currency": group["currency"], "members": members, "rates": group["rates"],
+        "expenses": expenses, "payments": payments,
+    });
+    let out: Value =
+        serde_json::from_str(&splitter_core::compute_json(&input.to_string()).expect("recompute"))
+            .expect("json");
+    nets(&out)
+}
+
+/// `(member, net)` pairs of a balances or report body.
+pub fn nets(v: &Value) -> Vec<(String, String)> {
+    v["balances"]
+        .as_array()
+        .expect("balances")
+        .iter()
+        .map(|b| {
+            (
+                b["member"].as_str().unwrap_or("").to_string(),
+                b["net"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+/// Shared handle type for tasks.
+pub type ArcServer = Arc<Server>;

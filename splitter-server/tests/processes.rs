@@ -1,0 +1,286 @@
+//! The built binary as separate processes: two instances sharing MariaDB and Redis with no stale
+//! reads; Redis stopped and restarted while requests go on; SIGTERM finishing requests in flight.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use common::{nets, send};
+use serde_json::json;
+
+/// A server process; killed when dropped.
+struct Proc {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn spawn_server(database_url: &str, redis_url: Option<&str>) -> Proc {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_splitter-server"));
+    cmd.args([
+        "--listen",
+        "127.0.0.1:0",
+        "--database-url",
+        database_url,
+        "--log",
+        "warn",
+    ])
+    .env_remove("SPLITTER_REDIS_URL")
+    .stdout(Stdio::piped())
+    .stderr(Stdio::null());
+    if let Some(r) = redis_url {
+        cmd.args(["--redis-url", r]);
+    }
+    let mut child = cmd.spawn().expect("start splitter-server");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut line = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut line)
+        .expect("listening line");
+    let addr = line
+        .trim()
+        .strip_prefix("listening on ")
+        .expect("listening on ADDR")
+        .to_string();
+    Proc {
+        child,
+        base: format!("http://{addr}"),
+    }
+}
+
+/// Two instances sharing MariaDB and Redis: each write on one is seen by the next read on the
+/// other, never an older number, with interleaved reads filling both caches.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_processes_share_mariadb_and_redis_without_stale_reads() {
+    let Some(b) = common::mysql_redis() else { return };
+    let a = spawn_server(&b.database_url, b.redis_url.as_deref());
+    let c = spawn_server(&b.database_url, b.redis_url.as_deref());
+    let http = reqwest::Client::new();
+    let g = send(
+        &http,
+        &a.base,
+        "POST",
+        "/v1/groups",
+        Some(r#"{"name": "two", "currency": "EUR", "members": ["x", "y"]}"#),
+        &[],
+    )
+    .await;
+    let gid = g.json["id"].as_str().expect("group").to_string();
+    let bal = format!("/v1/groups/{gid}/balances");
+    for i in 1..=30u32 {
+        let (writer, reader) = if i % 2 == 0 { (&a, &c) } else { (&c, &a) };
+        // Both read first, so both hold the old version in their caches.
+        send(&http, &writer.base, "GET", &bal, None, &[]).await;
+        send(&http, &reader.base, "GET", &bal, None, &[]).await;
+        let body =
+            json!({"amount": "1.00", "paid_by": "x", "split": {"type": "exact", "amounts": {"y": "1.00"}}})
+                .to_string();
+        let w = send(
+            &http,
+            &writer.base,
+            "POST",
+            &format!("/v1/groups/{gid}/expenses"),
+            Some(&body),
+            &[],
+        )
+        .await;
+        assert_eq!(w.status, 201, "{}", w.text);
+        let r = send(&http, &reader.base, "GET", &bal, None, &[]).await;
+        assert_eq!(
+            nets(&r.json),
+            vec![
+                ("x".to_string(), format!("{i}.00")),
+                ("y".to_string(), format!("-{i}.00"))
+            ],
+            "read on the other instance after write {i}"
+        );
+    }
+    // The second instance found the first one's numbers in Redis at least once.
+    let metrics_a = send(&http, &a.base, "GET", "/metrics", None, &[]).await.text;
+    let metrics_c = send(&http, &c.base, "GET", "/metrics", None, &[]).await.text;
+    let redis_hits = |m: &str| {
+        m.lines()
+            .find(|l| l.starts_with("splitter_cache_hits_total{layer=\"redis\"}"))
+            .and_then(|l| l.rsplit(' ').next())
+            .and_then(|n| n.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    assert!(
+        redis_hits(&metrics_a) + redis_hits(&metrics_c) > 0,
+        "{metrics_a}\n{metrics_c}"
+    );
+}
+
+struct RedisProc(Child);
+
+impl Drop for RedisProc {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn start_redis(bin: &str, port: &str) -> RedisProc {
+    let child = Command::new(bin)
+        .args([
+            "--port",
+            port,
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start redis-server");
+    std::thread::sleep(Duration::from_millis(300));
+    RedisProc(child)
+}
+
+/// Redis stopped while requests go on: every request is still answered (from the database),
+/// `/ready` names Redis; after a restart `/ready` is 200 again and Redis serves hits again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redis_stopped_and_restarted_during_requests() {
+    let (Ok(bin), Ok(port)) = (
+        std::env::var("SPLITTER_TEST_REDIS_SERVER"),
+        std::env::var("SPLITTER_TEST_REDIS_RESTART_PORT"),
+    ) else {
+        if std::env::var("SPLITTER_SERVER_TESTS").as_deref() == Ok("sqlite-only") {
+            eprintln!("skipped: SPLITTER_TEST_REDIS_SERVER / SPLITTER_TEST_REDIS_RESTART_PORT not set");
+            return;
+        }
+        panic!("SPLITTER_TEST_REDIS_SERVER and SPLITTER_TEST_REDIS_RESTART_PORT must be set (scripts/suites/server sets them)");
+    };
+    let Some(db) = common::mysql() else { return };
+    let redis_url = format!("redis://127.0.0.1:{port}");
+    let redis = start_redis(&bin, &port);
+    // Two instances, so that the second's reads must come through Redis or the database.
+    let a = spawn_server(&db.database_url, Some(&redis_url));
+    let c = spawn_server(&db.database_url, Some(&redis_url));
+    let http = reqwest::Client::new();
+    assert_eq!(send(&http, &a.base, "GET", "/ready", None, &[]).await.status, 200);
+    let g = send(
+        &http,
+        &a.base,
+        "POST",
+        "/v1/groups",
+        Some(r#"{"name": "r", "currency": "EUR", "members": ["x", "y"]}"#),
+        &[],
+    )
+    .await;
+    let gid = g.json["id"].as_str().expect("group").to_string();
+    let exp = format!("/v1/groups/{gid}/expenses");
+    let bal = format!("/v1/groups/{gid}/balances");
+    let body = r#"{"amount": "2.00", "paid_by": "x", "split": {"type": "equal"}}"#;
+    let mut n = 0u32;
+    let mut step = |phase: &'static str| {
+        n += 1;
+        let (http, a, c, exp, bal) = (
+            http.clone(),
+            a.base.clone(),
+            c.base.clone(),
+            exp.clone(),
+            bal.clone(),
+        );
+        let k = n;
+        async move {
+            let w = send(&http, &a, "POST", &exp, Some(body), &[]).await;
+            assert_eq!(w.status, 201, "{phase}: {}", w.text);
+            let r = send(&http, &c, "GET", &bal, None, &[]).await;
+            assert_eq!(r.status, 200, "{phase}: {}", r.text);
+            assert_eq!(nets(&r.json)[0].1, format!("{k}.00"), "{phase}: no stale read");
+        }
+    };
+    for _ in 0..3 {
+        step("before").await;
+    }
+    drop(redis);
+    for _ in 0..5 {
+        step("redis down").await;
+    }
+    let ready = send(&http, &c.base, "GET", "/ready", None, &[]).await;
+    assert_eq!(
+        (ready.status, ready.json["down"].clone()),
+        (503, json!(["redis"])),
+        "{}",
+        ready.text
+    );
+    let _redis = start_redis(&bin, &port);
+    let mut up = false;
+    for _ in 0..40 {
+        if send(&http, &c.base, "GET", "/ready", None, &[]).await.status == 200 {
+            up = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(up, "/ready is 200 again once Redis is back");
+    for _ in 0..3 {
+        step("redis back").await;
+    }
+    // Caching in Redis resumed: a fresh read on one instance fills Redis, the other hits it.
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    let r1 = send(&http, &a.base, "GET", &bal, None, &[]).await;
+    let before = send(&http, &c.base, "GET", "/metrics", None, &[]).await.text;
+    let w = send(&http, &a.base, "POST", &exp, Some(body), &[]).await;
+    assert_eq!(w.status, 201);
+    send(&http, &a.base, "GET", &bal, None, &[]).await;
+    let r2 = send(&http, &c.base, "GET", &bal, None, &[]).await;
+    assert_ne!(r1.text, r2.text);
+    let after = send(&http, &c.base, "GET", "/metrics", None, &[]).await.text;
+    let hits = |m: &str| {
+        m.lines()
+            .find(|l| l.starts_with("splitter_cache_hits_total{layer=\"redis\"}"))
+            .and_then(|l| l.rsplit(' ').next())
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    assert!(hits(&after) > hits(&before), "redis hits resume:\n{after}");
+}
+
+/// SIGTERM while a slow request is in flight: the request completes, then the process exits 0.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_finishes_requests_in_flight() {
+    let b = common::sqlite();
+    let s = spawn_server(&b.database_url, None);
+    // A compute of many expenses (under the 1 MiB body limit) takes a moment in a debug build.
+    let http = reqwest::Client::new();
+    let base = s.base.clone();
+    let small: Vec<serde_json::Value> = (0..12_000)
+        .map(
+            |i| json!({"id": format!("e{i}"), "amount": "10.00", "paid_by": "a", "split": {"type": "equal"}}),
+        )
+        .collect();
+    let body = json!({"currency": "EUR", "members": ["a", "b", "c"], "expenses": small}).to_string();
+    assert!(body.len() < 1024 * 1024);
+    let req = tokio::spawn(async move {
+        http.post(format!("{base}/v1/compute"))
+            .body(body)
+            .send()
+            .await
+            .map(|r| r.status().as_u16())
+    });
+    tokio::time::sleep(Duration::from_millis(30)).await;
+    let pid = s.child.id().to_string();
+    let killed = Command::new("kill").args(["-TERM", &pid]).status().expect("kill");
+    assert!(killed.success());
+    assert_eq!(
+        req.await.expect("task").expect("response"),
+        200,
+        "the request in flight was answered"
+    );
+    let mut s = s;
+    let status = s.child.wait().expect("exit");
+    assert!(status.success(), "exited cleanly: {status:?}");
+}
