@@ -6,7 +6,7 @@
 //! and path, decided by the one reader in [`crate::wire`].
 
 use std::borrow::Cow;
-use std::sync::Arc;
+use std::rc::Rc;
 
 use crate::error::ErrorCode;
 use crate::json::Json;
@@ -70,11 +70,12 @@ impl<S> Items<'_, S> {
 pub enum Entries<'a, S> {
     /// Borrowed from the value (the core's [`Json`]).
     Borrowed(&'a [(String, S)]),
-    /// Built for this node; keys are shared so that a binding can reuse one key for many objects.
-    Owned(Vec<(Arc<str>, S)>),
+    /// Built for this node; keys are shared (`Rc`: a reading happens on one thread) so that a
+    /// binding can reuse one key for many objects.
+    Owned(Vec<(Rc<str>, S)>),
     /// Like `Owned`, from a host map whose keys cannot repeat (a Python `dict`): the reader
     /// skips looking for repeated keys.
-    Unique(Vec<(Arc<str>, S)>),
+    Unique(Vec<(Rc<str>, S)>),
 }
 
 impl<S> Entries<'_, S> {

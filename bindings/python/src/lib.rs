@@ -11,7 +11,7 @@ use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
-use std::sync::Arc;
+use std::rc::Rc;
 
 use splitter_core::{wire, Entries, Error, ErrorCode, Items, Node, Report as CoreReport, Source};
 
@@ -47,7 +47,7 @@ struct Reading<'py> {
 }
 
 /// Dict keys read so far, by object address: the object (kept alive) and its text.
-type KeyCache<'py> = HashMap<usize, (Bound<'py, PyAny>, Arc<str>), BuildHasherDefault<AddressHasher>>;
+type KeyCache<'py> = HashMap<usize, (Bound<'py, PyAny>, Rc<str>), BuildHasherDefault<AddressHasher>>;
 
 /// Hashes an object's address (already unique; only spread over the table).
 #[derive(Default)]
@@ -76,12 +76,12 @@ impl<'py> Reading<'py> {
     }
 
     /// A dict key's text, read once per key object.
-    fn key(&self, key: &Bound<'py, PyAny>) -> Option<Arc<str>> {
+    fn key(&self, key: &Bound<'py, PyAny>) -> Option<Rc<str>> {
         let address = key.as_ptr() as usize;
         if let Some((_, text)) = self.keys.borrow().get(&address) {
             return Some(text.clone());
         }
-        let text: Arc<str> = Arc::from(key.cast::<PyString>().ok()?.to_cow().ok()?);
+        let text: Rc<str> = Rc::from(key.cast::<PyString>().ok()?.to_cow().ok()?);
         self.keys
             .borrow_mut()
             .insert(address, (key.clone(), text.clone()));
