@@ -360,20 +360,24 @@ fn decimal<S: Source>(v: &S, path: &Path) -> Result<Decimal> {
 
 fn decimal_map<S: Source>(v: &S, path: &Path) -> Result<Vec<(String, Decimal)>> {
     let o = Obj::new(v.node(), path, "this")?;
-    o.entries
-        .iter()
-        .map(|(k, v)| Ok((k.to_string(), decimal(v, &path.field(k))?)))
-        .collect()
+    let mut out = Vec::with_capacity(o.entries.len());
+    for (k, v) in o.entries.iter() {
+        out.push((k.to_string(), decimal(v, &path.field(k))?));
+    }
+    Ok(out)
 }
 
 fn list<S: Source, T>(v: &S, path: &Path, item: impl Fn(&S, &Path) -> Result<T>) -> Result<Vec<T>> {
     match v.node() {
-        Node::Array(items) => items
-            .as_slice()
-            .iter()
-            .enumerate()
-            .map(|(i, v)| item(v, &path.index(i)))
-            .collect(),
+        Node::Array(items) => {
+            // Sized up front: collecting results would grow the vector by doubling.
+            let items = items.as_slice();
+            let mut out = Vec::with_capacity(items.len());
+            for (i, v) in items.iter().enumerate() {
+                out.push(item(v, &path.index(i))?);
+            }
+            Ok(out)
+        }
         other => Err(unexpected(other, path, ErrorCode::InvalidInput, "an array")),
     }
 }
@@ -447,10 +451,11 @@ fn expense<S: Source>(v: &S, path: &Path) -> Result<Expense> {
 /// [`decimal_map`] of a node already looked at.
 fn decimal_entries<S: Source>(node: Node<'_, S>, path: &Path) -> Result<Vec<(String, Decimal)>> {
     let o = Obj::new(node, path, "this")?;
-    o.entries
-        .iter()
-        .map(|(k, v)| Ok((k.to_string(), decimal(v, &path.field(k))?)))
-        .collect()
+    let mut out = Vec::with_capacity(o.entries.len());
+    for (k, v) in o.entries.iter() {
+        out.push((k.to_string(), decimal(v, &path.field(k))?));
+    }
+    Ok(out)
 }
 
 fn split<S: Source>(v: &S, path: &Path) -> Result<Split> {
