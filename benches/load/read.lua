@@ -1,7 +1,8 @@
 -- Read-heavy mix for wrk: balances 40%, settlement 40% (minimal 30, pairwise 10), expense list 20%,
--- spread over the seeded groups (LOAD_GROUPS: comma-separated ids).
+-- spread over the seeded groups (LOAD_GROUPS: comma-separated ids), as their owner (LOAD_TOKEN).
 local groups = {}
 for id in string.gmatch(os.getenv("LOAD_GROUPS") or "", "[^,]+") do groups[#groups + 1] = id end
+local headers = { ["Authorization"] = "Bearer " .. (os.getenv("LOAD_TOKEN") or "") }
 local n = 0
 request = function()
   n = n + 1
@@ -17,5 +18,5 @@ request = function()
   else
     path = "/v1/groups/" .. g .. "/expenses?limit=20"
   end
-  return wrk.format("GET", path)
+  return wrk.format("GET", path, headers)
 end

@@ -16,9 +16,11 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 
+use crate::auth::{self, Found, TokenProblem, Tokens};
 use crate::cache::Cache;
 use crate::config::Config;
 use crate::error::ApiError;
+use crate::limits::{self, Limiter};
 use crate::metrics::Metrics;
 use crate::routes::{self, AppState, Shared};
 use crate::store::Store;
@@ -33,10 +35,19 @@ pub async fn state(config: Config) -> Result<Shared, Box<dyn std::error::Error +
     let cache = Cache::new(config.redis_url.as_deref())?;
     cache.check_redis().await;
     cache.spawn_watch(Duration::from_millis(500));
+    let tokens = Tokens::load(
+        &store,
+        config.token_secret.as_deref(),
+        config.access_token_ttl,
+        config.refresh_token_ttl,
+    )
+    .await?;
     Ok(Arc::new(AppState {
         store,
         cache,
         metrics: Metrics::default(),
+        tokens,
+        limiter: Limiter::default(),
         config,
     }))
 }
@@ -45,7 +56,36 @@ pub async fn state(config: Config) -> Result<Shared, Box<dyn std::error::Error +
 pub fn router(state: Shared) -> Router {
     let config = &state.config;
     let v1 = Router::new()
-        .route("/v1/groups", post(routes::groups::create))
+        .route("/v1/accounts", post(routes::accounts::register))
+        .route("/v1/auth/login", post(routes::accounts::login))
+        .route("/v1/auth/refresh", post(routes::accounts::refresh))
+        .route("/v1/auth/logout", post(routes::accounts::logout))
+        .route("/v1/account", get(routes::accounts::me))
+        .route("/v1/account/password", post(routes::accounts::change_password))
+        .route("/v1/invites/{code}/accept", post(routes::invites::accept))
+        .route(
+            "/v1/groups",
+            post(routes::groups::create).get(routes::groups::list),
+        )
+        .route("/v1/groups/import", post(routes::transfer::import_json))
+        .route(
+            "/v1/groups/import/splitwise",
+            post(routes::transfer::import_splitwise),
+        )
+        .route("/v1/groups/{group}/export", get(routes::transfer::export_json))
+        .route(
+            "/v1/groups/{group}/export/expenses.csv",
+            get(routes::transfer::export_csv),
+        )
+        .route("/v1/groups/{group}/activity", get(routes::activity::list))
+        .route(
+            "/v1/groups/{group}/invites",
+            post(routes::invites::create).get(routes::invites::list),
+        )
+        .route(
+            "/v1/groups/{group}/invites/{invite}",
+            axum::routing::delete(routes::invites::revoke),
+        )
         .route(
             "/v1/groups/{group}",
             get(routes::groups::get).patch(routes::groups::patch),
@@ -107,10 +147,15 @@ pub fn router(state: Shared) -> Router {
                 .allow_headers([
                     header::CONTENT_TYPE,
                     header::IF_MATCH,
+                    header::AUTHORIZATION,
                     HeaderName::from_static(crate::idempotency::HEADER),
                     HeaderName::from_static(REQUEST_ID),
                 ])
-                .expose_headers([header::ETAG, HeaderName::from_static(REQUEST_ID)]),
+                .expose_headers([
+                    header::ETAG,
+                    header::RETRY_AFTER,
+                    HeaderName::from_static(REQUEST_ID),
+                ]),
         )
     };
 
@@ -119,6 +164,7 @@ pub fn router(state: Shared) -> Router {
     };
 
     let r = v1
+        .layer(middleware::from_fn_with_state(state.clone(), guard))
         .layer(DefaultBodyLimit::max(config.body_limit))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
@@ -141,6 +187,61 @@ pub fn router(state: Shared) -> Router {
         .layer(middleware::from_fn(error_shape))
         .layer(middleware::from_fn_with_state(state.clone(), observe))
         .with_state(state)
+}
+
+/// The client's address (the peer, or the first `X-Forwarded-For` entry when trusted).
+#[derive(Debug, Clone)]
+pub struct ClientAddr(pub String);
+
+/// Authentication and rate limits: checks the bearer token (signature and expiry, no database)
+/// and leaves what it found for the handlers; counts the request against its address and account
+/// (one Redis call) and answers `429` past the limit. Operations routes are neither.
+async fn guard(State(state): State<Shared>, mut req: Request, next: Next) -> Response {
+    let found = match auth::bearer(req.headers()) {
+        None => Found::Refused(TokenProblem::Missing),
+        Some(t) => match state.tokens.verify(t, crate::store::now()) {
+            Ok(c) => Found::Token(c),
+            Err(p) => Found::Refused(p),
+        },
+    };
+    let forwarded = state
+        .config
+        .trust_forwarded_for
+        .then(|| {
+            req.headers()
+                .get("x-forwarded-for")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.split(',').next())
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty() && v.len() <= 64)
+        })
+        .flatten();
+    let addr = forwarded.unwrap_or_else(|| {
+        req.extensions()
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip().to_string())
+            .unwrap_or_else(|| "unknown".into())
+    });
+    let path = req.uri().path();
+    let operations = matches!(path, "/health" | "/ready" | "/metrics" | "/openapi.json");
+    let limit = state.config.rate_limit;
+    if limit > 0 && !operations {
+        let mut keys = vec![format!("splitter:rl:addr:{addr}")];
+        if let Found::Token(c) = &found {
+            keys.push(format!("splitter:rl:acct:{}", c.account));
+        }
+        let counts = state.limiter.hit(&state.cache, &keys, limits::WINDOW).await;
+        if let Some(c) = counts
+            .iter()
+            .filter(|c| c.hits > limit)
+            .max_by_key(|c| c.reset_ms)
+        {
+            return limits::too_many(*c, "requests");
+        }
+    }
+    req.extensions_mut().insert(found);
+    req.extensions_mut().insert(ClientAddr(addr));
+    next.run(req).await
 }
 
 /// Answers that axum or a layer made without a body of ours (405, 408, 413, ...) get the
@@ -217,9 +318,12 @@ pub async fn serve(
     router: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }
 
 /// Resolves on SIGTERM or Ctrl-C.

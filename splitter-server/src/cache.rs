@@ -139,7 +139,8 @@ impl Cache {
         }
     }
 
-    fn redis_conn(&self) -> Option<ConnectionManager> {
+    /// The Redis connection while Redis is up (shared with the rate limiter).
+    pub fn redis_conn(&self) -> Option<ConnectionManager> {
         let r = self.redis.as_ref()?;
         if !r.up.load(Ordering::Relaxed) {
             return None;
@@ -147,7 +148,8 @@ impl Cache {
         r.conn.lock().ok()?.clone()
     }
 
-    fn redis_failed(&self) {
+    /// Counts a failed Redis call and marks Redis down until the watcher sees it back.
+    pub fn redis_failed(&self) {
         self.stats.redis_errors.fetch_add(1, Ordering::Relaxed);
         if let Some(r) = &self.redis {
             if r.up.swap(false, Ordering::Relaxed) {

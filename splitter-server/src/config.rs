@@ -35,6 +35,26 @@ pub struct Config {
     /// Log level filter (`info`, `debug`, `splitter_server=debug`, ...).
     #[arg(long, env = "SPLITTER_LOG", default_value = "info")]
     pub log: String,
+    /// Secret that signs access tokens (at least 32 bytes). Without it, one is generated on first
+    /// start and stored in the database, so that every instance on that database shares it.
+    #[arg(long, env = "SPLITTER_TOKEN_SECRET", hide_env_values = true)]
+    pub token_secret: Option<String>,
+    /// Lifetime of an access token, in seconds.
+    #[arg(long, env = "SPLITTER_ACCESS_TOKEN_TTL", default_value_t = 900)]
+    pub access_token_ttl: u64,
+    /// Lifetime of a refresh token (and of a session without use), in seconds.
+    #[arg(long, env = "SPLITTER_REFRESH_TOKEN_TTL", default_value_t = 30 * 24 * 3600)]
+    pub refresh_token_ttl: u64,
+    /// Requests per minute allowed per client address and, separately, per account (0: no limit).
+    #[arg(long, env = "SPLITTER_RATE_LIMIT", default_value_t = 600)]
+    pub rate_limit: u64,
+    /// Failed logins allowed per account and address in 15 minutes.
+    #[arg(long, env = "SPLITTER_LOGIN_ATTEMPTS", default_value_t = 5)]
+    pub login_attempts: u64,
+    /// Take the client address from the first `X-Forwarded-For` entry (only behind a proxy that
+    /// sets it).
+    #[arg(long, env = "SPLITTER_TRUST_FORWARDED_FOR")]
+    pub trust_forwarded_for: bool,
     /// What to do (default: serve).
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -57,7 +77,8 @@ impl Config {
         Duration::from_millis(self.request_timeout_ms)
     }
 
-    /// A configuration for tests and embedding: defaults with this database and Redis.
+    /// A configuration for tests and embedding: defaults with this database and Redis, and no
+    /// general rate limit (the login limit stays).
     pub fn for_urls(database_url: &str, redis_url: Option<&str>) -> Config {
         Config {
             listen: "127.0.0.1:0".into(),
@@ -68,6 +89,12 @@ impl Config {
             request_timeout_ms: 10_000,
             db_pool: 16,
             log: "warn".into(),
+            token_secret: None,
+            access_token_ttl: 900,
+            refresh_token_ttl: 30 * 24 * 3600,
+            rate_limit: 0,
+            login_attempts: 5,
+            trust_forwarded_for: false,
             command: None,
         }
     }

@@ -23,7 +23,7 @@ const RACE: &str = "idempotency_race";
 /// A request's key and the hash of what it asked.
 #[derive(Debug, Clone)]
 pub struct Idem {
-    /// Whose keys these are: empty until accounts exist (then the account id).
+    /// Whose keys these are: the account id (empty for an anonymous `/v1/compute`).
     pub scope: String,
     /// The client's key.
     pub key: String,
@@ -66,8 +66,10 @@ pub fn json_response(status: StatusCode, body: impl Into<axum::body::Body>) -> R
     r
 }
 
-/// The request's key, if it sent one (1 to 255 visible ASCII characters).
+/// The request's key, if it sent one (1 to 255 visible ASCII characters), in `scope` (the
+/// account's id), so that two accounts' keys never meet.
 pub fn from_request(
+    scope: &str,
     headers: &HeaderMap,
     method: &str,
     path: &str,
@@ -94,7 +96,7 @@ pub fn from_request(
     h.update(body);
     let hash = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
     Ok(Some(Idem {
-        scope: String::new(),
+        scope: scope.to_string(),
         key: key.to_string(),
         hash,
     }))

@@ -119,7 +119,15 @@ pub struct ReportDoc {
         title = "Splitter",
         description = "Exact expense splitting: groups, expenses, payments, balances and settlement. Money is always a decimal string."
     ),
+    modifiers(&Security),
     paths(
+        routes::accounts::register,
+        routes::accounts::login,
+        routes::accounts::refresh,
+        routes::accounts::logout,
+        routes::accounts::me,
+        routes::accounts::change_password,
+        routes::groups::list,
         routes::groups::create,
         routes::groups::get,
         routes::groups::patch,
@@ -138,6 +146,15 @@ pub struct ReportDoc {
         routes::payments::delete,
         routes::reports::balances,
         routes::reports::settlement,
+        routes::activity::list,
+        routes::invites::create,
+        routes::invites::list,
+        routes::invites::revoke,
+        routes::invites::accept,
+        routes::transfer::import_json,
+        routes::transfer::import_splitwise,
+        routes::transfer::export_json,
+        routes::transfer::export_csv,
         routes::compute::compute,
         routes::ops::health,
         routes::ops::ready,
@@ -155,6 +172,65 @@ pub struct ReportDoc {
     ))
 )]
 pub struct ApiDoc;
+
+/// Adds the bearer security scheme, and to every operation that needs a token its `401` and
+/// to every `/v1` operation the `429` of the rate limits.
+struct Security;
+
+impl utoipa::Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        use utoipa::openapi::{RefOr, ResponseBuilder};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            crate::auth::SCHEME,
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "An access token from POST /v1/auth/login or /v1/auth/refresh (15 minutes).",
+                    ))
+                    .build(),
+            ),
+        );
+        let error = |what: &str| {
+            RefOr::T(
+                ResponseBuilder::new()
+                    .description(what)
+                    .content(
+                        "application/json",
+                        utoipa::openapi::ContentBuilder::new()
+                            .schema(Some(utoipa::openapi::Ref::from_schema_name("ErrorBody")))
+                            .build(),
+                    )
+                    .build(),
+            )
+        };
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let ops = [
+                item.get.as_mut(),
+                item.post.as_mut(),
+                item.put.as_mut(),
+                item.patch.as_mut(),
+                item.delete.as_mut(),
+            ];
+            for op in ops.into_iter().flatten() {
+                let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
+                if secured {
+                    op.responses.responses.entry("401".into()).or_insert_with(|| {
+                        error("No valid access token (unauthorized, invalid_token, token_expired, session_revoked)")
+                    });
+                }
+                if path.starts_with("/v1/") {
+                    op.responses
+                        .responses
+                        .entry("429".into())
+                        .or_insert_with(|| error("Rate limited (rate_limited); see Retry-After"));
+                }
+            }
+        }
+    }
+}
 
 /// The document as pretty JSON text (built once).
 pub fn document() -> String {

@@ -40,6 +40,8 @@ pub struct GroupHead {
     pub rates: Vec<(String, String)>,
     /// Every member, removed ones included, in order.
     pub members: Vec<StoredMember>,
+    /// `group` or `each` (the contract's `options.balances_in`).
+    pub balances_in: String,
 }
 
 impl GroupHead {
@@ -69,6 +71,13 @@ impl GroupHead {
                 ),
             ),
             (key.into(), Json::Array(records)),
+            (
+                "options".into(),
+                Json::Object(vec![(
+                    "balances_in".into(),
+                    Json::String(self.balances_in.clone()),
+                )]),
+            ),
         ])
     }
 }
@@ -335,6 +344,8 @@ pub fn group_text(head: &GroupHead, expenses: &[String], payments: &[String]) ->
     s.push_str(&expenses.join(","));
     s.push_str("],\"payments\":[");
     s.push_str(&payments.join(","));
-    s.push_str("]}");
+    s.push_str("],\"options\":{\"balances_in\":");
+    s.push_str(&serde_json::to_string(&head.balances_in).unwrap_or_default());
+    s.push_str("}}");
     s
 }

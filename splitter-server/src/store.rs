@@ -68,6 +68,8 @@ pub struct GroupRow {
     pub seq: i64,
     /// Unix seconds.
     pub created_at: i64,
+    /// `group` or `each` (the contract's `options.balances_in`).
+    pub balances_in: String,
 }
 
 /// Everything needed to compute a group, read in one snapshot.
@@ -103,6 +105,19 @@ pub fn text(row: &AnyRow, i: usize) -> Result<String, sqlx::Error> {
         Err(_) => {
             let bytes: Vec<u8> = row.try_get(i)?;
             String::from_utf8(bytes).map_err(|e| sqlx::Error::Decode(Box::new(e)))
+        }
+    }
+}
+
+/// A nullable text column.
+pub fn opt_text(row: &AnyRow, i: usize) -> Result<Option<String>, sqlx::Error> {
+    match row.try_get::<Option<String>, _>(i) {
+        Ok(s) => Ok(s),
+        Err(_) => {
+            let bytes: Option<Vec<u8>> = row.try_get(i)?;
+            bytes
+                .map(|b| String::from_utf8(b).map_err(|e| sqlx::Error::Decode(Box::new(e))))
+                .transpose()
         }
     }
 }
@@ -206,11 +221,12 @@ pub async fn lock_group(
 
 /// The group's row.
 pub async fn group_row(conn: &mut AnyConnection, gid: &str) -> Result<Option<GroupRow>, ApiError> {
-    let row =
-        sqlx::query("SELECT id, name, currency, rates, version, seq, created_at FROM `groups` WHERE id = ?")
-            .bind(gid)
-            .fetch_optional(&mut *conn)
-            .await?;
+    let row = sqlx::query(
+        "SELECT id, name, currency, rates, version, seq, created_at, balances_in FROM `groups` WHERE id = ?",
+    )
+    .bind(gid)
+    .fetch_optional(&mut *conn)
+    .await?;
     row.map(|r| {
         Ok(GroupRow {
             id: r.try_get(0)?,
@@ -220,6 +236,7 @@ pub async fn group_row(conn: &mut AnyConnection, gid: &str) -> Result<Option<Gro
             version: r.try_get(4)?,
             seq: r.try_get(5)?,
             created_at: r.try_get(6)?,
+            balances_in: text(&r, 7)?,
         })
     })
     .transpose()
@@ -264,6 +281,7 @@ pub async fn head(conn: &mut AnyConnection, gid: &str) -> Result<Option<(GroupRo
         currency: group.currency.clone(),
         rates: rates_pairs(&group.rates),
         members,
+        balances_in: group.balances_in.clone(),
     };
     Ok(Some((group, head)))
 }
@@ -422,7 +440,7 @@ pub async fn insert_group(
     row: &GroupRow,
     members: &[StoredMember],
 ) -> Result<(), ApiError> {
-    sqlx::query("INSERT INTO `groups` (id, name, currency, rates, version, seq, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+    sqlx::query("INSERT INTO `groups` (id, name, currency, rates, version, seq, created_at, balances_in) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
     .bind(&row.id)
     .bind(&row.name)
     .bind(&row.currency)
@@ -430,6 +448,7 @@ pub async fn insert_group(
     .bind(row.version)
     .bind(row.seq)
     .bind(row.created_at)
+    .bind(&row.balances_in)
     .execute(&mut *conn)
     .await?;
     for (i, m) in members.iter().enumerate() {
@@ -593,6 +612,65 @@ pub async fn insert_payment(
     .bind(&p.from)
     .bind(&p.to)
     .bind(&p.body)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// One activity-log entry, written in the transaction of the change it records.
+#[derive(Debug, Clone, Copy)]
+pub struct Change<'a> {
+    /// The group.
+    pub group: &'a str,
+    /// The group version the change made.
+    pub version: i64,
+    /// Who made it.
+    pub account: &'a str,
+    /// What was done (`expense.create`, `member.remove`, ...).
+    pub action: &'a str,
+    /// The record or member it was done to.
+    pub target: &'a str,
+    /// The record before (JSON text), if it existed.
+    pub before: Option<&'a str>,
+    /// The record after (JSON text), if it still exists.
+    pub after: Option<&'a str>,
+}
+
+/// Writes an activity-log entry.
+pub async fn log(conn: &mut AnyConnection, c: Change<'_>) -> Result<(), ApiError> {
+    sqlx::query(
+        "INSERT INTO activity (group_id, version, at, account_id, action, target, before_json, after_json) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(c.group)
+    .bind(c.version)
+    .bind(now())
+    .bind(c.account)
+    .bind(c.action)
+    .bind(c.target)
+    .bind(c.before.map(str::to_string))
+    .bind(c.after.map(str::to_string))
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Gives an account access to a group.
+pub async fn grant(
+    conn: &mut AnyConnection,
+    gid: &str,
+    account: &str,
+    role: &str,
+    member: Option<&str>,
+) -> Result<(), ApiError> {
+    sqlx::query(
+        "INSERT INTO group_access (group_id, account_id, role, member_id, created_at) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(gid)
+    .bind(account)
+    .bind(role)
+    .bind(member.map(str::to_string))
+    .bind(now())
     .execute(&mut *conn)
     .await?;
     Ok(())

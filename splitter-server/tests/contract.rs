@@ -67,13 +67,100 @@ async fn committed_openapi_matches_the_served_one() {
         "/v1/groups/{group}/expenses/{expense}",
         "/v1/groups/{group}/settlement",
         "/v1/compute",
+        "/v1/accounts",
+        "/v1/auth/login",
+        "/v1/auth/refresh",
+        "/v1/groups/{group}/activity",
+        "/v1/groups/{group}/invites",
+        "/v1/invites/{code}/accept",
+        "/v1/groups/import",
+        "/v1/groups/import/splitwise",
+        "/v1/groups/{group}/export",
+        "/v1/groups/{group}/export/expenses.csv",
     ] {
         assert!(doc["paths"].get(path).is_some(), "{path} documented");
     }
+    assert_eq!(
+        doc["components"]["securitySchemes"]["bearer"]["scheme"].as_str(),
+        Some("bearer")
+    );
+    // Every group route declares the bearer scheme and its 401; public routes do not.
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for (method, op) in item.as_object().expect("operations") {
+            let secured = op["security"].as_array().is_some_and(|s| !s.is_empty());
+            let public = [
+                "/v1/accounts",
+                "/v1/auth/login",
+                "/v1/auth/refresh",
+                "/v1/compute",
+            ]
+            .contains(&path.as_str())
+                || !path.starts_with("/v1/");
+            assert_eq!(secured, !public, "{method} {path}");
+            if secured {
+                assert!(
+                    op["responses"].get("401").is_some(),
+                    "{method} {path} documents 401"
+                );
+            }
+            if path.starts_with("/v1/") {
+                assert!(
+                    op["responses"].get("429").is_some(),
+                    "{method} {path} documents 429"
+                );
+            }
+        }
+    }
 }
 
-/// The README's session: every `curl` line is sent as written (with `$G` the group created by
-/// the first), and every `# => ` line is the exact body of the call above it.
+/// Splits a shell line into words: single and double quotes, no escapes inside single quotes.
+fn words(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quote: Option<char> = None;
+    let mut started = false;
+    for c in line.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), c) => cur.push(c),
+            (None, '\'' | '"') => {
+                quote = Some(c);
+                started = true;
+            }
+            (None, ' ') => {
+                if started || !cur.is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                }
+                started = false;
+            }
+            (None, c) => cur.push(c),
+        }
+    }
+    if started || !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// `got` matches `want` where every `"…"` in `want` stands for any value, and an object may
+/// have more keys than `want` shows.
+fn matches(got: &serde_json::Value, want: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    match (got, want) {
+        (_, Value::String(w)) if w == "…" => true,
+        (Value::Object(g), Value::Object(w)) => {
+            w.iter().all(|(k, v)| g.get(k).is_some_and(|gv| matches(gv, v)))
+        }
+        (Value::Array(g), Value::Array(w)) => {
+            g.len() == w.len() && g.iter().zip(w).all(|(a, b)| matches(a, b))
+        }
+        _ => got == want,
+    }
+}
+
+/// The README's session: every `curl` line is sent as written (with `$T` the access token and
+/// `$R` the refresh token of the login, `$G` the group created), and every `# => ` line is the
+/// body of the call above it (`"…"` standing for a value that differs each run).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn readme_session_runs_as_written() {
     let readme =
@@ -86,48 +173,78 @@ async fn readme_session_runs_as_written() {
         .expect("end of the session block")
         + start;
     let s = common::start(&common::sqlite()).await;
-    let mut gid = String::new();
+    let mut vars: Vec<(&str, String)> = vec![
+        ("$G", String::new()),
+        ("$T", String::new()),
+        ("$R", String::new()),
+    ];
     let mut last: Option<common::Reply> = None;
     let mut checked = 0;
     for line in readme[start..end].lines() {
         let line = line.trim();
-        if let Some(rest) = line.strip_prefix("curl -s ") {
-            let (method, rest) = match rest.strip_prefix("-X ") {
-                Some(r) => {
-                    let (m, r) = r.split_once(' ').expect("method");
-                    (m.to_string(), r)
+        if line.starts_with("curl ") {
+            let mut method = "GET".to_string();
+            let mut headers: Vec<(String, String)> = Vec::new();
+            let mut body: Option<String> = None;
+            let mut url = String::new();
+            let sub = |w: &str, vars: &[(&str, String)]| {
+                vars.iter().fold(w.to_string(), |acc, (k, v)| acc.replace(k, v))
+            };
+            let w = words(line);
+            let mut i = 1;
+            while i < w.len() {
+                match w[i].as_str() {
+                    "-s" => {}
+                    "-X" => {
+                        i += 1;
+                        method = w[i].clone();
+                    }
+                    "-H" => {
+                        i += 1;
+                        let (k, v) = w[i].split_once(':').expect("a header");
+                        headers.push((k.trim().to_string(), sub(v.trim(), &vars)));
+                    }
+                    "-d" => {
+                        i += 1;
+                        body = Some(sub(&w[i], &vars));
+                        if method == "GET" {
+                            method = "POST".into();
+                        }
+                    }
+                    other => url = sub(other, &vars),
                 }
-                None => ("GET".to_string(), rest),
-            };
-            let (url, body) = match rest.split_once(" -d '") {
-                Some((u, b)) => (u.trim(), Some(b.trim_end_matches('\'').to_string())),
-                None => (rest.trim(), None),
-            };
-            let path = url.trim_start_matches("localhost:8080").replace("$G", &gid);
-            let r = s.send(&method, &path, body.as_deref(), &[]).await;
+                i += 1;
+            }
+            let path = url.trim_start_matches("localhost:8080").to_string();
+            // The session's own token, not the test server's default account.
+            if !headers
+                .iter()
+                .any(|(k, _)| k.eq_ignore_ascii_case("authorization"))
+            {
+                headers.push(("authorization".into(), String::new()));
+            }
+            let h: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let r = common::send(&s.http, &s.base, &method, &path, body.as_deref(), &h).await;
             assert!(r.status < 300, "{line}: {}", r.text);
-            if gid.is_empty() {
-                gid = r.json["id"]
-                    .as_str()
-                    .expect("the first call creates the group")
-                    .to_string();
+            if path == "/v1/auth/login" {
+                vars[1].1 = r.json["access_token"].as_str().expect("token").to_string();
+                vars[2].1 = r.json["refresh_token"].as_str().expect("token").to_string();
+            }
+            if path == "/v1/groups" && method == "POST" {
+                vars[0].1 = r.json["id"].as_str().expect("the group").to_string();
             }
             last = Some(r);
         } else if let Some(expected) = line.strip_prefix("# => ") {
             let r = last.as_ref().expect("a call before its result");
-            let mut expected = expected.replace("$G", &gid);
-            if expected.contains("\"id\":\"…\"") {
-                expected = expected.replace("\"id\":\"…\"", &format!("\"id\":\"{gid}\""));
-            }
+            let expected = expected.replace("$G", &vars[0].1);
             let want: serde_json::Value = serde_json::from_str(&expected).expect("README result is JSON");
-            // Fields the README elides (timestamps) are left out of the comparison.
-            let mut got = r.json.clone();
-            if let (Some(g), Some(w)) = (got.as_object_mut(), want.as_object()) {
-                g.retain(|k, _| w.contains_key(k));
-            }
-            assert_eq!(got, want, "README result of the call above `{line}`");
+            assert!(
+                matches(&r.json, &want),
+                "README result of the call above `{line}`:\n got {}\nwant {want}",
+                r.json
+            );
             checked += 1;
         }
     }
-    assert!(checked >= 3, "the README shows results");
+    assert!(checked >= 6, "the README shows results");
 }

@@ -24,6 +24,10 @@ impl Drop for Proc {
 }
 
 fn spawn_server(database_url: &str, redis_url: Option<&str>) -> Proc {
+    spawn_with(database_url, redis_url, &["--rate-limit", "0"])
+}
+
+fn spawn_with(database_url: &str, redis_url: Option<&str>, extra: &[&str]) -> Proc {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_splitter-server"));
     cmd.args([
         "--listen",
@@ -33,6 +37,8 @@ fn spawn_server(database_url: &str, redis_url: Option<&str>) -> Proc {
         "--log",
         "warn",
     ])
+    .args(extra)
+    .env_remove("SPLITTER_TOKEN_SECRET")
     .env_remove("SPLITTER_REDIS_URL")
     .stdout(Stdio::piped())
     .stderr(Stdio::null());
@@ -56,6 +62,22 @@ fn spawn_server(database_url: &str, redis_url: Option<&str>) -> Proc {
     }
 }
 
+/// `send` with the account's token.
+async fn send_auth(
+    http: &reqwest::Client,
+    token: &str,
+    base: &str,
+    method: &str,
+    path: &str,
+    body: Option<&str>,
+    headers: &[(&str, &str)],
+) -> common::Reply {
+    let auth = common::bearer(token);
+    let mut h = headers.to_vec();
+    h.push(("authorization", &auth));
+    send(http, base, method, path, body, &h).await
+}
+
 /// Two instances sharing MariaDB and Redis: each write on one is seen by the next read on the
 /// other, never an older number, with interleaved reads filling both caches.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -64,8 +86,10 @@ async fn two_processes_share_mariadb_and_redis_without_stale_reads() {
     let a = spawn_server(&b.database_url, b.redis_url.as_deref());
     let c = spawn_server(&b.database_url, b.redis_url.as_deref());
     let http = reqwest::Client::new();
-    let g = send(
+    let tok = common::account(&http, &a.base, &common::unique_email("proc")).await;
+    let g = send_auth(
         &http,
+        &tok,
         &a.base,
         "POST",
         "/v1/groups",
@@ -78,13 +102,14 @@ async fn two_processes_share_mariadb_and_redis_without_stale_reads() {
     for i in 1..=30u32 {
         let (writer, reader) = if i % 2 == 0 { (&a, &c) } else { (&c, &a) };
         // Both read first, so both hold the old version in their caches.
-        send(&http, &writer.base, "GET", &bal, None, &[]).await;
-        send(&http, &reader.base, "GET", &bal, None, &[]).await;
+        send_auth(&http, &tok, &writer.base, "GET", &bal, None, &[]).await;
+        send_auth(&http, &tok, &reader.base, "GET", &bal, None, &[]).await;
         let body =
             json!({"amount": "1.00", "paid_by": "x", "split": {"type": "exact", "amounts": {"y": "1.00"}}})
                 .to_string();
-        let w = send(
+        let w = send_auth(
             &http,
+            &tok,
             &writer.base,
             "POST",
             &format!("/v1/groups/{gid}/expenses"),
@@ -93,7 +118,7 @@ async fn two_processes_share_mariadb_and_redis_without_stale_reads() {
         )
         .await;
         assert_eq!(w.status, 201, "{}", w.text);
-        let r = send(&http, &reader.base, "GET", &bal, None, &[]).await;
+        let r = send_auth(&http, &tok, &reader.base, "GET", &bal, None, &[]).await;
         assert_eq!(
             nets(&r.json),
             vec![
@@ -104,8 +129,12 @@ async fn two_processes_share_mariadb_and_redis_without_stale_reads() {
         );
     }
     // The second instance found the first one's numbers in Redis at least once.
-    let metrics_a = send(&http, &a.base, "GET", "/metrics", None, &[]).await.text;
-    let metrics_c = send(&http, &c.base, "GET", "/metrics", None, &[]).await.text;
+    let metrics_a = send_auth(&http, &tok, &a.base, "GET", "/metrics", None, &[])
+        .await
+        .text;
+    let metrics_c = send_auth(&http, &tok, &c.base, "GET", "/metrics", None, &[])
+        .await
+        .text;
     let redis_hits = |m: &str| {
         m.lines()
             .find(|l| l.starts_with("splitter_cache_hits_total{layer=\"redis\"}"))
@@ -169,9 +198,16 @@ async fn redis_stopped_and_restarted_during_requests() {
     let a = spawn_server(&db.database_url, Some(&redis_url));
     let c = spawn_server(&db.database_url, Some(&redis_url));
     let http = reqwest::Client::new();
-    assert_eq!(send(&http, &a.base, "GET", "/ready", None, &[]).await.status, 200);
-    let g = send(
+    let tok = common::account(&http, &a.base, &common::unique_email("proc")).await;
+    assert_eq!(
+        send_auth(&http, &tok, &a.base, "GET", "/ready", None, &[])
+            .await
+            .status,
+        200
+    );
+    let g = send_auth(
         &http,
+        &tok,
         &a.base,
         "POST",
         "/v1/groups",
@@ -186,7 +222,8 @@ async fn redis_stopped_and_restarted_during_requests() {
     let mut n = 0u32;
     let mut step = |phase: &'static str| {
         n += 1;
-        let (http, a, c, exp, bal) = (
+        let (tok, http, a, c, exp, bal) = (
+            tok.clone(),
             http.clone(),
             a.base.clone(),
             c.base.clone(),
@@ -195,9 +232,9 @@ async fn redis_stopped_and_restarted_during_requests() {
         );
         let k = n;
         async move {
-            let w = send(&http, &a, "POST", &exp, Some(body), &[]).await;
+            let w = send_auth(&http, &tok, &a, "POST", &exp, Some(body), &[]).await;
             assert_eq!(w.status, 201, "{phase}: {}", w.text);
-            let r = send(&http, &c, "GET", &bal, None, &[]).await;
+            let r = send_auth(&http, &tok, &c, "GET", &bal, None, &[]).await;
             assert_eq!(r.status, 200, "{phase}: {}", r.text);
             assert_eq!(nets(&r.json)[0].1, format!("{k}.00"), "{phase}: no stale read");
         }
@@ -209,7 +246,7 @@ async fn redis_stopped_and_restarted_during_requests() {
     for _ in 0..5 {
         step("redis down").await;
     }
-    let ready = send(&http, &c.base, "GET", "/ready", None, &[]).await;
+    let ready = send_auth(&http, &tok, &c.base, "GET", "/ready", None, &[]).await;
     assert_eq!(
         (ready.status, ready.json["down"].clone()),
         (503, json!(["redis"])),
@@ -219,7 +256,11 @@ async fn redis_stopped_and_restarted_during_requests() {
     let _redis = start_redis(&bin, &port);
     let mut up = false;
     for _ in 0..40 {
-        if send(&http, &c.base, "GET", "/ready", None, &[]).await.status == 200 {
+        if send_auth(&http, &tok, &c.base, "GET", "/ready", None, &[])
+            .await
+            .status
+            == 200
+        {
             up = true;
             break;
         }
@@ -231,14 +272,18 @@ async fn redis_stopped_and_restarted_during_requests() {
     }
     // Caching in Redis resumed: a fresh read on one instance fills Redis, the other hits it.
     tokio::time::sleep(Duration::from_millis(700)).await;
-    let r1 = send(&http, &a.base, "GET", &bal, None, &[]).await;
-    let before = send(&http, &c.base, "GET", "/metrics", None, &[]).await.text;
-    let w = send(&http, &a.base, "POST", &exp, Some(body), &[]).await;
+    let r1 = send_auth(&http, &tok, &a.base, "GET", &bal, None, &[]).await;
+    let before = send_auth(&http, &tok, &c.base, "GET", "/metrics", None, &[])
+        .await
+        .text;
+    let w = send_auth(&http, &tok, &a.base, "POST", &exp, Some(body), &[]).await;
     assert_eq!(w.status, 201);
-    send(&http, &a.base, "GET", &bal, None, &[]).await;
-    let r2 = send(&http, &c.base, "GET", &bal, None, &[]).await;
+    send_auth(&http, &tok, &a.base, "GET", &bal, None, &[]).await;
+    let r2 = send_auth(&http, &tok, &c.base, "GET", &bal, None, &[]).await;
     assert_ne!(r1.text, r2.text);
-    let after = send(&http, &c.base, "GET", "/metrics", None, &[]).await.text;
+    let after = send_auth(&http, &tok, &c.base, "GET", "/metrics", None, &[])
+        .await
+        .text;
     let hits = |m: &str| {
         m.lines()
             .find(|l| l.starts_with("splitter_cache_hits_total{layer=\"redis\"}"))
@@ -283,4 +328,109 @@ async fn sigterm_finishes_requests_in_flight() {
     let mut s = s;
     let status = s.child.wait().expect("exit");
     assert!(status.success(), "exited cleanly: {status:?}");
+}
+
+/// Two instances on one Redis share one rate limit: an account's requests count on both, and
+/// past the limit either instance answers 429 with Retry-After. The token made by one instance
+/// is accepted by the other (the signing secret is stored in the shared database).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_processes_share_one_rate_limit_in_redis() {
+    let Some(b) = common::mysql_redis() else { return };
+    let extra = ["--rate-limit", "10", "--trust-forwarded-for"];
+    let a = spawn_with(&b.database_url, b.redis_url.as_deref(), &extra);
+    let c = spawn_with(&b.database_url, b.redis_url.as_deref(), &extra);
+    let http = reqwest::Client::new();
+    // Registration and login count against the address: give them one of their own.
+    let email = common::unique_email("limit");
+    let creds = json!({"email": email, "password": common::PASSWORD}).to_string();
+    let xff = format!("10.1.{}.{}", std::process::id() % 250, 1);
+    let r = send(
+        &http,
+        &a.base,
+        "POST",
+        "/v1/accounts",
+        Some(&creds),
+        &[("x-forwarded-for", &xff)],
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let r = send(
+        &http,
+        &c.base,
+        "POST",
+        "/v1/auth/login",
+        Some(&creds),
+        &[("x-forwarded-for", &xff)],
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let tok = r.json["access_token"].as_str().expect("token").to_string();
+    // The account's requests from ever new addresses, alternating between the instances: the
+    // account's own limit (10 a minute) is reached across both.
+    let mut statuses = Vec::new();
+    for i in 0..14u32 {
+        let base = if i % 2 == 0 { &a.base } else { &c.base };
+        let addr = format!("10.2.{}.{}", std::process::id() % 250, i + 1);
+        let r = send_auth(
+            &http,
+            &tok,
+            base,
+            "GET",
+            "/v1/groups",
+            None,
+            &[("x-forwarded-for", &addr)],
+        )
+        .await;
+        if r.status == 429 {
+            let retry: u64 = r
+                .header("retry-after")
+                .expect("Retry-After")
+                .parse()
+                .expect("seconds");
+            assert!((1..=60).contains(&retry), "{retry}");
+            assert_eq!(r.code(), "rate_limited");
+        }
+        statuses.push(r.status);
+    }
+    assert_eq!(&statuses[..10], &[200; 10], "{statuses:?}");
+    assert_eq!(
+        &statuses[10..],
+        &[429; 4],
+        "{statuses:?}: the 11th request, on either instance, is over the shared limit"
+    );
+    // One address's requests without a token, alternating: limited at 10 across both too.
+    let addr = format!("10.3.{}.7", std::process::id() % 250);
+    let mut anon = Vec::new();
+    for i in 0..12u32 {
+        let base = if i % 2 == 0 { &a.base } else { &c.base };
+        let body = r#"{"currency": "EUR", "members": ["a"]}"#;
+        anon.push(
+            send(
+                &http,
+                base,
+                "POST",
+                "/v1/compute",
+                Some(body),
+                &[("x-forwarded-for", &addr)],
+            )
+            .await
+            .status,
+        );
+    }
+    assert_eq!(&anon[..10], &[200; 10], "{anon:?}");
+    assert_eq!(&anon[10..], &[429; 2], "{anon:?}");
+    // Operations are never limited.
+    assert_eq!(
+        send(
+            &http,
+            &a.base,
+            "GET",
+            "/health",
+            None,
+            &[("x-forwarded-for", &addr)]
+        )
+        .await
+        .status,
+        200
+    );
 }

@@ -1,7 +1,7 @@
 //! `POST /v1/compute`: the contract's input in, its output out, nothing stored. The body is
 //! byte for byte what [`splitter_core::compute_json`] returns.
 
-use axum::extract::{OriginalUri, State};
+use axum::extract::{Extension, OriginalUri, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 
@@ -18,11 +18,17 @@ use crate::idempotency::{self, Made};
               (status = 422, description = "Invalid (the core's code and path)", body = crate::openapi::ErrorBody)))]
 pub async fn compute(
     State(state): State<Shared>,
+    req_claims: Option<Extension<crate::auth::Found>>,
     OriginalUri(uri): OriginalUri,
     headers: HeaderMap,
     Body(body): Body,
 ) -> ApiResult<Response> {
-    let idem = idempotency::from_request(&headers, "POST", uri.path(), &body)?;
+    // Public: keys of anonymous callers share the empty scope; a caller with a token has its own.
+    let scope = match req_claims {
+        Some(Extension(crate::auth::Found::Token(c))) => c.account,
+        _ => String::new(),
+    };
+    let idem = idempotency::from_request(&scope, &headers, "POST", uri.path(), &body)?;
     let text = String::from_utf8(body.to_vec()).map_err(|_| {
         ApiError::new(
             StatusCode::BAD_REQUEST,

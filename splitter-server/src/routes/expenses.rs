@@ -11,6 +11,7 @@ use splitter_core::Json;
 use utoipa::ToSchema;
 
 use super::{page, page_body, Body, Shared};
+use crate::auth::{self, Authed};
 use crate::error::{ApiError, ApiResult};
 use crate::idempotency::{self, json_response, Made};
 use crate::records;
@@ -92,7 +93,7 @@ fn with_etag(mut r: Response, revision: i64) -> Response {
 }
 
 /// Adds an expense.
-#[utoipa::path(post, path = "/v1/groups/{group}/expenses", tag = "expenses", request_body = ExpenseInput,
+#[utoipa::path(post, path = "/v1/groups/{group}/expenses", tag = "expenses", request_body = ExpenseInput, security(("bearer" = [])),
     params(("group" = String, Path, description = "Group id"),
            ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe")),
     responses((status = 201, description = "Created (ETag header set)", body = ExpenseOut),
@@ -101,25 +102,42 @@ fn with_etag(mut r: Response, revision: i64) -> Response {
               (status = 422, description = "Invalid (the core's code and a path in the body)", body = crate::openapi::ErrorBody)))]
 pub async fn create(
     State(state): State<Shared>,
+    Authed(me): Authed,
     Path(gid): Path<String>,
     OriginalUri(uri): OriginalUri,
     headers: HeaderMap,
     Body(body): Body,
 ) -> ApiResult<Response> {
-    let idem = idempotency::from_request(&headers, "POST", uri.path(), &body)?;
+    let st = state.clone();
+    let idem = idempotency::from_request(&me.account, &headers, "POST", uri.path(), &body)?;
+    if idem.is_some() {
+        // A replay answers before the effect: check access first.
+        auth::access(&state, &me, &gid).await?;
+    }
     let json = records::parse_body(&body)?;
     let pool = state.store.pool.clone();
     let r = idempotency::run(&state.store.pool, idem, |idem| async move {
         let mut tx = pool.begin().await?;
-        let (_, seq) = store::lock_group(&mut tx, &gid, 1)
-            .await?
-            .ok_or_else(|| ApiError::not_found("group"))?;
+        let (version, seq) = auth::lock_member(&st, &mut tx, &me, &gid, 1).await?;
         let (_, head) = store::head(&mut tx, &gid)
             .await?
             .ok_or_else(|| ApiError::not_found("group"))?;
         let id = format!("e{seq}");
         let checked = records::check_expense(&head, json, &id)?;
         store::insert_expense(&mut tx, &gid, seq, &id, &checked).await?;
+        store::log(
+            &mut tx,
+            store::Change {
+                group: &gid,
+                version,
+                account: &me.account,
+                action: "expense.create",
+                target: &id,
+                before: None,
+                after: Some(&checked.body),
+            },
+        )
+        .await?;
         let made = Made {
             status: StatusCode::CREATED,
             body: checked.body,
@@ -134,7 +152,7 @@ pub async fn create(
 }
 
 /// Lists live expenses, oldest first.
-#[utoipa::path(get, path = "/v1/groups/{group}/expenses", tag = "expenses",
+#[utoipa::path(get, path = "/v1/groups/{group}/expenses", tag = "expenses", security(("bearer" = [])),
     params(("group" = String, Path, description = "Group id"),
            ("from" = Option<String>, Query, description = "Dated on or after (YYYY-MM-DD)"),
            ("to" = Option<String>, Query, description = "Dated on or before (YYYY-MM-DD)"),
@@ -147,6 +165,7 @@ pub async fn create(
               (status = 404, description = "No such group", body = crate::openapi::ErrorBody)))]
 pub async fn list(
     State(state): State<Shared>,
+    Authed(me): Authed,
     Path(gid): Path<String>,
     Query(query): Query<HashMap<String, String>>,
 ) -> ApiResult<Response> {
@@ -166,9 +185,7 @@ pub async fn list(
         after,
         limit,
     };
-    if state.store.version(&gid).await?.is_none() {
-        return Err(ApiError::not_found("group"));
-    }
+    auth::access(&state, &me, &gid).await?;
     let rows = store::list_expenses(&state.store.pool, &gid, &filter).await?;
     Ok(json_response(StatusCode::OK, page_body("expenses", rows, limit)))
 }
@@ -186,14 +203,16 @@ fn is_date(d: &str) -> bool {
 }
 
 /// Reads one expense (ETag header: its revision).
-#[utoipa::path(get, path = "/v1/groups/{group}/expenses/{expense}", tag = "expenses",
+#[utoipa::path(get, path = "/v1/groups/{group}/expenses/{expense}", tag = "expenses", security(("bearer" = [])),
     params(("group" = String, Path, description = "Group id"), ("expense" = String, Path, description = "Expense id")),
     responses((status = 200, description = "The expense", body = ExpenseOut),
               (status = 404, description = "No such group or expense (or deleted)", body = crate::openapi::ErrorBody)))]
 pub async fn get(
     State(state): State<Shared>,
+    Authed(me): Authed,
     Path((gid, eid)): Path<(String, String)>,
 ) -> ApiResult<Response> {
+    auth::access(&state, &me, &gid).await?;
     let mut conn = state.store.pool.acquire().await?;
     let row = store::record(&mut conn, Table::Expenses, &gid, &eid)
         .await?
@@ -234,7 +253,7 @@ fn check_if_match(headers: &HeaderMap, revision: i64, required: bool) -> ApiResu
 }
 
 /// Replaces an expense (the whole expense, without `id`); needs `If-Match`.
-#[utoipa::path(put, path = "/v1/groups/{group}/expenses/{expense}", tag = "expenses", request_body = ExpenseInput,
+#[utoipa::path(put, path = "/v1/groups/{group}/expenses/{expense}", tag = "expenses", request_body = ExpenseInput, security(("bearer" = [])),
     params(("group" = String, Path, description = "Group id"), ("expense" = String, Path, description = "Expense id"),
            ("If-Match" = String, Header, description = "The ETag of the expense being replaced")),
     responses((status = 200, description = "Replaced (new ETag)", body = ExpenseOut),
@@ -244,15 +263,15 @@ fn check_if_match(headers: &HeaderMap, revision: i64, required: bool) -> ApiResu
               (status = 428, description = "If-Match missing", body = crate::openapi::ErrorBody)))]
 pub async fn put(
     State(state): State<Shared>,
+    Authed(me): Authed,
     Path((gid, eid)): Path<(String, String)>,
     headers: HeaderMap,
     Body(body): Body,
 ) -> ApiResult<Response> {
+    let st = state.clone();
     let json = records::parse_body(&body)?;
     let mut tx = state.store.pool.begin().await?;
-    store::lock_group(&mut tx, &gid, 0)
-        .await?
-        .ok_or_else(|| ApiError::not_found("group"))?;
+    let (version, _) = auth::lock_member(&st, &mut tx, &me, &gid, 0).await?;
     let row = store::record(&mut tx, Table::Expenses, &gid, &eid)
         .await?
         .filter(|r| !r.deleted)
@@ -263,6 +282,19 @@ pub async fn put(
         .ok_or_else(|| ApiError::not_found("group"))?;
     let checked = records::check_expense(&head, json, &eid)?;
     store::replace_expense(&mut tx, &gid, row.seq, &checked).await?;
+    store::log(
+        &mut tx,
+        store::Change {
+            group: &gid,
+            version,
+            account: &me.account,
+            action: "expense.update",
+            target: &eid,
+            before: Some(&row.body),
+            after: Some(&checked.body),
+        },
+    )
+    .await?;
     tx.commit().await?;
     Ok(with_etag(
         json_response(StatusCode::OK, checked.body),
@@ -271,32 +303,45 @@ pub async fn put(
 }
 
 /// Deletes an expense (undo with `POST .../restore`); `If-Match` is honoured when sent.
-#[utoipa::path(delete, path = "/v1/groups/{group}/expenses/{expense}", tag = "expenses",
+#[utoipa::path(delete, path = "/v1/groups/{group}/expenses/{expense}", tag = "expenses", security(("bearer" = [])),
     params(("group" = String, Path, description = "Group id"), ("expense" = String, Path, description = "Expense id")),
     responses((status = 204, description = "Deleted"),
               (status = 404, description = "No such group or expense", body = crate::openapi::ErrorBody),
               (status = 412, description = "Stale ETag", body = crate::openapi::ErrorBody)))]
 pub async fn delete(
     State(state): State<Shared>,
+    Authed(me): Authed,
     Path((gid, eid)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
+    let st = state.clone();
     let mut tx = state.store.pool.begin().await?;
-    store::lock_group(&mut tx, &gid, 0)
-        .await?
-        .ok_or_else(|| ApiError::not_found("group"))?;
+    let (version, _) = auth::lock_member(&st, &mut tx, &me, &gid, 0).await?;
     let row = store::record(&mut tx, Table::Expenses, &gid, &eid)
         .await?
         .filter(|r| !r.deleted)
         .ok_or_else(|| ApiError::not_found("expense"))?;
     check_if_match(&headers, row.revision, false)?;
     store::set_deleted(&mut tx, Table::Expenses, &gid, row.seq, true).await?;
+    store::log(
+        &mut tx,
+        store::Change {
+            group: &gid,
+            version,
+            account: &me.account,
+            action: "expense.delete",
+            target: &eid,
+            before: Some(&row.body),
+            after: None,
+        },
+    )
+    .await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 /// Undoes a delete: the expense is checked again against the current members and comes back.
-#[utoipa::path(post, path = "/v1/groups/{group}/expenses/{expense}/restore", tag = "expenses",
+#[utoipa::path(post, path = "/v1/groups/{group}/expenses/{expense}/restore", tag = "expenses", security(("bearer" = [])),
     params(("group" = String, Path, description = "Group id"), ("expense" = String, Path, description = "Expense id"),
            ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe")),
     responses((status = 200, description = "Restored", body = ExpenseOut),
@@ -305,18 +350,22 @@ pub async fn delete(
               (status = 422, description = "No longer valid (a member was removed)", body = crate::openapi::ErrorBody)))]
 pub async fn restore(
     State(state): State<Shared>,
+    Authed(me): Authed,
     Path((gid, eid)): Path<(String, String)>,
     OriginalUri(uri): OriginalUri,
     headers: HeaderMap,
     Body(body): Body,
 ) -> ApiResult<Response> {
-    let idem = idempotency::from_request(&headers, "POST", uri.path(), &body)?;
+    let st = state.clone();
+    let idem = idempotency::from_request(&me.account, &headers, "POST", uri.path(), &body)?;
+    if idem.is_some() {
+        // A replay answers before the effect: check access first.
+        auth::access(&state, &me, &gid).await?;
+    }
     let pool = state.store.pool.clone();
     idempotency::run(&state.store.pool, idem, |idem| async move {
         let mut tx = pool.begin().await?;
-        store::lock_group(&mut tx, &gid, 0)
-            .await?
-            .ok_or_else(|| ApiError::not_found("group"))?;
+        let (version, _) = auth::lock_member(&st, &mut tx, &me, &gid, 0).await?;
         let row = store::record(&mut tx, Table::Expenses, &gid, &eid)
             .await?
             .ok_or_else(|| ApiError::not_found("expense"))?;
@@ -337,6 +386,19 @@ pub async fn restore(
         let body = Json::Object(pairs.into_iter().filter(|(k, _)| k != "id").collect());
         records::check_expense(&head, body, &eid)?;
         store::set_deleted(&mut tx, Table::Expenses, &gid, row.seq, false).await?;
+        store::log(
+            &mut tx,
+            store::Change {
+                group: &gid,
+                version,
+                account: &me.account,
+                action: "expense.restore",
+                target: &eid,
+                before: None,
+                after: Some(&row.body),
+            },
+        )
+        .await?;
         let made = Made {
             status: StatusCode::OK,
             body: row.body,

@@ -10,10 +10,72 @@ use splitter_core::{wire, Json};
 use utoipa::ToSchema;
 
 use super::{fields, short_string, unprocessable, Body, Shared};
+use crate::auth::{self, Authed};
 use crate::error::{ApiError, ApiResult};
 use crate::idempotency::{self, json_response, Made};
 use crate::records::{self, StoredMember};
 use crate::store::{self, now, GroupRow};
+
+/// The `balances_in` field: `group` (default) or `each`.
+pub fn balances_in(v: Option<Json>) -> ApiResult<String> {
+    match v {
+        None => Ok("group".into()),
+        Some(Json::String(s)) if s == "group" || s == "each" => Ok(s),
+        Some(_) => Err(unprocessable(
+            "invalid_option",
+            "balances_in",
+            "balances_in is \"group\" or \"each\"",
+        )),
+    }
+}
+
+/// Name and rates as the activity log records them.
+fn settings_json(row: &GroupRow) -> String {
+    serde_json::json!({
+        "name": row.name,
+        "rates": serde_json::from_str::<serde_json::Value>(&row.rates).unwrap_or_default(),
+    })
+    .to_string()
+}
+
+async fn snapshot_head(conn: &mut sqlx::AnyConnection, gid: &str) -> ApiResult<GroupRow> {
+    store::group_row(conn, gid)
+        .await?
+        .ok_or_else(|| ApiError::not_found("group"))
+}
+
+/// Lists the caller's groups.
+#[utoipa::path(get, path = "/v1/groups", tag = "groups", security(("bearer" = [])),
+    responses((status = 200, description = "The caller's groups", body = GroupListOut),
+              (status = 401, description = "No valid token", body = crate::openapi::ErrorBody)))]
+pub async fn list(State(state): State<Shared>, Authed(me): Authed) -> ApiResult<Response> {
+    if !auth::session_live(&state.store, &me).await? {
+        return Err(auth::revoked());
+    }
+    let rows = sqlx::query(
+        "SELECT g.id, g.name, g.currency, a.role, a.member_id FROM group_access a \
+         JOIN `groups` g ON g.id = a.group_id WHERE a.account_id = ? ORDER BY g.created_at DESC, g.id",
+    )
+    .bind(&me.account)
+    .fetch_all(&state.store.pool)
+    .await?;
+    let groups = rows
+        .iter()
+        .map(|r| {
+            Ok(GroupSummary {
+                id: store::text(r, 0)?,
+                name: store::text(r, 1)?,
+                currency: store::text(r, 2)?,
+                role: store::text(r, 3)?,
+                member: store::opt_text(r, 4)?,
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    Ok(json_response(
+        StatusCode::OK,
+        serde_json::to_string(&GroupListOut { groups }).map_err(ApiError::internal)?,
+    ))
+}
 
 /// A new group.
 #[derive(Debug, ToSchema)]
@@ -28,6 +90,11 @@ pub struct GroupInput {
     members: Vec<MemberInput>,
     /// `{"USD": "0.92"}`: 1 USD = 0.92 in the group's currency.
     rates: Option<BTreeMap<String, String>>,
+    /// `group` (default: everything converted into the group's currency) or `each` (balances
+    /// and settlement kept per currency).
+    balances_in: Option<String>,
+    /// The member id that is the creator (linked to the creator's account).
+    me: Option<String>,
 }
 
 /// A member id, or `{"id", "name"}`.
@@ -73,6 +140,30 @@ pub struct GroupOut {
     pub version: i64,
     /// Unix seconds.
     pub created_at: i64,
+    /// `group` or `each`.
+    pub balances_in: String,
+}
+
+/// A group as listed for its member.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GroupSummary {
+    /// Its id.
+    pub id: String,
+    /// Its display name.
+    pub name: String,
+    /// ISO 4217 code.
+    pub currency: String,
+    /// `owner` or `member`.
+    pub role: String,
+    /// The member this account is linked to, if any.
+    pub member: Option<String>,
+}
+
+/// The caller's groups.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GroupListOut {
+    /// Newest first.
+    pub groups: Vec<GroupSummary>,
 }
 
 /// A member.
@@ -102,12 +193,13 @@ pub fn group_body(row: &GroupRow, members: &[StoredMember]) -> String {
             .collect(),
         version: row.version,
         created_at: row.created_at,
+        balances_in: row.balances_in.clone(),
     };
     serde_json::to_string(&out).unwrap_or_default()
 }
 
 /// Rates as stored: a JSON object of decimal strings, in the core's canonical form.
-fn rates_text(rates: &[(String, splitter_core::Decimal)]) -> String {
+pub fn rates_text(rates: &[(String, splitter_core::Decimal)]) -> String {
     let map: serde_json::Map<String, serde_json::Value> = rates
         .iter()
         .map(|(k, v)| (k.clone(), serde_json::Value::String(v.to_string())))
@@ -117,21 +209,26 @@ fn rates_text(rates: &[(String, splitter_core::Decimal)]) -> String {
 
 /// Creates a group.
 #[utoipa::path(post, path = "/v1/groups", tag = "groups", request_body = GroupInput,
+    security(("bearer" = [])),
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe")),
-    responses((status = 201, description = "Created", body = GroupOut),
+    responses((status = 201, description = "Created; the caller is its owner", body = GroupOut),
+              (status = 401, description = "No valid token", body = crate::openapi::ErrorBody),
               (status = 400, description = "Not JSON", body = crate::openapi::ErrorBody),
               (status = 422, description = "Invalid", body = crate::openapi::ErrorBody)))]
 pub async fn create(
     State(state): State<Shared>,
+    Authed(me): Authed,
     OriginalUri(uri): OriginalUri,
     headers: HeaderMap,
     Body(body): Body,
 ) -> ApiResult<Response> {
-    let idem = idempotency::from_request(&headers, "POST", uri.path(), &body)?;
+    let idem = idempotency::from_request(&me.account, &headers, "POST", uri.path(), &body)?;
     let mut f = fields(
         records::parse_body(&body)?,
-        &["name", "currency", "members", "rates"],
+        &["name", "currency", "members", "rates", "balances_in", "me"],
     )?;
+    let balances_in = balances_in(f.remove("balances_in"))?;
+    let my_member = short_string(f.remove("me"), "me", false)?;
     let name = short_string(f.remove("name"), "name", true)?.unwrap_or_default();
     let currency = match f.remove("currency") {
         Some(Json::String(c)) => c,
@@ -157,6 +254,15 @@ pub async fn create(
             removed: false,
         })
         .collect();
+    if let Some(m) = &my_member {
+        if !members.iter().any(|x| &x.id == m) {
+            return Err(unprocessable(
+                "unknown_member",
+                "me",
+                "'me' must be one of the members",
+            ));
+        }
+    }
     let row = GroupRow {
         id: uuid::Uuid::new_v4().simple().to_string(),
         name,
@@ -165,11 +271,16 @@ pub async fn create(
         version: 1,
         seq: 0,
         created_at: now(),
+        balances_in,
     };
+    if !auth::session_live(&state.store, &me).await? {
+        return Err(auth::revoked());
+    }
     let pool = state.store.pool.clone();
     idempotency::run(&state.store.pool, idem, |idem| async move {
         let mut tx = pool.begin().await?;
         store::insert_group(&mut tx, &row, &members).await?;
+        store::grant(&mut tx, &row.id, &me.account, "owner", my_member.as_deref()).await?;
         let made = Made {
             status: StatusCode::CREATED,
             body: group_body(&row, &members),
@@ -182,11 +293,17 @@ pub async fn create(
 }
 
 /// Reads a group.
-#[utoipa::path(get, path = "/v1/groups/{group}", tag = "groups",
+#[utoipa::path(get, path = "/v1/groups/{group}", tag = "groups", security(("bearer" = [])),
     params(("group" = String, Path, description = "Group id")),
     responses((status = 200, description = "The group", body = GroupOut),
-              (status = 404, description = "No such group", body = crate::openapi::ErrorBody)))]
-pub async fn get(State(state): State<Shared>, Path(gid): Path<String>) -> ApiResult<Response> {
+              (status = 401, description = "No valid token", body = crate::openapi::ErrorBody),
+              (status = 404, description = "No such group (or not a member)", body = crate::openapi::ErrorBody)))]
+pub async fn get(
+    State(state): State<Shared>,
+    Authed(me): Authed,
+    Path(gid): Path<String>,
+) -> ApiResult<Response> {
+    auth::access(&state, &me, &gid).await?;
     let mut conn = state.store.pool.acquire().await?;
     let (row, head) = store::head(&mut conn, &gid)
         .await?
@@ -196,22 +313,31 @@ pub async fn get(State(state): State<Shared>, Path(gid): Path<String>) -> ApiRes
 
 /// Renames a group or changes its rates.
 #[utoipa::path(patch, path = "/v1/groups/{group}", tag = "groups", request_body = GroupPatch,
+    security(("bearer" = [])),
     params(("group" = String, Path, description = "Group id")),
     responses((status = 200, description = "The changed group", body = GroupOut),
+              (status = 401, description = "No valid token", body = crate::openapi::ErrorBody),
+              (status = 403, description = "Renaming needs the owner", body = crate::openapi::ErrorBody),
               (status = 404, description = "No such group", body = crate::openapi::ErrorBody),
               (status = 422, description = "Invalid", body = crate::openapi::ErrorBody)))]
 pub async fn patch(
     State(state): State<Shared>,
+    Authed(me): Authed,
     Path(gid): Path<String>,
     Body(body): Body,
 ) -> ApiResult<Response> {
+    let access = auth::access(&state, &me, &gid).await?;
     let mut f = fields(records::parse_body(&body)?, &["name", "rates"])?;
     let name = short_string(f.remove("name"), "name", false)?;
+    if name.is_some() {
+        access.require_owner("rename the group")?;
+    }
     let rates = f.remove("rates");
     let mut tx = state.store.pool.begin().await?;
-    store::lock_group(&mut tx, &gid, 0)
+    let (version, _) = store::lock_group(&mut tx, &gid, 0)
         .await?
         .ok_or_else(|| ApiError::not_found("group"))?;
+    let before = settings_json(&snapshot_head(&mut tx, &gid).await?);
     let mut snap = store::snapshot(&mut tx, &gid)
         .await?
         .ok_or_else(|| ApiError::not_found("group"))?;
@@ -240,6 +366,21 @@ pub async fn patch(
         snap.group.name = n;
     }
     store::update_group(&mut tx, &gid, &snap.group.name, &snap.group.rates).await?;
+    snap.group.version = version;
+    let after = settings_json(&snap.group);
+    store::log(
+        &mut tx,
+        store::Change {
+            group: &gid,
+            version,
+            account: &me.account,
+            action: "group.update",
+            target: &gid,
+            before: Some(&before),
+            after: Some(&after),
+        },
+    )
+    .await?;
     tx.commit().await?;
     Ok(json_response(
         StatusCode::OK,

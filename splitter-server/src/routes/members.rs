@@ -12,6 +12,7 @@ use utoipa::ToSchema;
 
 use super::groups::MemberOut;
 use super::{fields, short_string, Body, Shared};
+use crate::auth::{self, Authed};
 use crate::error::{ApiError, ApiResult};
 use crate::idempotency::{self, json_response, Made};
 use crate::records::{self, StoredMember};
@@ -45,6 +46,7 @@ fn member_body(m: &StoredMember) -> String {
 
 /// Adds a member (or brings a removed one back).
 #[utoipa::path(post, path = "/v1/groups/{group}/members", tag = "members", request_body = NewMember,
+    security(("bearer" = [])),
     params(("group" = String, Path, description = "Group id"),
            ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe")),
     responses((status = 201, description = "Added", body = MemberOut),
@@ -53,21 +55,25 @@ fn member_body(m: &StoredMember) -> String {
               (status = 422, description = "Invalid", body = crate::openapi::ErrorBody)))]
 pub async fn add(
     State(state): State<Shared>,
+    Authed(me): Authed,
     Path(gid): Path<String>,
     OriginalUri(uri): OriginalUri,
     headers: HeaderMap,
     Body(body): Body,
 ) -> ApiResult<Response> {
-    let idem = idempotency::from_request(&headers, "POST", uri.path(), &body)?;
+    let st = state.clone();
+    let idem = idempotency::from_request(&me.account, &headers, "POST", uri.path(), &body)?;
+    if idem.is_some() {
+        // A replay answers before the effect: check access first.
+        auth::access(&state, &me, &gid).await?;
+    }
     let mut f = fields(records::parse_body(&body)?, &["id", "name"])?;
     let id = short_string(f.remove("id"), "id", true)?.unwrap_or_default();
     let name = short_string(f.remove("name"), "name", false)?;
     let pool = state.store.pool.clone();
     idempotency::run(&state.store.pool, idem, |idem| async move {
         let mut tx = pool.begin().await?;
-        store::lock_group(&mut tx, &gid, 0)
-            .await?
-            .ok_or_else(|| ApiError::not_found("group"))?;
+        let (version, _) = auth::lock_member(&st, &mut tx, &me, &gid, 0).await?;
         let members = store::members(&mut tx, &gid).await?;
         let member = StoredMember {
             id: id.clone(),
@@ -92,6 +98,19 @@ pub async fn add(
             status: StatusCode::CREATED,
             body: member_body(&member),
         };
+        store::log(
+            &mut tx,
+            store::Change {
+                group: &gid,
+                version,
+                account: &me.account,
+                action: "member.add",
+                target: &member.id,
+                before: None,
+                after: Some(&made.body),
+            },
+        )
+        .await?;
         idempotency::record(&mut tx, idem.as_ref(), &made).await?;
         tx.commit().await?;
         Ok(made)
@@ -101,46 +120,73 @@ pub async fn add(
 
 /// Renames a member (the id never changes: records refer to it).
 #[utoipa::path(patch, path = "/v1/groups/{group}/members/{member}", tag = "members", request_body = MemberPatch,
+    security(("bearer" = [])),
     params(("group" = String, Path, description = "Group id"), ("member" = String, Path, description = "Member id")),
     responses((status = 200, description = "Renamed", body = MemberOut),
               (status = 404, description = "No such group or member", body = crate::openapi::ErrorBody),
               (status = 422, description = "Invalid", body = crate::openapi::ErrorBody)))]
 pub async fn rename(
     State(state): State<Shared>,
+    Authed(me): Authed,
     Path((gid, mid)): Path<(String, String)>,
     Body(body): Body,
 ) -> ApiResult<Response> {
+    let st = state.clone();
     let mut f = fields(records::parse_body(&body)?, &["name"])?;
     let name = short_string(f.remove("name"), "name", false)?;
     let mut tx = state.store.pool.begin().await?;
-    store::lock_group(&mut tx, &gid, 0)
-        .await?
-        .ok_or_else(|| ApiError::not_found("group"))?;
+    let (version, _) = auth::lock_member(&st, &mut tx, &me, &gid, 0).await?;
     let mut member = store::members(&mut tx, &gid)
         .await?
         .into_iter()
         .find(|m| m.id == mid && !m.removed)
         .ok_or_else(|| ApiError::not_found("member"))?;
+    let before = member_body(&member);
     member.name = name;
     store::update_member(&mut tx, &gid, &member).await?;
+    let after = member_body(&member);
+    store::log(
+        &mut tx,
+        store::Change {
+            group: &gid,
+            version,
+            account: &me.account,
+            action: "member.rename",
+            target: &member.id,
+            before: Some(&before),
+            after: Some(&after),
+        },
+    )
+    .await?;
     tx.commit().await?;
     Ok(json_response(StatusCode::OK, member_body(&member)))
 }
 
 /// Removes a member whose balance is zero.
 #[utoipa::path(delete, path = "/v1/groups/{group}/members/{member}", tag = "members",
+    security(("bearer" = [])),
     params(("group" = String, Path, description = "Group id"), ("member" = String, Path, description = "Member id")),
     responses((status = 204, description = "Removed"),
+              (status = 403, description = "Only the owner removes members", body = crate::openapi::ErrorBody),
               (status = 404, description = "No such group or member", body = crate::openapi::ErrorBody),
               (status = 409, description = "The member's balance is not zero (code nonzero_balance)", body = crate::openapi::ErrorBody)))]
 pub async fn remove(
     State(state): State<Shared>,
+    Authed(me): Authed,
     Path((gid, mid)): Path<(String, String)>,
 ) -> ApiResult<Response> {
+    let access = auth::access(&state, &me, &gid).await?;
+    access.require_owner("remove members")?;
+    let st = state.clone();
+    if access.member.as_deref() == Some(mid.as_str()) {
+        return Err(ApiError::conflict(
+            "owner_member",
+            "",
+            "the owner's own member cannot be removed",
+        ));
+    }
     let mut tx = state.store.pool.begin().await?;
-    store::lock_group(&mut tx, &gid, 0)
-        .await?
-        .ok_or_else(|| ApiError::not_found("group"))?;
+    let (version, _) = auth::lock_member(&st, &mut tx, &me, &gid, 0).await?;
     let snap = store::snapshot(&mut tx, &gid)
         .await?
         .ok_or_else(|| ApiError::not_found("group"))?;
@@ -169,8 +215,28 @@ pub async fn remove(
             ),
         ));
     }
+    let before = member_body(&member);
     member.removed = true;
     store::update_member(&mut tx, &gid, &member).await?;
+    // The account linked to the member (if any) loses access to the group.
+    sqlx::query("DELETE FROM group_access WHERE group_id = ? AND member_id = ? AND role <> 'owner'")
+        .bind(&gid)
+        .bind(&mid)
+        .execute(&mut *tx)
+        .await?;
+    store::log(
+        &mut tx,
+        store::Change {
+            group: &gid,
+            version,
+            account: &me.account,
+            action: "member.remove",
+            target: &mid,
+            before: Some(&before),
+            after: None,
+        },
+    )
+    .await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

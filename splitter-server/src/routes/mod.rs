@@ -2,13 +2,17 @@
 //! extractor (whose refusals are in the contract's error form) and small readers of bodies and
 //! query strings.
 
+pub mod accounts;
+pub mod activity;
 pub mod compute;
 pub mod expenses;
 pub mod groups;
+pub mod invites;
 pub mod members;
 pub mod ops;
 pub mod payments;
 pub mod reports;
+pub mod transfer;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -33,6 +37,10 @@ pub struct AppState {
     pub cache: Arc<Cache>,
     /// Request metrics.
     pub metrics: Metrics,
+    /// The access-token key and lifetimes.
+    pub tokens: crate::auth::Tokens,
+    /// Rate-limit counters (in Redis when configured).
+    pub limiter: crate::limits::Limiter,
     /// The configuration it was started with.
     pub config: Config,
 }

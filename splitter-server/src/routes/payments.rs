@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 use utoipa::ToSchema;
 
 use super::{page, page_body, Body, Shared};
+use crate::auth::{self, Authed};
 use crate::error::{ApiError, ApiResult};
 use crate::idempotency::{self, json_response, Made};
 use crate::records;
@@ -66,7 +67,7 @@ pub struct PaymentList {
 }
 
 /// Records a payment.
-#[utoipa::path(post, path = "/v1/groups/{group}/payments", tag = "payments", request_body = PaymentInput,
+#[utoipa::path(post, path = "/v1/groups/{group}/payments", tag = "payments", request_body = PaymentInput, security(("bearer" = [])),
     params(("group" = String, Path, description = "Group id"),
            ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe")),
     responses((status = 201, description = "Created", body = PaymentOut),
@@ -75,25 +76,42 @@ pub struct PaymentList {
               (status = 422, description = "Invalid", body = crate::openapi::ErrorBody)))]
 pub async fn create(
     State(state): State<Shared>,
+    Authed(me): Authed,
     Path(gid): Path<String>,
     OriginalUri(uri): OriginalUri,
     headers: HeaderMap,
     Body(body): Body,
 ) -> ApiResult<Response> {
-    let idem = idempotency::from_request(&headers, "POST", uri.path(), &body)?;
+    let st = state.clone();
+    let idem = idempotency::from_request(&me.account, &headers, "POST", uri.path(), &body)?;
+    if idem.is_some() {
+        // A replay answers before the effect: check access first.
+        auth::access(&state, &me, &gid).await?;
+    }
     let json = records::parse_body(&body)?;
     let pool = state.store.pool.clone();
     idempotency::run(&state.store.pool, idem, |idem| async move {
         let mut tx = pool.begin().await?;
-        let (_, seq) = store::lock_group(&mut tx, &gid, 1)
-            .await?
-            .ok_or_else(|| ApiError::not_found("group"))?;
+        let (version, seq) = auth::lock_member(&st, &mut tx, &me, &gid, 1).await?;
         let (_, head) = store::head(&mut tx, &gid)
             .await?
             .ok_or_else(|| ApiError::not_found("group"))?;
         let id = format!("p{seq}");
         let checked = records::check_payment(&head, json, &id)?;
         store::insert_payment(&mut tx, &gid, seq, &id, &checked).await?;
+        store::log(
+            &mut tx,
+            store::Change {
+                group: &gid,
+                version,
+                account: &me.account,
+                action: "payment.create",
+                target: &id,
+                before: None,
+                after: Some(&checked.body),
+            },
+        )
+        .await?;
         let made = Made {
             status: StatusCode::CREATED,
             body: checked.body,
@@ -106,7 +124,7 @@ pub async fn create(
 }
 
 /// Lists live payments, oldest first.
-#[utoipa::path(get, path = "/v1/groups/{group}/payments", tag = "payments",
+#[utoipa::path(get, path = "/v1/groups/{group}/payments", tag = "payments", security(("bearer" = [])),
     params(("group" = String, Path, description = "Group id"),
            ("cursor" = Option<String>, Query, description = "From a previous page's next_cursor"),
            ("limit" = Option<i64>, Query, description = "1 to 500 (default 50)")),
@@ -115,26 +133,27 @@ pub async fn create(
               (status = 404, description = "No such group", body = crate::openapi::ErrorBody)))]
 pub async fn list(
     State(state): State<Shared>,
+    Authed(me): Authed,
     Path(gid): Path<String>,
     Query(query): Query<HashMap<String, String>>,
 ) -> ApiResult<Response> {
     let (after, limit) = page(&query)?;
-    if state.store.version(&gid).await?.is_none() {
-        return Err(ApiError::not_found("group"));
-    }
+    auth::access(&state, &me, &gid).await?;
     let rows = store::list_payments(&state.store.pool, &gid, after, limit).await?;
     Ok(json_response(StatusCode::OK, page_body("payments", rows, limit)))
 }
 
 /// Reads one payment.
-#[utoipa::path(get, path = "/v1/groups/{group}/payments/{payment}", tag = "payments",
+#[utoipa::path(get, path = "/v1/groups/{group}/payments/{payment}", tag = "payments", security(("bearer" = [])),
     params(("group" = String, Path, description = "Group id"), ("payment" = String, Path, description = "Payment id")),
     responses((status = 200, description = "The payment", body = PaymentOut),
               (status = 404, description = "No such group or payment", body = crate::openapi::ErrorBody)))]
 pub async fn get(
     State(state): State<Shared>,
+    Authed(me): Authed,
     Path((gid, pid)): Path<(String, String)>,
 ) -> ApiResult<Response> {
+    auth::access(&state, &me, &gid).await?;
     let mut conn = state.store.pool.acquire().await?;
     let row = store::record(&mut conn, Table::Payments, &gid, &pid)
         .await?
@@ -144,23 +163,36 @@ pub async fn get(
 }
 
 /// Deletes a payment.
-#[utoipa::path(delete, path = "/v1/groups/{group}/payments/{payment}", tag = "payments",
+#[utoipa::path(delete, path = "/v1/groups/{group}/payments/{payment}", tag = "payments", security(("bearer" = [])),
     params(("group" = String, Path, description = "Group id"), ("payment" = String, Path, description = "Payment id")),
     responses((status = 204, description = "Deleted"),
               (status = 404, description = "No such group or payment", body = crate::openapi::ErrorBody)))]
 pub async fn delete(
     State(state): State<Shared>,
+    Authed(me): Authed,
     Path((gid, pid)): Path<(String, String)>,
 ) -> ApiResult<Response> {
+    let st = state.clone();
     let mut tx = state.store.pool.begin().await?;
-    store::lock_group(&mut tx, &gid, 0)
-        .await?
-        .ok_or_else(|| ApiError::not_found("group"))?;
+    let (version, _) = auth::lock_member(&st, &mut tx, &me, &gid, 0).await?;
     let row = store::record(&mut tx, Table::Payments, &gid, &pid)
         .await?
         .filter(|r| !r.deleted)
         .ok_or_else(|| ApiError::not_found("payment"))?;
     store::set_deleted(&mut tx, Table::Payments, &gid, row.seq, true).await?;
+    store::log(
+        &mut tx,
+        store::Change {
+            group: &gid,
+            version,
+            account: &me.account,
+            action: "payment.delete",
+            target: &pid,
+            before: Some(&row.body),
+            after: None,
+        },
+    )
+    .await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

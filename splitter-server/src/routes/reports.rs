@@ -18,6 +18,7 @@ use splitter_core::{wire, Balance, Decimal, SettleMethod, Transfer};
 use utoipa::ToSchema;
 
 use super::Shared;
+use crate::auth::{self, Authed};
 use crate::error::{ApiError, ApiResult};
 use crate::idempotency::json_response;
 use crate::records;
@@ -73,13 +74,8 @@ impl Kind {
     }
 }
 
-/// The report's JSON body, from the cache or computed.
-pub async fn report(state: &Shared, gid: &str, kind: Kind) -> ApiResult<Arc<str>> {
-    let version = state
-        .store
-        .version(gid)
-        .await?
-        .ok_or_else(|| ApiError::not_found("group"))?;
+/// The report's JSON body at `version` (read with the access check), from the cache or computed.
+pub async fn report(state: &Shared, gid: &str, version: i64, kind: Kind) -> ApiResult<Arc<str>> {
     let key = |v: i64, k: Kind| format!("splitter:report:{gid}:{v}:{}", k.key());
     if let Some(hit) = state.cache.get(&key(version, kind)).await {
         return Ok(hit);
@@ -160,17 +156,22 @@ fn compute(gid: &str, snap: &store::Snapshot, method: SettleMethod) -> ApiResult
 }
 
 /// Each member's balance.
-#[utoipa::path(get, path = "/v1/groups/{group}/balances", tag = "reports",
+#[utoipa::path(get, path = "/v1/groups/{group}/balances", tag = "reports", security(("bearer" = [])),
     params(("group" = String, Path, description = "Group id")),
     responses((status = 200, description = "Balances", body = BalancesOut),
               (status = 404, description = "No such group", body = crate::openapi::ErrorBody)))]
-pub async fn balances(State(state): State<Shared>, Path(gid): Path<String>) -> ApiResult<Response> {
-    let body = report(&state, &gid, Kind::Balances).await?;
+pub async fn balances(
+    State(state): State<Shared>,
+    Authed(me): Authed,
+    Path(gid): Path<String>,
+) -> ApiResult<Response> {
+    let access = auth::access(&state, &me, &gid).await?;
+    let body = report(&state, &gid, access.version, Kind::Balances).await?;
     Ok(json_response(StatusCode::OK, body.to_string()))
 }
 
 /// The suggested transfers that settle everyone to exactly zero.
-#[utoipa::path(get, path = "/v1/groups/{group}/settlement", tag = "reports",
+#[utoipa::path(get, path = "/v1/groups/{group}/settlement", tag = "reports", security(("bearer" = [])),
     params(("group" = String, Path, description = "Group id"),
            ("method" = Option<String>, Query, description = "minimal (default), greedy or pairwise")),
     responses((status = 200, description = "Settlement", body = SettlementOut),
@@ -178,9 +179,11 @@ pub async fn balances(State(state): State<Shared>, Path(gid): Path<String>) -> A
               (status = 404, description = "No such group", body = crate::openapi::ErrorBody)))]
 pub async fn settlement(
     State(state): State<Shared>,
+    Authed(me): Authed,
     Path(gid): Path<String>,
     Query(query): Query<HashMap<String, String>>,
 ) -> ApiResult<Response> {
+    let access = auth::access(&state, &me, &gid).await?;
     let method = match query.get("method").map(String::as_str) {
         None | Some("minimal") => SettleMethod::Minimal,
         Some("greedy") => SettleMethod::Greedy,
@@ -194,6 +197,6 @@ pub async fn settlement(
             ))
         }
     };
-    let body = report(&state, &gid, Kind::Settlement(method)).await?;
+    let body = report(&state, &gid, access.version, Kind::Settlement(method)).await?;
     Ok(json_response(StatusCode::OK, body.to_string()))
 }

@@ -96,6 +96,8 @@ pub struct Server {
     pub state: Shared,
     /// HTTP client.
     pub http: reqwest::Client,
+    /// The access token sent by default (an account made at start).
+    pub token: String,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
@@ -122,12 +124,77 @@ pub async fn start_with(config: Config) -> Server {
     tokio::spawn(app::serve(listener, router, async move {
         let _ = rx.await;
     }));
+    let base = format!("http://{addr}");
+    let http = reqwest::Client::new();
+    let token = account(&http, &base, &unique_email("owner")).await;
     Server {
-        base: format!("http://{addr}"),
+        base,
         state,
-        http: reqwest::Client::new(),
+        http,
+        token,
         stop: Some(tx),
     }
+}
+
+/// A fresh email address.
+pub fn unique_email(who: &str) -> String {
+    format!(
+        "{who}-{}-{}-{}@example.com",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed),
+        uuid_ish()
+    )
+}
+
+fn uuid_ish() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0)
+}
+
+/// The test password.
+pub const PASSWORD: &str = "correct horse battery";
+
+/// Registers an account and logs in: its access token.
+pub async fn account(http: &reqwest::Client, base: &str, email: &str) -> String {
+    login(http, base, email, true).await["access_token"]
+        .as_str()
+        .expect("access token")
+        .to_string()
+}
+
+/// Registers (when `register`) and logs in: the token pair.
+pub async fn login(http: &reqwest::Client, base: &str, email: &str, register: bool) -> Value {
+    let creds = serde_json::json!({"email": email, "password": PASSWORD}).to_string();
+    if register {
+        let r = send(
+            http,
+            base,
+            "POST",
+            "/v1/accounts",
+            Some(&creds),
+            &[("authorization", "")],
+        )
+        .await;
+        assert_eq!(r.status, 201, "register: {}", r.text);
+    }
+    let r = send(
+        http,
+        base,
+        "POST",
+        "/v1/auth/login",
+        Some(&creds),
+        &[("authorization", "")],
+    )
+    .await;
+    assert_eq!(r.status, 200, "login: {}", r.text);
+    r.json
+}
+
+/// `Authorization: Bearer <token>`.
+pub fn bearer(token: &str) -> String {
+    format!("Bearer {token}")
 }
 
 /// A response: status, headers, JSON body (or `Value::Null` when empty / not JSON).
@@ -170,7 +237,29 @@ impl Server {
         body: Option<&str>,
         headers: &[(&str, &str)],
     ) -> Reply {
-        send(&self.http, &self.base, method, path, body, headers).await
+        let auth = bearer(&self.token);
+        let mut all: Vec<(&str, &str)> = headers.to_vec();
+        if !headers
+            .iter()
+            .any(|(k, _)| k.eq_ignore_ascii_case("authorization"))
+        {
+            all.push(("authorization", &auth));
+        }
+        send(&self.http, &self.base, method, path, body, &all).await
+    }
+    /// Sends as another account (`token`; empty: no token).
+    pub async fn send_as(&self, token: &str, method: &str, path: &str, body: Option<&str>) -> Reply {
+        let auth = bearer(token);
+        let h: Vec<(&str, &str)> = if token.is_empty() {
+            vec![("authorization", "")]
+        } else {
+            vec![("authorization", &auth)]
+        };
+        send(&self.http, &self.base, method, path, body, &h).await
+    }
+    /// A new account on this server: its access token.
+    pub async fn new_account(&self, who: &str) -> String {
+        account(&self.http, &self.base, &unique_email(who)).await
     }
     /// GET.
     pub async fn get(&self, path: &str) -> Reply {
@@ -204,6 +293,10 @@ pub async fn send(
 ) -> Reply {
     let mut req = http.request(method.parse().expect("method"), format!("{base}{path}"));
     for (k, v) in headers {
+        // An empty Authorization means "send none".
+        if k.eq_ignore_ascii_case("authorization") && v.is_empty() {
+            continue;
+        }
         req = req.header(*k, *v);
     }
     if let Some(b) = body {

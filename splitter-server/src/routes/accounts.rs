@@ -1,0 +1,353 @@
+//! Accounts and sessions: register (`POST /v1/accounts`), log in, refresh (rotating refresh
+//! tokens; a reused one revokes its whole session), log out, read the account, change the
+//! password (which ends every session).
+
+use axum::extract::{Extension, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use splitter_core::Json;
+use sqlx::Row;
+use utoipa::ToSchema;
+
+use super::{fields, unprocessable, Body, Shared};
+use crate::app::ClientAddr;
+use crate::auth::{self, Authed};
+use crate::error::{ApiError, ApiResult};
+use crate::idempotency::json_response;
+use crate::limits;
+use crate::records;
+use crate::store::{self, now};
+
+/// Shortest password accepted, in bytes.
+pub const MIN_PASSWORD: usize = 8;
+/// Longest password accepted, in bytes (argon2 takes any length; this bounds the work).
+pub const MAX_PASSWORD: usize = 1024;
+
+/// Email and password.
+#[derive(Debug, ToSchema)]
+#[allow(dead_code)]
+pub struct Credentials {
+    /// An email address (compared without regard to case).
+    email: String,
+    /// 8 to 1024 bytes.
+    password: String,
+}
+
+/// An account.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AccountOut {
+    /// Its id.
+    pub id: String,
+    /// Its email, lower-cased.
+    pub email: String,
+}
+
+/// A token pair.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenOut {
+    /// Send as `Authorization: Bearer <access_token>`.
+    pub access_token: String,
+    /// Always `Bearer`.
+    pub token_type: &'static str,
+    /// Seconds until the access token expires.
+    pub expires_in: i64,
+    /// Exchange at `/v1/auth/refresh` for a new pair; valid once.
+    pub refresh_token: String,
+}
+
+/// A refresh token.
+#[derive(Debug, ToSchema)]
+#[allow(dead_code)]
+pub struct RefreshIn {
+    /// The refresh token of the last pair.
+    refresh_token: String,
+}
+
+/// A password change.
+#[derive(Debug, ToSchema)]
+#[allow(dead_code)]
+pub struct PasswordChange {
+    /// The current password.
+    current_password: String,
+    /// The new password (8 to 1024 bytes).
+    new_password: String,
+}
+
+fn string_field(f: &mut std::collections::HashMap<String, Json>, key: &str) -> ApiResult<String> {
+    match f.remove(key) {
+        Some(Json::String(s)) => Ok(s),
+        Some(other) => Err(unprocessable(
+            "invalid_input",
+            key,
+            &format!("expected a string, not {}", other.kind()),
+        )),
+        None => Err(unprocessable("invalid_input", key, "required")),
+    }
+}
+
+fn email(raw: String) -> ApiResult<String> {
+    let e = raw.trim().to_lowercase();
+    let ok = e.len() <= 254
+        && e.split_once('@')
+            .is_some_and(|(l, d)| !l.is_empty() && !d.is_empty() && !d.contains('@'))
+        && !e.chars().any(|c| c.is_whitespace() || c.is_control());
+    if ok {
+        Ok(e)
+    } else {
+        Err(unprocessable("invalid_input", "email", "not an email address"))
+    }
+}
+
+fn password(p: String, path: &str) -> ApiResult<String> {
+    if (MIN_PASSWORD..=MAX_PASSWORD).contains(&p.len()) {
+        Ok(p)
+    } else {
+        Err(unprocessable(
+            "invalid_input",
+            path,
+            &format!("a password has {MIN_PASSWORD} to {MAX_PASSWORD} bytes"),
+        ))
+    }
+}
+
+fn pair(state: &Shared, account: &str, session: &str, refresh: String) -> Response {
+    let (access, _) = state.tokens.sign(account, session, now());
+    let out = TokenOut {
+        access_token: access,
+        token_type: "Bearer",
+        expires_in: state.tokens.access_ttl,
+        refresh_token: refresh,
+    };
+    json_response(StatusCode::OK, serde_json::to_string(&out).unwrap_or_default())
+}
+
+/// Creates an account.
+#[utoipa::path(post, path = "/v1/accounts", tag = "accounts", request_body = Credentials,
+    responses((status = 201, description = "Created", body = AccountOut),
+              (status = 409, description = "The email has an account (email_taken)", body = crate::openapi::ErrorBody),
+              (status = 422, description = "Invalid", body = crate::openapi::ErrorBody),
+              (status = 429, description = "Rate limited", body = crate::openapi::ErrorBody)))]
+pub async fn register(State(state): State<Shared>, Body(body): Body) -> ApiResult<Response> {
+    let mut f = fields(records::parse_body(&body)?, &["email", "password"])?;
+    let email = email(string_field(&mut f, "email")?)?;
+    let password = password(string_field(&mut f, "password")?, "password")?;
+    let hash = auth::hash_password(password).await?;
+    let id = uuid::Uuid::new_v4().simple().to_string();
+    let done = sqlx::query("INSERT INTO accounts (id, email, password_hash, created_at) VALUES (?, ?, ?, ?)")
+        .bind(&id)
+        .bind(&email)
+        .bind(&hash)
+        .bind(now())
+        .execute(&state.store.pool)
+        .await;
+    match done {
+        Ok(_) => {}
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+            return Err(ApiError::conflict(
+                "email_taken",
+                "email",
+                "an account with this email exists",
+            ))
+        }
+        Err(e) => return Err(e.into()),
+    }
+    Ok(json_response(
+        StatusCode::CREATED,
+        serde_json::to_string(&AccountOut { id, email }).unwrap_or_default(),
+    ))
+}
+
+/// Logs in: a new session and its first token pair. 5 failed attempts per account and address
+/// in 15 minutes lock further attempts (`429` with `Retry-After`).
+#[utoipa::path(post, path = "/v1/auth/login", tag = "accounts", request_body = Credentials,
+    responses((status = 200, description = "Tokens", body = TokenOut),
+              (status = 401, description = "Wrong email or password (invalid_credentials)", body = crate::openapi::ErrorBody),
+              (status = 422, description = "Invalid", body = crate::openapi::ErrorBody),
+              (status = 429, description = "Too many failed attempts", body = crate::openapi::ErrorBody)))]
+pub async fn login(
+    State(state): State<Shared>,
+    Extension(ClientAddr(addr)): Extension<ClientAddr>,
+    Body(body): Body,
+) -> ApiResult<Response> {
+    let mut f = fields(records::parse_body(&body)?, &["email", "password"])?;
+    let email = string_field(&mut f, "email")?.trim().to_lowercase();
+    let password = string_field(&mut f, "password")?;
+    if password.len() > MAX_PASSWORD {
+        return Err(unprocessable("invalid_input", "password", "too long"));
+    }
+    let key = format!("splitter:rl:login:{}:{addr}", &auth::sha256_hex(&email)[..32]);
+    let allowed = state.config.login_attempts;
+    let seen = state.limiter.peek(&state.cache, &key).await;
+    if seen.hits >= allowed {
+        return Ok(limits::too_many(seen, "failed logins"));
+    }
+    let row = sqlx::query("SELECT id, password_hash FROM accounts WHERE email = ?")
+        .bind(&email)
+        .fetch_optional(&state.store.pool)
+        .await?;
+    let (id, hash) = match row {
+        Some(r) => (Some(store::text(&r, 0)?), Some(store::text(&r, 1)?)),
+        None => (None, None),
+    };
+    let ok = auth::verify_password(password, hash).await?;
+    let Some(id) = id.filter(|_| ok) else {
+        state
+            .limiter
+            .hit(&state.cache, std::slice::from_ref(&key), limits::LOGIN_WINDOW)
+            .await;
+        return Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "invalid_credentials",
+            "",
+            "wrong email or password",
+        ));
+    };
+    let mut tx = state.store.pool.begin().await?;
+    let (session, refresh) = auth::new_session(&mut tx, &state.tokens, &id).await?;
+    tx.commit().await?;
+    Ok(pair(&state, &id, &session, refresh))
+}
+
+/// Exchanges a refresh token for a new pair (the old one is used up). A refresh token used a
+/// second time means it was stolen: the whole session is revoked.
+#[utoipa::path(post, path = "/v1/auth/refresh", tag = "accounts", request_body = RefreshIn,
+    responses((status = 200, description = "A new pair", body = TokenOut),
+              (status = 401, description = "Unknown, expired or reused token (invalid_token, token_expired, refresh_reused, session_revoked)", body = crate::openapi::ErrorBody)))]
+pub async fn refresh(State(state): State<Shared>, Body(body): Body) -> ApiResult<Response> {
+    let mut f = fields(records::parse_body(&body)?, &["refresh_token"])?;
+    let token = string_field(&mut f, "refresh_token")?;
+    let refused = |code: &'static str, message: &str| {
+        ApiError::new(StatusCode::UNAUTHORIZED, code, "refresh_token", message)
+    };
+    if token.len() > 128 {
+        return Err(refused("invalid_token", "not a refresh token this server gave"));
+    }
+    let hash = auth::sha256_hex(&token);
+    let mut tx = state.store.pool.begin().await?;
+    let row = sqlx::query(
+        "SELECT r.session_id, r.used, r.expires_at, s.account_id, s.revoked FROM refresh_tokens r \
+         JOIN sessions s ON s.id = r.session_id WHERE r.token_hash = ?",
+    )
+    .bind(&hash)
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(|| refused("invalid_token", "not a refresh token this server gave"))?;
+    let session = store::text(&row, 0)?;
+    let used: i64 = row.try_get(1)?;
+    let expires: i64 = row.try_get(2)?;
+    let account = store::text(&row, 3)?;
+    let revoked: i64 = row.try_get(4)?;
+    if revoked != 0 {
+        return Err(auth::revoked());
+    }
+    // Mark it used; only the request that flips it from 0 to 1 may rotate (a concurrent reuse
+    // finds no row to flip).
+    let flipped = sqlx::query("UPDATE refresh_tokens SET used = 1 WHERE token_hash = ? AND used = 0")
+        .bind(&hash)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if used != 0 || flipped == 0 {
+        sqlx::query("UPDATE sessions SET revoked = 1 WHERE id = ?")
+            .bind(&session)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        return Err(refused(
+            "refresh_reused",
+            "this refresh token was already used: the session is revoked; log in again",
+        ));
+    }
+    if now() >= expires {
+        tx.commit().await?;
+        return Err(refused(
+            "token_expired",
+            "the refresh token has expired; log in again",
+        ));
+    }
+    let new = auth::issue_refresh(&mut tx, &state.tokens, &session).await?;
+    tx.commit().await?;
+    Ok(pair(&state, &account, &session, new))
+}
+
+/// Ends the token's session: its refresh tokens stop working and its access tokens lose access
+/// to every group.
+#[utoipa::path(post, path = "/v1/auth/logout", tag = "accounts", security(("bearer" = [])),
+    responses((status = 204, description = "Logged out")))]
+pub async fn logout(State(state): State<Shared>, Authed(me): Authed) -> ApiResult<Response> {
+    sqlx::query("UPDATE sessions SET revoked = 1 WHERE id = ? AND account_id = ?")
+        .bind(&me.session)
+        .bind(&me.account)
+        .execute(&state.store.pool)
+        .await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// The caller's account.
+#[utoipa::path(get, path = "/v1/account", tag = "accounts", security(("bearer" = [])),
+    responses((status = 200, description = "The account", body = AccountOut)))]
+pub async fn me(State(state): State<Shared>, Authed(me): Authed) -> ApiResult<Response> {
+    if !auth::session_live(&state.store, &me).await? {
+        return Err(auth::revoked());
+    }
+    let row = sqlx::query("SELECT email FROM accounts WHERE id = ?")
+        .bind(&me.account)
+        .fetch_optional(&state.store.pool)
+        .await?
+        .ok_or_else(auth::revoked)?;
+    let out = AccountOut {
+        id: me.account.clone(),
+        email: store::text(&row, 0)?,
+    };
+    Ok(json_response(
+        StatusCode::OK,
+        serde_json::to_string(&out).unwrap_or_default(),
+    ))
+}
+
+/// Changes the password and ends every session of the account (log in again).
+#[utoipa::path(post, path = "/v1/account/password", tag = "accounts", request_body = PasswordChange,
+    security(("bearer" = [])),
+    responses((status = 204, description = "Changed; every session ended"),
+              (status = 401, description = "Wrong current password (invalid_credentials)", body = crate::openapi::ErrorBody),
+              (status = 422, description = "Invalid new password", body = crate::openapi::ErrorBody)))]
+pub async fn change_password(
+    State(state): State<Shared>,
+    Authed(me): Authed,
+    Body(body): Body,
+) -> ApiResult<Response> {
+    let mut f = fields(records::parse_body(&body)?, &["current_password", "new_password"])?;
+    let current = string_field(&mut f, "current_password")?;
+    let new = password(string_field(&mut f, "new_password")?, "new_password")?;
+    if !auth::session_live(&state.store, &me).await? {
+        return Err(auth::revoked());
+    }
+    let row = sqlx::query("SELECT password_hash FROM accounts WHERE id = ?")
+        .bind(&me.account)
+        .fetch_optional(&state.store.pool)
+        .await?
+        .ok_or_else(auth::revoked)?;
+    let hash = store::text(&row, 0)?;
+    if current.len() > MAX_PASSWORD || !auth::verify_password(current, Some(hash)).await? {
+        return Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "invalid_credentials",
+            "current_password",
+            "the current password is wrong",
+        ));
+    }
+    let new_hash = auth::hash_password(new).await?;
+    let mut tx = state.store.pool.begin().await?;
+    sqlx::query("UPDATE accounts SET password_hash = ? WHERE id = ?")
+        .bind(&new_hash)
+        .bind(&me.account)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("UPDATE sessions SET revoked = 1 WHERE account_id = ?")
+        .bind(&me.account)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}

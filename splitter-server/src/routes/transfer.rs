@@ -1,0 +1,610 @@
+//! Import and export: a group in the contract's JSON form (`GET .../export`, `POST
+//! /v1/groups/import`), its expenses and payments as CSV in Splitwise's layout (`GET
+//! .../export/expenses.csv`), and a Splitwise CSV export into a new group (`POST
+//! /v1/groups/import/splitwise`).
+//!
+//! Amounts in CSV cells are read as exact decimals (never floats). An import is one transaction:
+//! the group, its owner, every record and one activity entry, or nothing.
+
+use std::collections::HashMap;
+
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use splitter_core::{wire, BalancesIn, Decimal, Group, Json, PaidBy};
+
+use super::{Body, Shared};
+use crate::auth::{self, Authed};
+use crate::error::{ApiError, ApiResult};
+use crate::idempotency::json_response;
+use crate::records::{self, GroupHead, StoredMember};
+use crate::store::{self, now, GroupRow};
+
+/// The longest record id an import keeps (the id column's size).
+const MAX_ID: usize = 64;
+
+fn name_and_me(query: &HashMap<String, String>, default: &str) -> ApiResult<(String, Option<String>)> {
+    let name = query.get("name").cloned().unwrap_or_else(|| default.to_string());
+    if name.is_empty() || name.len() > records::MAX_TEXT {
+        return Err(ApiError::invalid_input("name", "must have 1 to 255 bytes"));
+    }
+    Ok((name, query.get("me").cloned()))
+}
+
+/// Imports a group given in the contract's input form (what `GET .../export` gives): a new group
+/// owned by the caller, with the same ids, so the same balances to the cent.
+#[utoipa::path(post, path = "/v1/groups/import", tag = "import and export", security(("bearer" = [])),
+    request_body(content = crate::openapi::GroupInputDoc, description = "The contract's input group"),
+    params(("name" = Option<String>, Query, description = "The new group's name (default: Imported)"),
+           ("me" = Option<String>, Query, description = "The member id linked to the caller")),
+    responses((status = 201, description = "The new group", body = super::groups::GroupOut),
+              (status = 400, description = "Not JSON", body = crate::openapi::ErrorBody),
+              (status = 422, description = "Invalid (the core's code and a path in the body)", body = crate::openapi::ErrorBody)))]
+pub async fn import_json(
+    State(state): State<Shared>,
+    Authed(me): Authed,
+    Query(query): Query<HashMap<String, String>>,
+    Body(body): Body,
+) -> ApiResult<Response> {
+    let (name, my_member) = name_and_me(&query, "Imported")?;
+    let json = records::parse_body(&body)?;
+    let group = wire::group_from_value(&json).map_err(|e| ApiError::from_core(e, ""))?;
+    import_group(&state, &me, name, my_member, group, "json").await
+}
+
+/// Imports a Splitwise CSV export (`Date,Description,Category,Cost,Currency,<member>...`, one net
+/// column per member; a `Total balance` line is skipped) into a new group owned by the caller.
+#[utoipa::path(post, path = "/v1/groups/import/splitwise", tag = "import and export", security(("bearer" = [])),
+    request_body(content = String, content_type = "text/csv", description = "A Splitwise CSV export"),
+    params(("name" = Option<String>, Query, description = "The new group's name (default: Splitwise)"),
+           ("me" = Option<String>, Query, description = "The member (column) linked to the caller")),
+    responses((status = 201, description = "The new group", body = super::groups::GroupOut),
+              (status = 422, description = "Invalid: a code and a path `rows[LINE].column`", body = crate::openapi::ErrorBody)))]
+pub async fn import_splitwise(
+    State(state): State<Shared>,
+    Authed(me): Authed,
+    Query(query): Query<HashMap<String, String>>,
+    Body(body): Body,
+) -> ApiResult<Response> {
+    let (name, my_member) = name_and_me(&query, "Splitwise")?;
+    let parsed = splitwise::parse(&body)?;
+    let lines = parsed.lines;
+    let map = move |p: &str| splitwise::row_path(p, &lines);
+    let group = wire::group_from_value(&parsed.json).map_err(|e| {
+        let mut e = ApiError::from_core(e, "");
+        e.path = map(&e.path);
+        e
+    })?;
+    import_group(&state, &me, name, my_member, group, "splitwise")
+        .await
+        .map_err(|mut e| {
+            e.path = map(&e.path);
+            e
+        })
+}
+
+async fn import_group(
+    state: &Shared,
+    me: &auth::Claims,
+    name: String,
+    my_member: Option<String>,
+    mut group: Group,
+    source: &str,
+) -> ApiResult<Response> {
+    let account = me.account.as_str();
+    splitter_core::compute(&group).map_err(|e| ApiError::from_core(e, ""))?;
+    for (i, m) in group.members.iter().enumerate() {
+        records::check_member_id(&m.id, &format!("members[{i}]"))?;
+    }
+    if let Some(m) = &my_member {
+        if !group.members.iter().any(|x| &x.id == m) {
+            return Err(ApiError::invalid_input("me", "'me' must be one of the members"));
+        }
+    }
+    let members: Vec<StoredMember> = group
+        .members
+        .iter()
+        .map(|m| StoredMember {
+            id: m.id.clone(),
+            name: m.name.clone(),
+            removed: false,
+        })
+        .collect();
+    let balances_in = match group.options.balances_in {
+        BalancesIn::Each => "each",
+        _ => "group",
+    }
+    .to_string();
+    let rates = super::groups::rates_text(&group.rates);
+    let head = GroupHead {
+        currency: group.currency.clone(),
+        rates: store::rates_pairs(&rates),
+        members: members.clone(),
+        balances_in: balances_in.clone(),
+    };
+    // Payments without an id get one; every record is then checked as a new one would be.
+    let mut n = 0i64;
+    let mut max_seq = 0i64;
+    let numbered = |id: &str, prefix: char| -> i64 {
+        id.strip_prefix(prefix)
+            .filter(|d| !d.starts_with('0') && d.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|d| d.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
+    for (i, p) in group.payments.iter_mut().enumerate() {
+        if p.id.is_none() {
+            p.id = Some(format!("p{}", group.expenses.len() + i + 1));
+        }
+    }
+    let canonical: serde_json::Value =
+        serde_json::from_str(&wire::group_to_json(&group)).map_err(ApiError::internal)?;
+    let mut expenses = Vec::new();
+    for (i, e) in canonical["expenses"].as_array().into_iter().flatten().enumerate() {
+        let (id, body) = without_id(e)?;
+        if id.len() > MAX_ID {
+            return Err(ApiError::invalid_input(
+                format!("expenses[{i}].id"),
+                "at most 64 bytes",
+            ));
+        }
+        let checked = records::check_expense(&head, body, &id).map_err(|mut err| {
+            err.path = prefixed(&format!("expenses[{i}]"), &err.path);
+            err
+        })?;
+        n += 1;
+        max_seq = max_seq.max(numbered(&id, 'e')).max(numbered(&id, 'p'));
+        expenses.push((n, id, checked));
+    }
+    let mut payments = Vec::new();
+    for (i, p) in canonical["payments"].as_array().into_iter().flatten().enumerate() {
+        let (id, body) = without_id(p)?;
+        if id.len() > MAX_ID {
+            return Err(ApiError::invalid_input(
+                format!("payments[{i}].id"),
+                "at most 64 bytes",
+            ));
+        }
+        let checked = records::check_payment(&head, body, &id).map_err(|mut err| {
+            err.path = prefixed(&format!("payments[{i}]"), &err.path);
+            err
+        })?;
+        n += 1;
+        max_seq = max_seq.max(numbered(&id, 'e')).max(numbered(&id, 'p'));
+        payments.push((n, id, checked));
+    }
+    let row = GroupRow {
+        id: uuid::Uuid::new_v4().simple().to_string(),
+        name,
+        currency: group.currency.clone(),
+        rates,
+        version: 1,
+        seq: n.max(max_seq),
+        created_at: now(),
+        balances_in,
+    };
+    if !auth::session_live(&state.store, me).await? {
+        return Err(auth::revoked());
+    }
+    let mut tx = state.store.pool.begin().await?;
+    store::insert_group(&mut tx, &row, &members).await?;
+    store::grant(&mut tx, &row.id, account, "owner", my_member.as_deref()).await?;
+    let dup = |e: ApiError, what: &str, id: &str| {
+        if e.status.is_server_error() {
+            ApiError::conflict("duplicate_id", what, format!("'{id}' appears twice"))
+        } else {
+            e
+        }
+    };
+    for (seq, id, e) in &expenses {
+        store::insert_expense(&mut tx, &row.id, *seq, id, e)
+            .await
+            .map_err(|err| dup(err, "expenses", id))?;
+    }
+    for (seq, id, p) in &payments {
+        store::insert_payment(&mut tx, &row.id, *seq, id, p)
+            .await
+            .map_err(|err| dup(err, "payments", id))?;
+    }
+    let summary =
+        serde_json::json!({"source": source, "expenses": expenses.len(), "payments": payments.len()})
+            .to_string();
+    store::log(
+        &mut tx,
+        store::Change {
+            group: &row.id,
+            version: 1,
+            account,
+            action: "group.import",
+            target: &row.id,
+            before: None,
+            after: Some(&summary),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(json_response(
+        StatusCode::CREATED,
+        super::groups::group_body(&row, &members),
+    ))
+}
+
+fn prefixed(prefix: &str, path: &str) -> String {
+    if path.is_empty() {
+        prefix.to_string()
+    } else {
+        format!("{prefix}.{path}")
+    }
+}
+
+/// A canonical record's id and the rest of it as the core's JSON.
+fn without_id(v: &serde_json::Value) -> ApiResult<(String, Json)> {
+    let mut obj = v.as_object().cloned().unwrap_or_default();
+    let id = match obj.remove("id") {
+        Some(serde_json::Value::String(s)) => s,
+        _ => return Err(ApiError::internal("canonical record without id")),
+    };
+    let text = serde_json::Value::Object(obj).to_string();
+    Ok((id, Json::parse(&text).map_err(ApiError::internal)?))
+}
+
+/// Exports the group in the contract's input form: every member (removed ones too, since old
+/// records name them), rates, `options.balances_in`, every live expense and payment with its id.
+/// `POST /v1/compute` takes it as it is, and `POST /v1/groups/import` makes a copy.
+#[utoipa::path(get, path = "/v1/groups/{group}/export", tag = "import and export", security(("bearer" = [])),
+    params(("group" = String, Path, description = "Group id")),
+    responses((status = 200, description = "The contract's input group", body = crate::openapi::GroupInputDoc),
+              (status = 404, description = "No such group (or not a member)", body = crate::openapi::ErrorBody)))]
+pub async fn export_json(
+    State(state): State<Shared>,
+    Authed(me): Authed,
+    Path(gid): Path<String>,
+) -> ApiResult<Response> {
+    auth::access(&state, &me, &gid).await?;
+    let snap = snapshot(&state, &gid).await?;
+    let text = records::group_text(&snap.head, &snap.expenses, &snap.payments);
+    let mut v: serde_json::Value = serde_json::from_str(&text).map_err(ApiError::internal)?;
+    v["members"] = snap
+        .head
+        .members
+        .iter()
+        .map(|m| match &m.name {
+            Some(n) => serde_json::json!({"id": m.id, "name": n}),
+            None => serde_json::json!(m.id),
+        })
+        .collect();
+    Ok(json_response(StatusCode::OK, v.to_string()))
+}
+
+async fn snapshot(state: &Shared, gid: &str) -> ApiResult<store::Snapshot> {
+    let mut tx = state.store.pool.begin().await?;
+    let snap = store::snapshot(&mut tx, gid).await?;
+    tx.commit().await?;
+    snap.ok_or_else(|| ApiError::not_found("group"))
+}
+
+/// Exports expenses and payments as CSV in Splitwise's layout (`Date,Description,Category,Cost,
+/// Currency,<member>...`; each member's column is what the row did to their balance, in the row's
+/// currency; payments have the category `Payment`), which `POST /v1/groups/import/splitwise`
+/// reads back.
+#[utoipa::path(get, path = "/v1/groups/{group}/export/expenses.csv", tag = "import and export", security(("bearer" = [])),
+    params(("group" = String, Path, description = "Group id")),
+    responses((status = 200, description = "CSV", body = String, content_type = "text/csv"),
+              (status = 404, description = "No such group (or not a member)", body = crate::openapi::ErrorBody)))]
+pub async fn export_csv(
+    State(state): State<Shared>,
+    Authed(me): Authed,
+    Path(gid): Path<String>,
+) -> ApiResult<Response> {
+    auth::access(&state, &me, &gid).await?;
+    let snap = snapshot(&state, &gid).await?;
+    let text = records::group_text(&snap.head, &snap.expenses, &snap.payments);
+    let csv = tokio::task::spawn_blocking(move || splitwise::write(&text))
+        .await
+        .map_err(ApiError::internal)??;
+    let mut r = (StatusCode::OK, csv).into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    r.headers_mut().insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("attachment; filename=\"expenses.csv\""),
+    );
+    Ok(r)
+}
+
+/// Splitwise's CSV layout, read and written.
+pub mod splitwise {
+    use super::*;
+
+    /// A parsed export: the contract's group as JSON and, per record, its line in the file.
+    #[derive(Debug)]
+    pub struct Parsed {
+        /// The group (`expenses` then `payments`).
+        pub json: Json,
+        /// `(expense lines, payment lines)`.
+        pub lines: (Vec<u64>, Vec<u64>),
+    }
+
+    fn bad(code: &'static str, path: String, message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, path, message)
+    }
+
+    fn is_zero(d: &Decimal) -> bool {
+        d.is_zero()
+    }
+
+    /// An exact decimal from a cell (`""` is zero); never a float.
+    fn amount(cell: &str, path: String) -> ApiResult<Decimal> {
+        let c = cell.trim();
+        if c.is_empty() {
+            return Ok(Decimal::ZERO);
+        }
+        let ok = c.len() <= 40
+            && c.bytes()
+                .enumerate()
+                .all(|(i, b)| b.is_ascii_digit() || b == b'.' || (i == 0 && (b == b'-' || b == b'+')));
+        if !ok {
+            return Err(bad(
+                "invalid_amount",
+                path,
+                format!("'{c}' is not a decimal amount"),
+            ));
+        }
+        Decimal::from_str_exact(c)
+            .map_err(|_| bad("invalid_amount", path, format!("'{c}' is not a decimal amount")))
+    }
+
+    fn s(v: &str) -> Json {
+        Json::String(v.to_string())
+    }
+
+    /// Reads a Splitwise export.
+    pub fn parse(body: &[u8]) -> ApiResult<Parsed> {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(body);
+        let mut header: Option<Vec<String>> = None;
+        let mut expenses = Vec::new();
+        let mut payments = Vec::new();
+        let mut lines = (Vec::new(), Vec::new());
+        let mut currencies: Vec<String> = Vec::new();
+        for rec in reader.records() {
+            let rec = rec.map_err(|e| {
+                let line = e.position().map(|p| p.line()).unwrap_or(0);
+                bad("invalid_input", format!("rows[{line}]"), format!("not CSV: {e}"))
+            })?;
+            let line = rec.position().map(|p| p.line()).unwrap_or(0);
+            let cells: Vec<&str> = rec.iter().collect();
+            if cells.iter().all(|c| c.trim().is_empty()) {
+                continue;
+            }
+            let Some(h) = &header else {
+                let want = ["date", "description", "category", "cost", "currency"];
+                let names: Vec<String> = cells
+                    .iter()
+                    .map(|c| c.trim().trim_start_matches('\u{feff}').to_string())
+                    .collect();
+                if names.len() < 6 || !names.iter().zip(want).all(|(n, w)| n.eq_ignore_ascii_case(w)) {
+                    return Err(bad(
+                        "invalid_input",
+                        format!("rows[{line}]"),
+                        "the first line must be Date,Description,Category,Cost,Currency,<member>...",
+                    ));
+                }
+                header = Some(names);
+                continue;
+            };
+            let cell = |i: usize| cells.get(i).copied().unwrap_or("").trim();
+            let at = |col: &str| format!("rows[{line}].{col}");
+            if cell(1).eq_ignore_ascii_case("total balance") {
+                continue;
+            }
+            if cells.len() > h.len() {
+                return Err(bad(
+                    "invalid_input",
+                    format!("rows[{line}]"),
+                    "more cells than the header has",
+                ));
+            }
+            let cost = amount(cell(3), at("Cost"))?;
+            let currency = cell(4).to_string();
+            let mut nets = Vec::new();
+            let mut sum = Decimal::ZERO;
+            for (j, m) in h.iter().enumerate().skip(5) {
+                let v = amount(cell(j), at(m))?;
+                sum = sum
+                    .checked_add(v)
+                    .ok_or_else(|| bad("overflow", at(m), "too large"))?;
+                nets.push((m.clone(), v));
+            }
+            if !is_zero(&sum) {
+                return Err(bad(
+                    "split_mismatch",
+                    format!("rows[{line}]"),
+                    format!("the member columns add up to {sum}, not 0"),
+                ));
+            }
+            let nonzero: Vec<&(String, Decimal)> = nets.iter().filter(|(_, v)| !is_zero(v)).collect();
+            if nonzero.is_empty() {
+                // Changes no balance (someone paid only for themselves).
+                continue;
+            }
+            if !currencies.contains(&currency) {
+                currencies.push(currency.clone());
+            }
+            let mut common = Vec::new();
+            if !cell(0).is_empty() {
+                common.push(("date".to_string(), s(cell(0).get(..10).unwrap_or(cell(0)))));
+            }
+            let category = cell(2);
+            let is_payment = category.eq_ignore_ascii_case("payment")
+                && nonzero.len() == 2
+                && nonzero[0].1 == -nonzero[1].1;
+            if is_payment {
+                let (from, to) = if nonzero[0].1.is_sign_positive() {
+                    (nonzero[0], nonzero[1])
+                } else {
+                    (nonzero[1], nonzero[0])
+                };
+                let mut p = vec![
+                    ("from".to_string(), s(&from.0)),
+                    ("to".to_string(), s(&to.0)),
+                    ("amount".to_string(), s(&from.1.to_string())),
+                    ("currency".to_string(), s(&currency)),
+                ];
+                p.extend(common);
+                payments.push(Json::Object(p));
+                lines.1.push(line);
+                continue;
+            }
+            let positives: Vec<&(String, Decimal)> = nonzero
+                .iter()
+                .copied()
+                .filter(|(_, v)| v.is_sign_positive())
+                .collect();
+            let owed_by: Vec<(String, Decimal)> = nonzero
+                .iter()
+                .filter(|(_, v)| v.is_sign_negative())
+                .map(|(m, v)| (m.clone(), -*v))
+                .collect();
+            let due: Decimal = positives.iter().map(|(_, v)| *v).sum();
+            let total = if cost >= due { cost } else { due };
+            let extra = total - due;
+            let mut paid = Vec::new();
+            for (i, (m, v)) in positives.iter().enumerate() {
+                let p = if i == 0 { *v + extra } else { *v };
+                paid.push((m.clone(), s(&p.to_string())));
+            }
+            let mut owed = Vec::new();
+            if !extra.is_zero() {
+                owed.push((positives[0].0.clone(), s(&extra.to_string())));
+            }
+            owed.extend(owed_by.into_iter().map(|(m, v)| (m, s(&v.to_string()))));
+            let paid_by = if paid.len() == 1 {
+                s(&positives[0].0)
+            } else {
+                Json::Object(paid)
+            };
+            let id = format!("e{}", expenses.len() + 1);
+            let mut e = vec![
+                ("id".to_string(), s(&id)),
+                ("amount".to_string(), s(&total.to_string())),
+                ("currency".to_string(), s(&currency)),
+                ("paid_by".to_string(), paid_by),
+                (
+                    "split".to_string(),
+                    Json::Object(vec![
+                        ("type".to_string(), s("exact")),
+                        ("amounts".to_string(), Json::Object(owed)),
+                    ]),
+                ),
+            ];
+            if !cell(1).is_empty() {
+                e.push(("description".to_string(), s(cell(1))));
+            }
+            if !category.is_empty() {
+                e.push(("category".to_string(), s(category)));
+            }
+            e.extend(common);
+            expenses.push(Json::Object(e));
+            lines.0.push(line);
+        }
+        let Some(h) = header else {
+            return Err(bad("invalid_input", String::new(), "an empty file"));
+        };
+        let members: Vec<Json> = h.iter().skip(5).map(|m| s(m)).collect();
+        let currency = currencies.first().cloned().unwrap_or_else(|| "USD".into());
+        let balances_in = if currencies.len() > 1 { "each" } else { "group" };
+        let json = Json::Object(vec![
+            ("currency".to_string(), s(&currency)),
+            ("members".to_string(), Json::Array(members)),
+            ("expenses".to_string(), Json::Array(expenses)),
+            ("payments".to_string(), Json::Array(payments)),
+            (
+                "options".to_string(),
+                Json::Object(vec![("balances_in".to_string(), s(balances_in))]),
+            ),
+        ]);
+        Ok(Parsed { json, lines })
+    }
+
+    /// A contract path (`expenses[3].date`) as the CSV line it came from (`rows[7].date`).
+    pub fn row_path(path: &str, lines: &(Vec<u64>, Vec<u64>)) -> String {
+        for (key, list) in [("expenses[", &lines.0), ("payments[", &lines.1)] {
+            if let Some(rest) = path.strip_prefix(key) {
+                if let Some((n, tail)) = rest.split_once(']') {
+                    if let Some(line) = n.parse::<usize>().ok().and_then(|i| list.get(i)) {
+                        return format!("rows[{line}]{tail}");
+                    }
+                }
+            }
+        }
+        path.to_string()
+    }
+
+    /// The group (the contract's input text) as Splitwise CSV.
+    pub fn write(group_text: &str) -> ApiResult<String> {
+        let group = wire::group_from_json(group_text).map_err(ApiError::internal)?;
+        let report = splitter_core::compute(&group).map_err(ApiError::internal)?;
+        let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+        let mut head = vec!["Date", "Description", "Category", "Cost", "Currency"];
+        head.extend(group.members.iter().map(|m| m.id.as_str()));
+        w.write_record(&head).map_err(ApiError::internal)?;
+        let mut shares: HashMap<(&str, &str), Decimal> = HashMap::new();
+        for sh in &report.shares {
+            shares.insert((&sh.expense, &sh.member), sh.amount);
+        }
+        let zero = Decimal::ZERO;
+        for e in &group.expenses {
+            let currency = e.currency.clone().unwrap_or_else(|| group.currency.clone());
+            let mut row = vec![
+                e.date.clone().unwrap_or_default(),
+                e.description.clone().unwrap_or_default(),
+                e.category.clone().unwrap_or_default(),
+                e.amount.to_string(),
+                currency,
+            ];
+            for m in &group.members {
+                let paid = match &e.paid_by {
+                    PaidBy::One(p) if p == &m.id => e.amount,
+                    PaidBy::One(_) => zero,
+                    PaidBy::Several(list) => list.iter().filter(|(p, _)| p == &m.id).map(|(_, a)| *a).sum(),
+                };
+                let share = shares
+                    .get(&(e.id.as_str(), m.id.as_str()))
+                    .copied()
+                    .unwrap_or(zero);
+                let net = paid - share;
+                row.push(if net.is_zero() {
+                    "0".into()
+                } else {
+                    net.to_string()
+                });
+            }
+            w.write_record(&row).map_err(ApiError::internal)?;
+        }
+        for p in &group.payments {
+            let mut row = vec![
+                p.date.clone().unwrap_or_default(),
+                "Payment".to_string(),
+                "Payment".to_string(),
+                p.amount.to_string(),
+                p.currency.clone().unwrap_or_else(|| group.currency.clone()),
+            ];
+            for m in &group.members {
+                row.push(if m.id == p.from {
+                    p.amount.to_string()
+                } else if m.id == p.to {
+                    (-p.amount).to_string()
+                } else {
+                    "0".into()
+                });
+            }
+            w.write_record(&row).map_err(ApiError::internal)?;
+        }
+        let bytes = w.into_inner().map_err(ApiError::internal)?;
+        String::from_utf8(bytes).map_err(ApiError::internal)
+    }
+}
