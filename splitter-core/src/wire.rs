@@ -359,12 +359,7 @@ fn decimal<S: Source>(v: &S, path: &Path) -> Result<Decimal> {
 }
 
 fn decimal_map<S: Source>(v: &S, path: &Path) -> Result<Vec<(String, Decimal)>> {
-    let o = Obj::new(v.node(), path, "this")?;
-    let mut out = Vec::with_capacity(o.entries.len());
-    for (k, v) in o.entries.iter() {
-        out.push((k.to_string(), decimal(v, &path.field(k))?));
-    }
-    Ok(out)
+    decimal_entries(v.node(), path)
 }
 
 fn list<S: Source, T>(v: &S, path: &Path, item: impl Fn(&S, &Path) -> Result<T>) -> Result<Vec<T>> {

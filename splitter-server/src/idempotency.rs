@@ -66,6 +66,24 @@ pub fn json_response(status: StatusCode, body: impl Into<axum::body::Body>) -> R
     r
 }
 
+/// The key of a `POST` to one of a group's routes, in the caller's scope. A replay is answered
+/// before the effect runs, so when a key is given the caller's access to the group is checked
+/// first (a non-member gets the 404 of a missing group, not someone else's stored response).
+pub async fn for_group_post(
+    state: &crate::routes::Shared,
+    me: &crate::auth::Claims,
+    gid: &str,
+    headers: &HeaderMap,
+    path: &str,
+    body: &[u8],
+) -> Result<Option<Idem>, ApiError> {
+    let idem = from_request(&me.account, headers, "POST", path, body)?;
+    if idem.is_some() {
+        crate::auth::access(state, me, gid).await?;
+    }
+    Ok(idem)
+}
+
 /// The request's key, if it sent one (1 to 255 visible ASCII characters), in `scope` (the
 /// account's id), so that two accounts' keys never meet.
 pub fn from_request(

@@ -62,11 +62,7 @@ pub async fn add(
     Body(body): Body,
 ) -> ApiResult<Response> {
     let st = state.clone();
-    let idem = idempotency::from_request(&me.account, &headers, "POST", uri.path(), &body)?;
-    if idem.is_some() {
-        // A replay answers before the effect: check access first.
-        auth::access(&state, &me, &gid).await?;
-    }
+    let idem = idempotency::for_group_post(&state, &me, &gid, &headers, uri.path(), &body).await?;
     let mut f = fields(records::parse_body(&body)?, &["id", "name"])?;
     let id = short_string(f.remove("id"), "id", true)?.unwrap_or_default();
     let name = short_string(f.remove("name"), "name", false)?;

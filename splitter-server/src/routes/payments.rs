@@ -83,11 +83,7 @@ pub async fn create(
     Body(body): Body,
 ) -> ApiResult<Response> {
     let st = state.clone();
-    let idem = idempotency::from_request(&me.account, &headers, "POST", uri.path(), &body)?;
-    if idem.is_some() {
-        // A replay answers before the effect: check access first.
-        auth::access(&state, &me, &gid).await?;
-    }
+    let idem = idempotency::for_group_post(&state, &me, &gid, &headers, uri.path(), &body).await?;
     let json = records::parse_body(&body)?;
     let pool = state.store.pool.clone();
     idempotency::run(&state.store.pool, idem, |idem| async move {

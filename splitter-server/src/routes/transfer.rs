@@ -125,12 +125,6 @@ async fn import_group(
     // Payments without an id get one; every record is then checked as a new one would be.
     let mut n = 0i64;
     let mut max_seq = 0i64;
-    let numbered = |id: &str, prefix: char| -> i64 {
-        id.strip_prefix(prefix)
-            .filter(|d| !d.starts_with('0') && d.bytes().all(|b| b.is_ascii_digit()))
-            .and_then(|d| d.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
     for (i, p) in group.payments.iter_mut().enumerate() {
         if p.id.is_none() {
             p.id = Some(format!("p{}", group.expenses.len() + i + 1));
@@ -138,40 +132,12 @@ async fn import_group(
     }
     let canonical: serde_json::Value =
         serde_json::from_str(&wire::group_to_json(&group)).map_err(ApiError::internal)?;
-    let mut expenses = Vec::new();
-    for (i, e) in canonical["expenses"].as_array().into_iter().flatten().enumerate() {
-        let (id, body) = without_id(e)?;
-        if id.len() > MAX_ID {
-            return Err(ApiError::invalid_input(
-                format!("expenses[{i}].id"),
-                "at most 64 bytes",
-            ));
-        }
-        let checked = records::check_expense(&head, body, &id).map_err(|mut err| {
-            err.path = prefixed(&format!("expenses[{i}]"), &err.path);
-            err
-        })?;
-        n += 1;
-        max_seq = max_seq.max(numbered(&id, 'e')).max(numbered(&id, 'p'));
-        expenses.push((n, id, checked));
-    }
-    let mut payments = Vec::new();
-    for (i, p) in canonical["payments"].as_array().into_iter().flatten().enumerate() {
-        let (id, body) = without_id(p)?;
-        if id.len() > MAX_ID {
-            return Err(ApiError::invalid_input(
-                format!("payments[{i}].id"),
-                "at most 64 bytes",
-            ));
-        }
-        let checked = records::check_payment(&head, body, &id).map_err(|mut err| {
-            err.path = prefixed(&format!("payments[{i}]"), &err.path);
-            err
-        })?;
-        n += 1;
-        max_seq = max_seq.max(numbered(&id, 'e')).max(numbered(&id, 'p'));
-        payments.push((n, id, checked));
-    }
+    let expenses = checked_records(&canonical, "expenses", &mut n, &mut max_seq, |body, id| {
+        records::check_expense(&head, body, id)
+    })?;
+    let payments = checked_records(&canonical, "payments", &mut n, &mut max_seq, |body, id| {
+        records::check_payment(&head, body, id)
+    })?;
     let row = GroupRow {
         id: uuid::Uuid::new_v4().simple().to_string(),
         name,
@@ -226,6 +192,44 @@ async fn import_group(
         StatusCode::CREATED,
         super::groups::group_body(&row, &members),
     ))
+}
+
+/// The number of an id the server would assign (`e12` with prefix `e`: 12), else 0.
+fn numbered(id: &str, prefix: char) -> i64 {
+    id.strip_prefix(prefix)
+        .filter(|d| !d.starts_with('0') && d.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|d| d.parse::<i64>().ok())
+        .unwrap_or(0)
+}
+
+/// The records under `key` of an imported group, each checked as a new one would be (an error's
+/// path placed inside the import) and numbered on from `n`; `max_seq` is raised to the largest
+/// server-style id seen.
+fn checked_records<T>(
+    canonical: &serde_json::Value,
+    key: &str,
+    n: &mut i64,
+    max_seq: &mut i64,
+    check: impl Fn(Json, &str) -> ApiResult<T>,
+) -> ApiResult<Vec<(i64, String, T)>> {
+    let mut out = Vec::new();
+    for (i, r) in canonical[key].as_array().into_iter().flatten().enumerate() {
+        let (id, body) = without_id(r)?;
+        if id.len() > MAX_ID {
+            return Err(ApiError::invalid_input(
+                format!("{key}[{i}].id"),
+                "at most 64 bytes",
+            ));
+        }
+        let checked = check(body, &id).map_err(|mut err| {
+            err.path = prefixed(&format!("{key}[{i}]"), &err.path);
+            err
+        })?;
+        *n += 1;
+        *max_seq = (*max_seq).max(numbered(&id, 'e')).max(numbered(&id, 'p'));
+        out.push((*n, id, checked));
+    }
+    Ok(out)
 }
 
 fn prefixed(prefix: &str, path: &str) -> String {
