@@ -42,14 +42,16 @@ pub async fn state(config: Config) -> Result<Shared, Box<dyn std::error::Error +
         config.refresh_token_ttl,
     )
     .await?;
-    Ok(Arc::new(AppState {
+    let state = Arc::new(AppState {
         store,
         cache,
         metrics: Metrics::default(),
         tokens,
         limiter: Limiter::default(),
         config,
-    }))
+    });
+    crate::idempotency::spawn_prune(&state, Duration::from_secs(600));
+    Ok(state)
 }
 
 /// The router with every route and the middleware stack.

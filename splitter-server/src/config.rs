@@ -51,6 +51,10 @@ pub struct Config {
     /// Failed logins allowed per account and address in 15 minutes.
     #[arg(long, env = "SPLITTER_LOGIN_ATTEMPTS", default_value_t = 5)]
     pub login_attempts: u64,
+    /// How long an `Idempotency-Key` and its stored response are kept, in seconds (then the key
+    /// may be used again and the row is pruned).
+    #[arg(long, env = "SPLITTER_IDEMPOTENCY_TTL", default_value_t = 24 * 3600)]
+    pub idempotency_ttl: u64,
     /// Take the client address from the first `X-Forwarded-For` entry (only behind a proxy that
     /// sets it).
     #[arg(long, env = "SPLITTER_TRUST_FORWARDED_FOR")]
@@ -94,6 +98,7 @@ impl Config {
             refresh_token_ttl: 30 * 24 * 3600,
             rate_limit: 0,
             login_attempts: 5,
+            idempotency_ttl: 24 * 3600,
             trust_forwarded_for: false,
             command: None,
         }

@@ -1,7 +1,8 @@
 //! `Idempotency-Key` on every POST: the first response is stored with the key, in the same
 //! transaction as the request's effect; a retry with the same key and the same request gets that
 //! response back (and creates nothing); the same key with another request is refused with
-//! `422 idempotency_key_reused`.
+//! `422 idempotency_key_reused`. Keys are kept for `--idempotency-ttl` (24 hours by default):
+//! after that a key is new again, and [`spawn_prune`] deletes the old rows.
 
 use std::future::Future;
 
@@ -29,6 +30,8 @@ pub struct Idem {
     pub key: String,
     /// SHA-256 of method, path and body.
     pub hash: String,
+    /// Rows of this key stored before this Unix second have expired (set by [`run`]).
+    pub cutoff: i64,
 }
 
 /// A stored response.
@@ -117,15 +120,17 @@ pub fn from_request(
         scope: scope.to_string(),
         key: key.to_string(),
         hash,
+        cutoff: i64::MIN,
     }))
 }
 
 async fn lookup(pool: &AnyPool, idem: &Idem) -> Result<Option<Stored>, ApiError> {
     let row = sqlx::query(
-        "SELECT status, response, request_hash FROM idempotency WHERE scope = ? AND idem_key = ?",
+        "SELECT status, response, request_hash FROM idempotency WHERE scope = ? AND idem_key = ? AND created_at >= ?",
     )
     .bind(&idem.scope)
     .bind(&idem.key)
+    .bind(idem.cutoff)
     .fetch_optional(pool)
     .await?;
     row.map(|r| {
@@ -157,6 +162,13 @@ fn replay(idem: &Idem, stored: Stored) -> Result<Response, ApiError> {
 /// with the same key that committed first makes this fail; [`run`] then replays its response.
 pub async fn record(conn: &mut AnyConnection, idem: Option<&Idem>, made: &Made) -> Result<(), ApiError> {
     let Some(idem) = idem else { return Ok(()) };
+    // An expired row of this key makes way (a live one stays, and the insert below loses the race).
+    sqlx::query("DELETE FROM idempotency WHERE scope = ? AND idem_key = ? AND created_at < ?")
+        .bind(&idem.scope)
+        .bind(&idem.key)
+        .bind(idem.cutoff)
+        .execute(&mut *conn)
+        .await?;
     let done = sqlx::query(
         "INSERT INTO idempotency (scope, idem_key, request_hash, status, response, created_at) VALUES (?, ?, ?, ?, ?, ?)",
     )
@@ -183,11 +195,19 @@ pub async fn record(conn: &mut AnyConnection, idem: Option<&Idem>, made: &Made) 
 /// Runs a POST handler's effect under the request's key: a stored response is replayed (or the
 /// key refused if the request differs); otherwise `effect` runs (and records its response with
 /// [`record`] in its own transaction).
-pub async fn run<F, Fut>(pool: &AnyPool, idem: Option<Idem>, effect: F) -> Result<Response, ApiError>
+pub async fn run<F, Fut>(
+    state: &crate::routes::Shared,
+    mut idem: Option<Idem>,
+    effect: F,
+) -> Result<Response, ApiError>
 where
     F: FnOnce(Option<Idem>) -> Fut,
     Fut: Future<Output = Result<Made, ApiError>>,
 {
+    let pool = &state.store.pool;
+    if let Some(i) = &mut idem {
+        i.cutoff = cutoff(state.config.idempotency_ttl);
+    }
     if let Some(i) = &idem {
         if let Some(stored) = lookup(pool, i).await? {
             return replay(i, stored);
@@ -204,4 +224,34 @@ where
         }
         Err(e) => Err(e),
     }
+}
+
+/// The first Unix second whose rows are still live under a time to live of `ttl` seconds.
+fn cutoff(ttl: u64) -> i64 {
+    now().saturating_sub(i64::try_from(ttl).unwrap_or(i64::MAX))
+}
+
+/// Deletes expired keys now and then (every `period`), while the state lives. Every instance
+/// prunes; the deletes are idempotent and use the `created_at` index.
+pub fn spawn_prune(state: &crate::routes::Shared, period: std::time::Duration) {
+    let weak = std::sync::Arc::downgrade(state);
+    tokio::spawn(async move {
+        loop {
+            let Some(s) = weak.upgrade() else { return };
+            if let Err(e) = prune(&s.store.pool, cutoff(s.config.idempotency_ttl)).await {
+                tracing::warn!(error = %e, "pruning idempotency keys failed");
+            }
+            drop(s);
+            tokio::time::sleep(period).await;
+        }
+    });
+}
+
+/// Deletes the keys stored before `cutoff`; returns how many.
+pub async fn prune(pool: &AnyPool, cutoff: i64) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query("DELETE FROM idempotency WHERE created_at < ?")
+        .bind(cutoff)
+        .execute(pool)
+        .await?;
+    Ok(done.rows_affected())
 }

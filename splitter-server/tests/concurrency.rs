@@ -1,4 +1,5 @@
-//! 50 concurrent writers on one group, and idempotent retries (sequential and concurrent).
+//! 50 concurrent writers on one group, idempotent retries (sequential and concurrent), and keys
+//! that expire.
 
 mod common;
 
@@ -170,4 +171,70 @@ async fn idempotent_retries_sqlite() {
 async fn idempotent_retries_mysql() {
     let Some(b) = common::mysql() else { return };
     idempotent_retries(&b).await;
+}
+
+/// After its time to live a key is a new request, and pruning deletes what expired. Run only
+/// on a database no other running test uses: pruning is database-wide.
+async fn keys_expire(b: &Backend) {
+    let mut config = splitter_server::Config::for_urls(&b.database_url, b.redis_url.as_deref());
+    config.idempotency_ttl = 1;
+    let s = common::start_with(config).await;
+    let gid = s.group("EUR", &["ana", "ben"]).await;
+    let path = format!("/v1/groups/{gid}/expenses");
+    let key = format!("expiring-{gid}");
+    let first = s
+        .send(
+            "POST",
+            &path,
+            Some(r#"{"amount": "10.00", "paid_by": "ana", "split": {"type": "equal"}}"#),
+            &[("idempotency-key", &key)],
+        )
+        .await;
+    assert_eq!(first.status, 201, "{}", first.text);
+    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    let later = s
+        .send(
+            "POST",
+            &path,
+            Some(r#"{"amount": "11.00", "paid_by": "ana", "split": {"type": "equal"}}"#),
+            &[("idempotency-key", &key)],
+        )
+        .await;
+    assert_eq!(
+        later.status, 201,
+        "{}: an expired key is new: {}",
+        b.name, later.text
+    );
+    assert_eq!(later.header("idempotent-replayed"), None);
+    let list = s.get(&path).await;
+    assert_eq!(list.json["expenses"].as_array().map(Vec::len), Some(2));
+    // Everything stored before now is gone after a prune up to now, this key's row included.
+    let cutoff = splitter_server::store::now() + 1;
+    let pruned = splitter_server::idempotency::prune(&s.state.store.pool, cutoff)
+        .await
+        .expect("prune");
+    assert!(pruned >= 1, "{}: pruned {pruned}", b.name);
+    let again = s
+        .send(
+            "POST",
+            &path,
+            Some(r#"{"amount": "12.00", "paid_by": "ana", "split": {"type": "equal"}}"#),
+            &[("idempotency-key", &key)],
+        )
+        .await;
+    assert_eq!(again.status, 201, "{}", again.text);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keys_expire_sqlite() {
+    keys_expire(&common::sqlite()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keys_expire_mysql() {
+    // A database of its own: pruning deletes every expired key in the database.
+    let Some(b) = common::mysql_own("keys_expire").await else {
+        return;
+    };
+    keys_expire(&b).await;
 }

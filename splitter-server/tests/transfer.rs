@@ -388,6 +388,69 @@ async fn export_import_round_trips_mysql_redis() {
     round_trips(&b).await;
 }
 
+/// Text cells a spreadsheet would run as formulas (`=`, `+`, `-`, `@`) leave the CSV export with
+/// a leading `'`; the importer takes it off again, so names and descriptions come back verbatim
+/// and the balances are the same.
+async fn formula_cells(b: &Backend) {
+    let s = common::start(b).await;
+    let members = ["=cmd|' /C calc'!A0", "@SUM(1+1)", "'=quoted", "-minus", "plain"];
+    let g = s
+        .post(
+            "/v1/groups",
+            &json!({"name": "formulas", "currency": "EUR", "members": members}),
+        )
+        .await;
+    assert_eq!(g.status, 201, "{}", g.text);
+    let gid = g.json["id"].as_str().unwrap().to_string();
+    let r = s
+        .post(
+            &format!("/v1/groups/{gid}/expenses"),
+            &json!({"amount": "10.00", "paid_by": members[0], "split": {"type": "equal"},
+                    "description": "=HYPERLINK(\"http://example.com\")", "category": "+tax"}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let csv = s.get(&format!("/v1/groups/{gid}/export/expenses.csv")).await;
+    assert_eq!(csv.status, 200, "{}", csv.text);
+    let mut lines = csv.text.lines();
+    assert_eq!(
+        lines.next(),
+        Some(
+            "Date,Description,Category,Cost,Currency,'=cmd|' /C calc'!A0,'@SUM(1+1),''=quoted,'-minus,plain"
+        ),
+        "{}",
+        b.name
+    );
+    let row = lines.next().expect("a row");
+    assert_eq!(
+        row, ",\"'=HYPERLINK(\"\"http://example.com\"\")\",'+tax,10.00,EUR,8.00,-2.00,-2.00,-2.00,-2.00",
+        "amounts stay numbers"
+    );
+    let back = import_csv(&s, &csv.text, "?name=back").await;
+    assert_eq!(back.status, 201, "{}", back.text);
+    let back_id = back.json["id"].as_str().unwrap();
+    let orig = s.get(&format!("/v1/groups/{gid}/balances")).await.json;
+    let again = s.get(&format!("/v1/groups/{back_id}/balances")).await.json;
+    assert_eq!(nets(&again), nets(&orig), "{}", b.name);
+    let list = s.get(&format!("/v1/groups/{back_id}/expenses")).await.json;
+    assert_eq!(
+        list["expenses"][0]["description"],
+        json!("=HYPERLINK(\"http://example.com\")")
+    );
+    assert_eq!(list["expenses"][0]["category"], json!("+tax"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn csv_export_guards_formulas_sqlite() {
+    formula_cells(&common::sqlite()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn csv_export_guards_formulas_mysql_redis() {
+    let Some(b) = common::mysql_redis() else { return };
+    formula_cells(&b).await;
+}
+
 /// JSON import refuses what the core refuses, with the core's code and path, storing nothing.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn json_import_refusals() {

@@ -38,7 +38,7 @@ pub async fn compute(
         )
     })?;
     let pool = state.store.pool.clone();
-    idempotency::run(&state.store.pool, idem, |idem| async move {
+    idempotency::run(&state, idem, |idem| async move {
         let out = tokio::task::spawn_blocking(move || splitter_core::compute_json(&text))
             .await
             .map_err(ApiError::internal)?

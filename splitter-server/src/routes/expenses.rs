@@ -26,16 +26,16 @@ pub struct ExpenseInput {
     #[schema(value_type = crate::openapi::Amount)]
     amount: String,
     /// ISO 4217 code; default the group's.
+    #[schema(value_type = Option<crate::openapi::CurrencyCode>)]
     currency: Option<String>,
     /// This expense's own rate to the group currency.
     #[schema(value_type = Option<crate::openapi::Amount>)]
     rate: Option<String>,
     /// A member id, or an object of member id to amount.
-    #[schema(value_type = Object)]
+    #[schema(value_type = crate::openapi::PaidBy)]
     paid_by: serde_json::Value,
-    /// One of the contract's splits: `{"type": "equal" | "shares" | "percent" | "exact" |
-    /// "adjustment" | "itemized", ...}`.
-    #[schema(value_type = Object)]
+    /// One of the contract's splits.
+    #[schema(value_type = crate::openapi::Split)]
     split: serde_json::Value,
     /// Free text.
     description: Option<String>,
@@ -60,10 +60,10 @@ pub struct ExpenseOut {
     #[schema(value_type = Option<crate::openapi::Amount>)]
     rate: Option<String>,
     /// Who paid.
-    #[schema(value_type = Object)]
+    #[schema(value_type = crate::openapi::PaidBy)]
     paid_by: serde_json::Value,
     /// How it is shared.
-    #[schema(value_type = Object)]
+    #[schema(value_type = crate::openapi::Split)]
     split: serde_json::Value,
     /// Free text.
     description: Option<String>,
@@ -112,7 +112,7 @@ pub async fn create(
     let idem = idempotency::for_group_post(&state, &me, &gid, &headers, uri.path(), &body).await?;
     let json = records::parse_body(&body)?;
     let pool = state.store.pool.clone();
-    let r = idempotency::run(&state.store.pool, idem, |idem| async move {
+    let r = idempotency::run(&state, idem, |idem| async move {
         let mut tx = pool.begin().await?;
         let (version, seq) = auth::lock_member(&st, &mut tx, &me, &gid, 1).await?;
         let (_, head) = store::head(&mut tx, &gid)
@@ -355,7 +355,7 @@ pub async fn restore(
     let st = state.clone();
     let idem = idempotency::for_group_post(&state, &me, &gid, &headers, uri.path(), &body).await?;
     let pool = state.store.pool.clone();
-    idempotency::run(&state.store.pool, idem, |idem| async move {
+    idempotency::run(&state, idem, |idem| async move {
         let mut tx = pool.begin().await?;
         let (version, _) = auth::lock_member(&st, &mut tx, &me, &gid, 0).await?;
         let row = store::record(&mut tx, Table::Expenses, &gid, &eid)

@@ -82,16 +82,19 @@ pub async fn list(State(state): State<Shared>, Authed(me): Authed) -> ApiResult<
 #[allow(dead_code)]
 pub struct GroupInput {
     /// A display name (1 to 255 bytes).
+    #[schema(min_length = 1, max_length = 255)]
     name: String,
     /// ISO 4217 code of the group's currency.
-    #[schema(example = "EUR")]
+    #[schema(value_type = crate::openapi::CurrencyCode)]
     currency: String,
-    /// Member ids, or objects `{"id", "name"}`.
+    /// Member ids, or objects `{"id", "name"}`, each id once.
+    #[schema(min_items = 1)]
     members: Vec<MemberInput>,
     /// `{"USD": "0.92"}`: 1 USD = 0.92 in the group's currency.
     rates: Option<BTreeMap<String, String>>,
     /// `group` (default: everything converted into the group's currency) or `each` (balances
     /// and settlement kept per currency).
+    #[schema(value_type = Option<crate::openapi::BalancesIn>)]
     balances_in: Option<String>,
     /// The member id that is the creator (linked to the creator's account).
     me: Option<String>,
@@ -107,6 +110,7 @@ pub enum MemberInput {
     /// Id and display name.
     Named {
         /// The id (1 to 255 bytes) that expenses refer to.
+        #[schema(min_length = 1, max_length = 255)]
         id: String,
         /// A display name.
         name: Option<String>,
@@ -277,7 +281,7 @@ pub async fn create(
         return Err(auth::revoked());
     }
     let pool = state.store.pool.clone();
-    idempotency::run(&state.store.pool, idem, |idem| async move {
+    idempotency::run(&state, idem, |idem| async move {
         let mut tx = pool.begin().await?;
         store::insert_group(&mut tx, &row, &members).await?;
         store::grant(&mut tx, &row.id, &me.account, "owner", my_member.as_deref()).await?;

@@ -67,7 +67,7 @@ pub async fn add(
     let id = short_string(f.remove("id"), "id", true)?.unwrap_or_default();
     let name = short_string(f.remove("name"), "name", false)?;
     let pool = state.store.pool.clone();
-    idempotency::run(&state.store.pool, idem, |idem| async move {
+    idempotency::run(&state, idem, |idem| async move {
         let mut tx = pool.begin().await?;
         let (version, _) = auth::lock_member(&st, &mut tx, &me, &gid, 0).await?;
         let members = store::members(&mut tx, &gid).await?;

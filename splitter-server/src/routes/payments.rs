@@ -26,6 +26,7 @@ pub struct PaymentInput {
     #[schema(value_type = crate::openapi::Amount)]
     amount: String,
     /// ISO 4217 code; default the group's.
+    #[schema(value_type = Option<crate::openapi::CurrencyCode>)]
     currency: Option<String>,
     /// Own rate to the group currency.
     #[schema(value_type = Option<crate::openapi::Amount>)]
@@ -86,7 +87,7 @@ pub async fn create(
     let idem = idempotency::for_group_post(&state, &me, &gid, &headers, uri.path(), &body).await?;
     let json = records::parse_body(&body)?;
     let pool = state.store.pool.clone();
-    idempotency::run(&state.store.pool, idem, |idem| async move {
+    idempotency::run(&state, idem, |idem| async move {
         let mut tx = pool.begin().await?;
         let (version, seq) = auth::lock_member(&st, &mut tx, &me, &gid, 1).await?;
         let (_, head) = store::head(&mut tx, &gid)

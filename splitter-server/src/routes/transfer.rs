@@ -363,6 +363,47 @@ pub mod splitwise {
         Json::String(v.to_string())
     }
 
+    /// Whether a spreadsheet would read a text cell starting with `c` as a formula.
+    fn triggers_formula(c: char) -> bool {
+        matches!(c, '=' | '+' | '-' | '@' | '\t' | '\r')
+    }
+
+    /// A text cell made safe to open in a spreadsheet (no formula injection): a cell a
+    /// spreadsheet would read as a formula gets a leading `'`, and so does a cell that already
+    /// starts with `'` followed by such a character or another `'`, so that [`unguard`] gives
+    /// back exactly what was written.
+    pub fn guard(text: &str) -> String {
+        let mut chars = text.chars();
+        let needs = match (chars.next(), chars.next()) {
+            (Some(c), _) if triggers_formula(c) => true,
+            (Some('\''), Some(c)) => c == '\'' || triggers_formula(c),
+            _ => false,
+        };
+        if needs {
+            format!("'{text}")
+        } else {
+            text.to_string()
+        }
+    }
+
+    /// A row's cell as written: the text columns (date, description, category, currency)
+    /// [`guard`]ed, the numbers as they are.
+    fn text_guard(column: usize, cell: &str) -> String {
+        if matches!(column, 0 | 1 | 2 | 4) {
+            guard(cell)
+        } else {
+            cell.to_string()
+        }
+    }
+
+    /// The text a [`guard`]ed cell stood for.
+    pub fn unguard(cell: &str) -> &str {
+        match cell.strip_prefix('\'') {
+            Some(rest) if rest.starts_with(|c: char| c == '\'' || triggers_formula(c)) => rest,
+            _ => cell,
+        }
+    }
+
     /// Reads a Splitwise export.
     pub fn parse(body: &[u8]) -> ApiResult<Parsed> {
         let mut reader = csv::ReaderBuilder::new()
@@ -388,7 +429,7 @@ pub mod splitwise {
                 let want = ["date", "description", "category", "cost", "currency"];
                 let names: Vec<String> = cells
                     .iter()
-                    .map(|c| c.trim().trim_start_matches('\u{feff}').to_string())
+                    .map(|c| unguard(c.trim().trim_start_matches('\u{feff}')).to_string())
                     .collect();
                 if names.len() < 6 || !names.iter().zip(want).all(|(n, w)| n.eq_ignore_ascii_case(w)) {
                     return Err(bad(
@@ -400,7 +441,7 @@ pub mod splitwise {
                 header = Some(names);
                 continue;
             };
-            let cell = |i: usize| cells.get(i).copied().unwrap_or("").trim();
+            let cell = |i: usize| unguard(cells.get(i).copied().unwrap_or("").trim());
             let at = |col: &str| format!("rows[{line}].{col}");
             if cell(1).eq_ignore_ascii_case("total balance") {
                 continue;
@@ -555,7 +596,8 @@ pub mod splitwise {
         let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
         let mut head = vec!["Date", "Description", "Category", "Cost", "Currency"];
         head.extend(group.members.iter().map(|m| m.id.as_str()));
-        w.write_record(&head).map_err(ApiError::internal)?;
+        w.write_record(head.iter().map(|h| guard(h)))
+            .map_err(ApiError::internal)?;
         let mut shares: HashMap<(&str, &str), Decimal> = HashMap::new();
         for sh in &report.shares {
             shares.insert((&sh.expense, &sh.member), sh.amount);
@@ -587,7 +629,8 @@ pub mod splitwise {
                     net.to_string()
                 });
             }
-            w.write_record(&row).map_err(ApiError::internal)?;
+            w.write_record(row.iter().enumerate().map(|(i, c)| text_guard(i, c)))
+                .map_err(ApiError::internal)?;
         }
         for p in &group.payments {
             let mut row = vec![
@@ -606,9 +649,45 @@ pub mod splitwise {
                     "0".into()
                 });
             }
-            w.write_record(&row).map_err(ApiError::internal)?;
+            w.write_record(row.iter().enumerate().map(|(i, c)| text_guard(i, c)))
+                .map_err(ApiError::internal)?;
         }
         let bytes = w.into_inner().map_err(ApiError::internal)?;
         String::from_utf8(bytes).map_err(ApiError::internal)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::splitwise::{guard, unguard};
+    use proptest::prelude::*;
+
+    #[test]
+    fn formulas_are_guarded() {
+        for (text, written) in [
+            ("=1+1", "'=1+1"),
+            ("+tax", "'+tax"),
+            ("-5", "'-5"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tx", "'\tx"),
+            ("'=x", "''=x"),
+            ("''", "'''"),
+            ("'plain", "'plain"),
+            ("plain", "plain"),
+            ("", ""),
+        ] {
+            assert_eq!(guard(text), written, "{text:?}");
+            assert_eq!(unguard(written), text, "{written:?}");
+        }
+    }
+
+    proptest! {
+        /// Any text comes back exactly, and no guarded cell starts a formula.
+        #[test]
+        fn guard_round_trips(text in "['=+@\t\r-]{0,3}.{0,6}") {
+            let written = guard(&text);
+            prop_assert_eq!(unguard(&written), text.as_str());
+            prop_assert!(!written.starts_with(['=', '+', '-', '@', '\t', '\r']));
+        }
     }
 }

@@ -70,6 +70,28 @@ pub fn mysql() -> Option<Backend> {
     })
 }
 
+/// MariaDB in a database of its own, `splitter_<name>`, made empty (for a test that must not
+/// share tables with tests running beside it); `None` when skipped.
+pub async fn mysql_own(name: &str) -> Option<Backend> {
+    let url = external("SPLITTER_TEST_MYSQL_URL")?;
+    let (server, _) = url.rsplit_once('/').expect("a database in the URL");
+    let db = format!("splitter_{name}");
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&url).await.expect("MariaDB");
+    for sql in [
+        format!("DROP DATABASE IF EXISTS {db}"),
+        format!("CREATE DATABASE {db}"),
+    ] {
+        sqlx::query(&sql).execute(&pool).await.expect(&sql);
+    }
+    pool.close().await;
+    Some(Backend {
+        name: format!("mysql ({db})"),
+        database_url: format!("{server}/{db}"),
+        redis_url: None,
+    })
+}
+
 /// MariaDB and Redis; `None` when skipped.
 pub fn mysql_redis() -> Option<Backend> {
     let database_url = external("SPLITTER_TEST_MYSQL_URL")?;
