@@ -409,27 +409,20 @@ impl utoipa::Modify for Security {
                     .build(),
             )
         };
-        for (path, item) in openapi.paths.paths.iter_mut() {
-            let ops = [
-                item.get.as_mut(),
-                item.post.as_mut(),
-                item.put.as_mut(),
-                item.patch.as_mut(),
-                item.delete.as_mut(),
-            ];
-            for op in ops.into_iter().flatten() {
-                let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
-                if secured {
-                    op.responses.responses.entry("401".into()).or_insert_with(|| {
-                        error("No valid access token (unauthorized, invalid_token, token_expired, session_revoked)")
-                    });
-                }
-                if path.starts_with("/v1/") {
-                    op.responses
-                        .responses
-                        .entry("429".into())
-                        .or_insert_with(|| error("Rate limited (rate_limited); see Retry-After"));
-                }
+        for (path, _, op) in operations(openapi) {
+            let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
+            if secured {
+                op.responses.responses.entry("401".into()).or_insert_with(|| {
+                    error(
+                        "No valid access token (unauthorized, invalid_token, token_expired, session_revoked)",
+                    )
+                });
+            }
+            if path.starts_with("/v1/") {
+                op.responses
+                    .responses
+                    .entry("429".into())
+                    .or_insert_with(|| error("Rate limited (rate_limited); see Retry-After"));
             }
         }
     }

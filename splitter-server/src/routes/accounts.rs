@@ -178,7 +178,10 @@ pub async fn login(
     }
     let key = format!("splitter:rl:login:{}:{addr}", &auth::sha256_hex(&email)[..32]);
     let allowed = state.config.login_attempts;
-    let seen = state.limiter.peek(&state.cache, &key).await;
+    let seen = state
+        .limiter
+        .failures(&state.cache, &key, limits::LOGIN_WINDOW, false)
+        .await;
     if seen.hits >= allowed {
         return Ok(limits::too_many(seen, "failed logins"));
     }
@@ -194,7 +197,7 @@ pub async fn login(
     let Some(id) = id.filter(|_| ok) else {
         state
             .limiter
-            .hit(&state.cache, std::slice::from_ref(&key), limits::LOGIN_WINDOW)
+            .failures(&state.cache, &key, limits::LOGIN_WINDOW, true)
             .await;
         return Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
