@@ -331,7 +331,8 @@ async fn sigterm_finishes_requests_in_flight() {
 }
 
 /// Two instances on one Redis share one rate limit: an account's requests count on both, and
-/// past the limit either instance answers 429 with Retry-After. The token made by one instance
+/// past the limit either instance answers 429 with Retry-After; failed logins on either count
+/// against one log. The token made by one instance
 /// is accepted by the other (the signing secret is stored in the shared database).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_processes_share_one_rate_limit_in_redis() {
@@ -419,6 +420,46 @@ async fn two_processes_share_one_rate_limit_in_redis() {
     }
     assert_eq!(&anon[..10], &[200; 10], "{anon:?}");
     assert_eq!(&anon[10..], &[429; 2], "{anon:?}");
+    // Failed logins from one address, alternating between the instances: the fifth failure,
+    // wherever it happened, locks the (account, address) pair on both for about 15 minutes.
+    let wrong = json!({"email": email, "password": "not the password"}).to_string();
+    let addr = format!("10.4.{}.9", std::process::id() % 250);
+    for i in 0..5u32 {
+        let base = if i % 2 == 0 { &a.base } else { &c.base };
+        let r = send(
+            &http,
+            base,
+            "POST",
+            "/v1/auth/login",
+            Some(&wrong),
+            &[("x-forwarded-for", &addr)],
+        )
+        .await;
+        assert_eq!(
+            (r.status, r.code()),
+            (401, "invalid_credentials"),
+            "failure {i}: {}",
+            r.text
+        );
+    }
+    for base in [&a.base, &c.base] {
+        let r = send(
+            &http,
+            base,
+            "POST",
+            "/v1/auth/login",
+            Some(&creds),
+            &[("x-forwarded-for", &addr)],
+        )
+        .await;
+        assert_eq!((r.status, r.code()), (429, "rate_limited"), "{}", r.text);
+        let retry: u64 = r
+            .header("retry-after")
+            .expect("Retry-After")
+            .parse()
+            .expect("seconds");
+        assert!((800..=900).contains(&retry), "about 15 minutes: {retry}");
+    }
     // Operations are never limited.
     assert_eq!(
         send(
