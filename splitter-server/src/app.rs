@@ -32,7 +32,7 @@ pub const REQUEST_ID: &str = "x-request-id";
 pub async fn state(config: Config) -> Result<Shared, Box<dyn std::error::Error + Send + Sync>> {
     let store = Store::connect(&config.database_url, config.db_pool).await?;
     store.migrate().await?;
-    let cache = Cache::new(config.redis_url.as_deref())?;
+    let cache = Cache::new(config.redis_url.as_deref(), config.cache_memory_bytes)?;
     cache.check_redis().await;
     cache.spawn_watch(Duration::from_millis(500));
     let tokens = Tokens::load(

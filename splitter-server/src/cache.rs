@@ -5,11 +5,12 @@
 //! and a read can never see numbers older than the last committed write, whichever instance
 //! wrote. Nothing has to be deleted for correctness: old keys are unreachable and expire.
 //!
-//! Two layers: a small in-process map (always), and Redis when configured (shared by every
-//! instance). If Redis fails, the error is counted, Redis is marked down (`/ready` says so) and
+//! Two layers: an in-process map of at most `--cache-memory-bytes` (always; oldest entries
+//! evicted first, which is what ages out a group's old versions), and Redis when configured
+//! (shared by every instance). If Redis fails, the error is counted, Redis is marked down (`/ready` says so) and
 //! the request is answered from the database; a background task reconnects, and caching resumes.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -20,8 +21,6 @@ use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 const REDIS_TTL_SECS: u64 = 3600;
 /// How long one Redis call may take before the cache is skipped.
 const REDIS_TIMEOUT: Duration = Duration::from_millis(250);
-/// Entries kept in process before the map is emptied (versioned keys make that always safe).
-const MEMORY_CAPACITY: usize = 10_000;
 
 /// Hit, miss and error counters, exported in `/metrics`.
 #[derive(Debug, Default)]
@@ -43,9 +42,46 @@ struct Redis {
     up: AtomicBool,
 }
 
+/// The in-process layer: values up to a budget of bytes (keys and values), evicted first in,
+/// first out. Keys carry the group's version, so an entry is never stale, only unused once its
+/// group has moved on; first in, first out drops those before the current ones.
+#[derive(Debug, Default)]
+struct Memory {
+    map: HashMap<String, Arc<str>>,
+    order: VecDeque<String>,
+    bytes: usize,
+    budget: usize,
+}
+
+impl Memory {
+    fn get(&self, key: &str) -> Option<Arc<str>> {
+        self.map.get(key).cloned()
+    }
+
+    /// Keeps the value unless it alone exceeds the budget, then evicts the oldest entries until
+    /// the budget holds.
+    fn put(&mut self, key: &str, value: Arc<str>) {
+        let size = key.len() + value.len();
+        if size > self.budget {
+            return;
+        }
+        match self.map.insert(key.to_string(), value) {
+            Some(old) => self.bytes -= key.len() + old.len(),
+            None => self.order.push_back(key.to_string()),
+        }
+        self.bytes += size;
+        while self.bytes > self.budget {
+            let Some(k) = self.order.pop_front() else { break };
+            if let Some(v) = self.map.remove(&k) {
+                self.bytes -= k.len() + v.len();
+            }
+        }
+    }
+}
+
 /// The two-layer cache.
 pub struct Cache {
-    memory: Mutex<HashMap<String, Arc<str>>>,
+    memory: Mutex<Memory>,
     redis: Option<Redis>,
     /// The counters.
     pub stats: CacheStats,
@@ -60,9 +96,10 @@ impl std::fmt::Debug for Cache {
 }
 
 impl Cache {
-    /// An in-process cache, with Redis behind it when `redis_url` is given (an unreachable
-    /// Redis is not an error: the server starts and connects when Redis comes up).
-    pub fn new(redis_url: Option<&str>) -> Result<Arc<Cache>, redis::RedisError> {
+    /// An in-process cache of at most `memory_bytes`, with Redis behind it when `redis_url` is
+    /// given (an unreachable Redis is not an error: the server starts and connects when Redis
+    /// comes up).
+    pub fn new(redis_url: Option<&str>, memory_bytes: usize) -> Result<Arc<Cache>, redis::RedisError> {
         let redis = match redis_url {
             Some(url) => Some(Redis {
                 client: redis::Client::open(url)?,
@@ -72,7 +109,10 @@ impl Cache {
             None => None,
         };
         Ok(Arc::new(Cache {
-            memory: Mutex::new(HashMap::new()),
+            memory: Mutex::new(Memory {
+                budget: memory_bytes,
+                ..Memory::default()
+            }),
             redis,
             stats: CacheStats::default(),
         }))
@@ -127,16 +167,18 @@ impl Cache {
     }
 
     fn memory_get(&self, key: &str) -> Option<Arc<str>> {
-        self.memory.lock().ok()?.get(key).cloned()
+        self.memory.lock().ok()?.get(key)
     }
 
     fn memory_put(&self, key: &str, value: Arc<str>) {
-        if let Ok(mut map) = self.memory.lock() {
-            if map.len() >= MEMORY_CAPACITY {
-                map.clear();
-            }
-            map.insert(key.to_string(), value);
+        if let Ok(mut memory) = self.memory.lock() {
+            memory.put(key, value);
         }
+    }
+
+    /// Bytes held in process (keys and values), for `/metrics`.
+    pub fn memory_bytes(&self) -> usize {
+        self.memory.lock().map(|m| m.bytes).unwrap_or(0)
     }
 
     /// The Redis connection while Redis is up (shared with the rate limiter).
@@ -217,5 +259,31 @@ impl Cache {
                 tokio::time::sleep(period).await;
             }
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Memory;
+
+    #[test]
+    fn memory_keeps_to_its_budget_oldest_out_first() {
+        let mut m = Memory {
+            budget: 30,
+            ..Memory::default()
+        };
+        m.put("g:1", "aaaaaaa".into()); // 10 bytes
+        m.put("g:2", "bbbbbbb".into()); // 20
+        m.put("h:1", "ccccccc".into()); // 30: fits exactly
+        assert_eq!(m.bytes, 30);
+        assert!(m.get("g:1").is_some());
+        m.put("g:3", "ddddddd".into()); // 40: the oldest goes
+        assert_eq!((m.bytes, m.get("g:1")), (30, None));
+        assert_eq!(m.get("g:3").as_deref(), Some("ddddddd"));
+        m.put("g:2", "e".into()); // replaced in place: 24
+        assert_eq!(m.bytes, 24);
+        m.put("huge", "x".repeat(40).into()); // alone over the budget: not kept
+        assert_eq!((m.bytes, m.get("huge")), (24, None));
+        assert_eq!(m.map.len(), 3);
     }
 }

@@ -51,6 +51,9 @@ pub struct Config {
     /// Failed logins allowed per account and address in 15 minutes.
     #[arg(long, env = "SPLITTER_LOGIN_ATTEMPTS", default_value_t = 5)]
     pub login_attempts: u64,
+    /// Bytes of computed reports each instance keeps in process (in front of Redis).
+    #[arg(long, env = "SPLITTER_CACHE_MEMORY_BYTES", default_value_t = 64 * 1024 * 1024)]
+    pub cache_memory_bytes: usize,
     /// How long an `Idempotency-Key` and its stored response are kept, in seconds (then the key
     /// may be used again and the row is pruned).
     #[arg(long, env = "SPLITTER_IDEMPOTENCY_TTL", default_value_t = 24 * 3600)]
@@ -98,6 +101,7 @@ impl Config {
             refresh_token_ttl: 30 * 24 * 3600,
             rate_limit: 0,
             login_attempts: 5,
+            cache_memory_bytes: 64 * 1024 * 1024,
             idempotency_ttl: 24 * 3600,
             trust_forwarded_for: false,
             command: None,

@@ -113,6 +113,9 @@ impl Metrics {
             "splitter_cache_misses_total {}",
             s.misses.load(Ordering::Relaxed)
         );
+        out.push_str("# HELP splitter_cache_memory_bytes Bytes of reports held in process.\n");
+        out.push_str("# TYPE splitter_cache_memory_bytes gauge\n");
+        let _ = writeln!(out, "splitter_cache_memory_bytes {}", cache.memory_bytes());
         out.push_str("# HELP splitter_redis_errors_total Redis calls that failed or timed out.\n");
         out.push_str("# TYPE splitter_redis_errors_total counter\n");
         let _ = writeln!(

@@ -306,6 +306,12 @@ async fn every_endpoint(b: &Backend) {
     assert!(metrics.contains("splitter_cache_misses_total"));
     assert!(metrics.contains("route=\"/v1/groups/{group}/balances\",status=\"200\""));
     assert!(metrics.contains("splitter_db_pool_connections"));
+    let held: u64 = metrics
+        .lines()
+        .find_map(|l| l.strip_prefix("splitter_cache_memory_bytes "))
+        .and_then(|v| v.parse().ok())
+        .expect("splitter_cache_memory_bytes");
+    assert!(held > 0, "the reports just served are held in process");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
