@@ -50,7 +50,7 @@ pub async fn state(config: Config) -> Result<Shared, Box<dyn std::error::Error +
         limiter: Limiter::default(),
         config,
     });
-    crate::idempotency::spawn_prune(&state, Duration::from_secs(600));
+    crate::housekeeping::spawn(&state, crate::housekeeping::PERIOD);
     Ok(state)
 }
 

@@ -2,7 +2,7 @@
 //! transaction as the request's effect; a retry with the same key and the same request gets that
 //! response back (and creates nothing); the same key with another request is refused with
 //! `422 idempotency_key_reused`. Keys are kept for `--idempotency-ttl` (24 hours by default):
-//! after that a key is new again, and [`spawn_prune`] deletes the old rows.
+//! after that a key is new again, and [`crate::housekeeping`] deletes the old rows.
 
 use std::future::Future;
 
@@ -227,24 +227,8 @@ where
 }
 
 /// The first Unix second whose rows are still live under a time to live of `ttl` seconds.
-fn cutoff(ttl: u64) -> i64 {
+pub fn cutoff(ttl: u64) -> i64 {
     now().saturating_sub(i64::try_from(ttl).unwrap_or(i64::MAX))
-}
-
-/// Deletes expired keys now and then (every `period`), while the state lives. Every instance
-/// prunes; the deletes are idempotent and use the `created_at` index.
-pub fn spawn_prune(state: &crate::routes::Shared, period: std::time::Duration) {
-    let weak = std::sync::Arc::downgrade(state);
-    tokio::spawn(async move {
-        loop {
-            let Some(s) = weak.upgrade() else { return };
-            if let Err(e) = prune(&s.store.pool, cutoff(s.config.idempotency_ttl)).await {
-                tracing::warn!(error = %e, "pruning idempotency keys failed");
-            }
-            drop(s);
-            tokio::time::sleep(period).await;
-        }
-    });
 }
 
 /// Deletes the keys stored before `cutoff`; returns how many.

@@ -14,6 +14,7 @@ pub mod auth;
 pub mod cache;
 pub mod config;
 pub mod error;
+pub mod housekeeping;
 pub mod idempotency;
 pub mod limits;
 pub mod metrics;

@@ -938,3 +938,48 @@ async fn invites() {
         assert_eq!(s.post(&g("/invites"), &bad).await.status, 422, "{bad}");
     }
 }
+
+/// Housekeeping keeps a refresh token until it has been expired for a refresh lifetime (so a
+/// replay still revokes its session meanwhile), then deletes it; live tokens are never touched.
+async fn housekeeping(b: &Backend) {
+    let config = splitter_server::Config::for_urls(&b.database_url, b.redis_url.as_deref());
+    let s = common::start_with(config.clone()).await;
+    let email = common::unique_email("housekeeping");
+    let pair = common::login(&s.http, &s.base, &email, true).await;
+    let refresh = pair["refresh_token"].as_str().expect("refresh token").to_string();
+    let pool = &s.state.store.pool;
+    let now = splitter_server::store::now();
+    let ttl = i64::try_from(config.refresh_token_ttl).unwrap();
+    // Now, and just before the token has been expired for a whole lifetime: nothing to delete.
+    for at in [now, now + 2 * ttl - 5] {
+        let p = splitter_server::housekeeping::prune(pool, &config, at)
+            .await
+            .expect("prune");
+        assert_eq!(p.refresh_tokens, 0, "{}: at {at}", b.name);
+    }
+    let body = json!({"refresh_token": refresh}).to_string();
+    let r = common::send(&s.http, &s.base, "POST", "/v1/auth/refresh", Some(&body), &[]).await;
+    assert_eq!(r.status, 200, "{}: {}", b.name, r.text);
+    // Past that, both tokens of the chain (the used one and its successor) are deleted, with
+    // the token of the account the test server made at start, and the old one is unknown.
+    let p = splitter_server::housekeeping::prune(pool, &config, now + 2 * ttl + 5)
+        .await
+        .expect("prune");
+    assert_eq!(p.refresh_tokens, 3, "{}", b.name);
+    let r = common::send(&s.http, &s.base, "POST", "/v1/auth/refresh", Some(&body), &[]).await;
+    assert_eq!((r.status, r.code()), (401, "invalid_token"), "{}", b.name);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn housekeeping_sqlite() {
+    housekeeping(&common::sqlite()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn housekeeping_mysql() {
+    // A database of its own: pruning is database-wide.
+    let Some(b) = common::mysql_own("housekeeping").await else {
+        return;
+    };
+    housekeeping(&b).await;
+}
