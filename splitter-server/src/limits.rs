@@ -1,6 +1,7 @@
-//! Rate limits: fixed-window counters per client address and per account, and an exact sliding
-//! log of failed logins per (account, address) ("5 failed attempts in any 15 minutes", with no
-//! burst at a window's edge). Kept in Redis when Redis is configured and up (one script call per
+//! Rate limits: sliding-window counters per client address and per account (this minute's hits
+//! plus last minute's, weighted by how much of it is still within the last 60 seconds, so no
+//! burst of twice the limit fits across a minute's edge), and an exact sliding log of failed
+//! logins per (account, address) ("5 failed attempts in any 15 minutes"). Kept in Redis when Redis is configured and up (one script call per
 //! request, so that every instance counts against the same limit), in process otherwise (and
 //! while Redis is down: each instance then limits on its own).
 
@@ -23,16 +24,24 @@ const REDIS_TIMEOUT: Duration = Duration::from_millis(250);
 /// In-process entries kept before expired ones are swept.
 const LOCAL_SWEEP_AT: usize = 100_000;
 
-/// Increments each key, setting its expiry on the first hit; returns count and remaining
-/// milliseconds for each.
+/// Sliding-window counters: for each key, counts a hit in the current window
+/// (`key:<window number>`, by Redis' clock, which every instance shares) and returns the hits of
+/// the current window plus the previous window's weighted by how much of it still overlaps the
+/// last `ARGV[1]` milliseconds, and the milliseconds until the current window ends.
 const INCR_SCRIPT: &str = r"
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local w = tonumber(ARGV[1])
+local idx = math.floor(now / w)
+local elapsed = now - idx * w
 local out = {}
 for i, k in ipairs(KEYS) do
-  local n = redis.call('INCR', k)
-  local ttl = redis.call('PTTL', k)
-  if ttl < 0 then redis.call('PEXPIRE', k, ARGV[1]); ttl = tonumber(ARGV[1]) end
-  out[#out + 1] = n
-  out[#out + 1] = ttl
+  local cur = k .. ':' .. idx
+  local n = redis.call('INCR', cur)
+  if n == 1 then redis.call('PEXPIRE', cur, 2 * w) end
+  local prev = tonumber(redis.call('GET', k .. ':' .. (idx - 1)) or '0')
+  out[#out + 1] = n + math.floor(prev * (w - elapsed) / w)
+  out[#out + 1] = w - elapsed
 end
 return out
 ";
@@ -56,12 +65,13 @@ if oldest[2] then reset = tonumber(oldest[2]) + window - now end
 return {n, reset}
 ";
 
-/// A counter's state: hits in the current window and milliseconds until it resets.
+/// A counter's state: hits counted against the limit and milliseconds until they next drop.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Count {
-    /// Hits in the window so far.
+    /// Hits counted against the limit.
     pub hits: u64,
-    /// Milliseconds until the window ends.
+    /// Milliseconds until the count next drops (the current window's end, or the oldest
+    /// logged failure leaving).
     pub reset_ms: u64,
 }
 
@@ -75,7 +85,10 @@ impl Count {
 /// The limiter (the Redis connection is the cache's).
 #[derive(Debug)]
 pub struct Limiter {
-    local: Mutex<HashMap<String, (u64, Instant)>>,
+    /// Per key: window number, hits in it, hits in the window before.
+    local: Mutex<HashMap<String, Slot>>,
+    /// Where in-process window numbers count from.
+    start: Instant,
     local_log: Mutex<HashMap<String, VecDeque<Instant>>>,
     script: redis::Script,
     log_script: redis::Script,
@@ -85,6 +98,7 @@ impl Default for Limiter {
     fn default() -> Self {
         Limiter {
             local: Mutex::new(HashMap::new()),
+            start: Instant::now(),
             local_log: Mutex::new(HashMap::new()),
             script: redis::Script::new(INCR_SCRIPT),
             log_script: redis::Script::new(LOG_SCRIPT),
@@ -171,27 +185,54 @@ impl Limiter {
     }
 
     fn local_hit(&self, keys: &[String], window: Duration) -> Vec<Count> {
-        let now = Instant::now();
+        let now_ms = u64::try_from(self.start.elapsed().as_millis()).unwrap_or(u64::MAX);
+        self.local_hit_at(keys, window, now_ms)
+    }
+
+    fn local_hit_at(&self, keys: &[String], window: Duration, now_ms: u64) -> Vec<Count> {
+        let w = u64::try_from(window.as_millis()).unwrap_or(u64::MAX).max(1);
+        let (idx, elapsed) = (now_ms / w, now_ms % w);
         let Ok(mut map) = self.local.lock() else {
             return Vec::new();
         };
         if map.len() >= LOCAL_SWEEP_AT {
-            map.retain(|_, (_, end)| *end > now);
+            map.retain(|_, slot| slot.window + 1 >= idx);
         }
         keys.iter()
             .map(|k| {
-                let e = map.entry(k.clone()).or_insert((0, now + window));
-                if e.1 <= now {
-                    *e = (0, now + window);
+                let slot = map.entry(k.clone()).or_default();
+                if slot.window != idx {
+                    let prev = if slot.window + 1 == idx { slot.hits } else { 0 };
+                    *slot = Slot {
+                        window: idx,
+                        hits: 0,
+                        prev,
+                    };
                 }
-                e.0 += 1;
+                slot.hits += 1;
                 Count {
-                    hits: e.0,
-                    reset_ms: u64::try_from(e.1.saturating_duration_since(now).as_millis()).unwrap_or(0),
+                    hits: sliding(slot.hits, slot.prev, elapsed, w),
+                    reset_ms: w - elapsed,
                 }
             })
             .collect()
     }
+}
+
+/// One key's in-process counters.
+#[derive(Debug, Default, Clone, Copy)]
+struct Slot {
+    window: u64,
+    hits: u64,
+    prev: u64,
+}
+
+/// This window's hits plus the previous window's, weighted by the share of it still within the
+/// last `window` ms (`elapsed` ms into this one); rounded down, as the Redis script does.
+fn sliding(hits: u64, prev: u64, elapsed: u64, window: u64) -> u64 {
+    let overlap = u128::from(window.saturating_sub(elapsed));
+    let weighted = u128::from(prev) * overlap / u128::from(window);
+    hits.saturating_add(u64::try_from(weighted).unwrap_or(u64::MAX))
 }
 
 /// `429 rate_limited` with `Retry-After`.
@@ -212,6 +253,29 @@ pub fn too_many(count: Count, what: &str) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A limit of 10 a minute: 10 hits late in one minute still count at the start of the next
+    /// (no fresh window to burst into), and fade as that minute goes on.
+    #[test]
+    fn hits_slide() {
+        let limiter = Limiter::default();
+        let keys = ["k".to_string()];
+        let at = |ms: u64| limiter.local_hit_at(&keys, WINDOW, ms)[0];
+        for i in 0..10 {
+            assert_eq!(at(59_000 + i).hits, i + 1);
+        }
+        let c = at(60_000);
+        assert_eq!(
+            (c.hits, c.reset_ms),
+            (11, 60_000),
+            "the 11th, just past the edge: over"
+        );
+        assert_eq!(at(90_000).hits, 2 + 5, "halfway: half of the last minute's 10");
+        assert_eq!(at(119_999).hits, 3, "the last minute's hits all but gone");
+        assert_eq!(at(185_000).hits, 1, "two windows on: nothing remembered");
+        assert_eq!(sliding(3, 7, 0, 60_000), 10);
+        assert_eq!(sliding(0, u64::MAX, 1, 2), u64::MAX / 2);
+    }
 
     /// Five failures a minute apart: all five count until the first is 15 minutes old, then one
     /// leaves at a time; a sixth right after the first leaves brings it back to five (no fresh
