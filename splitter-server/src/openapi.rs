@@ -253,6 +253,12 @@ pub struct OptionsDoc {
 
 /// The contract's input group (see the wire contract).
 #[derive(Debug, ToSchema)]
+#[schema(example = json!({"currency": "EUR", "members": ["ana", "ben", "cy"], "rates": {"USD": "0.92"},
+    "expenses": [{"id": "e1", "amount": "90.00", "paid_by": "ana", "split": {"type": "equal"}},
+                 {"id": "e2", "amount": "60.00", "currency": "USD", "paid_by": {"ben": "40.00", "cy": "20.00"},
+                  "split": {"type": "exact", "amounts": {"ana": "30.00", "ben": "30.00"}}}],
+    "payments": [{"from": "cy", "to": "ana", "amount": "10.00"}],
+    "options": {"settle": "minimal"}}))]
 #[allow(dead_code)]
 pub struct GroupInputDoc {
     /// ISO 4217 code.

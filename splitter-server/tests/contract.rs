@@ -49,6 +49,57 @@ async fn compute_is_byte_identical_over_the_corpus() {
     }
 }
 
+/// The document's examples are requests the server takes, its operation ids are unique, and its
+/// links name operations that exist.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn openapi_examples_ids_and_links_hold() {
+    let s = common::start(&common::sqlite()).await;
+    let doc = s.get("/openapi.json").await.json;
+    let example = |name: &str| doc["components"]["schemas"][name]["example"].to_string();
+    let computed = s
+        .send("POST", "/v1/compute", Some(&example("GroupInputDoc")), &[])
+        .await;
+    assert_eq!(computed.status, 200, "{}", computed.text);
+    let group = s
+        .send("POST", "/v1/groups", Some(&example("GroupInput")), &[])
+        .await;
+    assert_eq!(group.status, 201, "{}", group.text);
+    let gid = group.json["id"].as_str().expect("id");
+    for (path, schema) in [("expenses", "ExpenseInput"), ("payments", "PaymentInput")] {
+        let r = s
+            .send(
+                "POST",
+                &format!("/v1/groups/{gid}/{path}"),
+                Some(&example(schema)),
+                &[],
+            )
+            .await;
+        assert_eq!(r.status, 201, "{schema}: {}", r.text);
+    }
+    let mut ids = std::collections::BTreeSet::new();
+    let mut links = Vec::new();
+    for item in doc["paths"].as_object().expect("paths").values() {
+        for op in item.as_object().expect("operations").values() {
+            let id = op["operationId"].as_str().expect("an operationId");
+            assert!(ids.insert(id.to_string()), "operationId {id} is used twice");
+            for response in op["responses"].as_object().expect("responses").values() {
+                for link in response["links"].as_object().into_iter().flat_map(|l| l.values()) {
+                    links.push(
+                        link["operationId"]
+                            .as_str()
+                            .expect("a link's operationId")
+                            .to_string(),
+                    );
+                }
+            }
+        }
+    }
+    assert!(links.len() > 20, "links from created resources: {}", links.len());
+    for target in &links {
+        assert!(ids.contains(target), "a link to {target}, which is no operation");
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn committed_openapi_matches_the_served_one() {
     let s = common::start(&common::sqlite()).await;

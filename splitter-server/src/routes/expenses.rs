@@ -20,6 +20,7 @@ use crate::store::{self, ExpenseFilter, Table};
 /// An expense in the contract's form (without `id`, which the server assigns). Amounts are
 /// decimal strings (`"12.30"`); JSON numbers are accepted too and read exactly from their text.
 #[derive(Debug, ToSchema)]
+#[schema(example = json!({"amount": "84.30", "paid_by": "ana", "split": {"type": "shares", "shares": {"ana": "2", "ben": "1", "cy": "1"}}, "description": "Groceries", "date": "2024-03-01", "category": "food"}))]
 #[allow(dead_code)]
 pub struct ExpenseInput {
     /// The total (negative: money received for the group).

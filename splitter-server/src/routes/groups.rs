@@ -79,6 +79,7 @@ pub async fn list(State(state): State<Shared>, Authed(me): Authed) -> ApiResult<
 
 /// A new group.
 #[derive(Debug, ToSchema)]
+#[schema(example = json!({"name": "Lisbon trip", "currency": "EUR", "members": ["ana", "ben", {"id": "cy", "name": "Cy Park"}], "rates": {"USD": "0.92"}, "me": "ana"}))]
 #[allow(dead_code)]
 pub struct GroupInput {
     /// A display name (1 to 255 bytes).

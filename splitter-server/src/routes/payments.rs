@@ -16,6 +16,7 @@ use crate::store::{self, Table};
 
 /// A payment in the contract's form (without `id`): `from` paid `to` the `amount`.
 #[derive(Debug, ToSchema)]
+#[schema(example = json!({"from": "ben", "to": "ana", "amount": "20.00", "date": "2024-03-06"}))]
 #[allow(dead_code)]
 pub struct PaymentInput {
     /// Who paid.
