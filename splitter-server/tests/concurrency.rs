@@ -182,24 +182,19 @@ async fn keys_expire(b: &Backend) {
     let gid = s.group("EUR", &["ana", "ben"]).await;
     let path = format!("/v1/groups/{gid}/expenses");
     let key = format!("expiring-{gid}");
-    let first = s
-        .send(
-            "POST",
-            &path,
-            Some(r#"{"amount": "10.00", "paid_by": "ana", "split": {"type": "equal"}}"#),
-            &[("idempotency-key", &key)],
-        )
-        .await;
+    // An expense of `amount` under the one key.
+    let post = |amount: &str| {
+        let body = format!(r#"{{"amount": "{amount}", "paid_by": "ana", "split": {{"type": "equal"}}}}"#);
+        let (s, path, key) = (&s, &path, &key);
+        async move {
+            s.send("POST", path, Some(&body), &[("idempotency-key", key)])
+                .await
+        }
+    };
+    let first = post("10.00").await;
     assert_eq!(first.status, 201, "{}", first.text);
     tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
-    let later = s
-        .send(
-            "POST",
-            &path,
-            Some(r#"{"amount": "11.00", "paid_by": "ana", "split": {"type": "equal"}}"#),
-            &[("idempotency-key", &key)],
-        )
-        .await;
+    let later = post("11.00").await;
     assert_eq!(
         later.status, 201,
         "{}: an expired key is new: {}",
@@ -214,14 +209,7 @@ async fn keys_expire(b: &Backend) {
         .await
         .expect("prune");
     assert!(pruned >= 1, "{}: pruned {pruned}", b.name);
-    let again = s
-        .send(
-            "POST",
-            &path,
-            Some(r#"{"amount": "12.00", "paid_by": "ana", "split": {"type": "equal"}}"#),
-            &[("idempotency-key", &key)],
-        )
-        .await;
+    let again = post("12.00").await;
     assert_eq!(again.status, 201, "{}", again.text);
 }
 
