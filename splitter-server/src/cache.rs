@@ -7,8 +7,9 @@
 //!
 //! Two layers: an in-process map of at most `--cache-memory-bytes` (always; oldest entries
 //! evicted first, which is what ages out a group's old versions), and Redis when configured
-//! (shared by every instance). If Redis fails, the error is counted, Redis is marked down (`/ready` says so) and
-//! the request is answered from the database; a background task reconnects, and caching resumes.
+//! (shared by every instance). If Redis fails, the error is counted, Redis is marked down
+//! (`/ready` says so) and the request is answered from the database; a background task
+//! reconnects, and caching resumes.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};

@@ -13,7 +13,7 @@ use std::time::Duration;
 use sqlx::AnyPool;
 
 use crate::routes::Shared;
-use crate::store::now;
+use crate::store::{now, seconds_before};
 
 /// How often an instance prunes.
 pub const PERIOD: Duration = Duration::from_secs(600);
@@ -29,11 +29,10 @@ pub struct Pruned {
 
 /// One pass at `now`.
 pub async fn prune(pool: &AnyPool, config: &crate::Config, now: i64) -> Result<Pruned, sqlx::Error> {
-    let ttl = |s: u64| i64::try_from(s).unwrap_or(i64::MAX);
     let idempotency_keys =
-        crate::idempotency::prune(pool, now.saturating_sub(ttl(config.idempotency_ttl))).await?;
+        crate::idempotency::prune(pool, seconds_before(now, config.idempotency_ttl)).await?;
     let refresh_tokens = sqlx::query("DELETE FROM refresh_tokens WHERE expires_at < ?")
-        .bind(now.saturating_sub(ttl(config.refresh_token_ttl)))
+        .bind(seconds_before(now, config.refresh_token_ttl))
         .execute(pool)
         .await?
         .rows_affected();

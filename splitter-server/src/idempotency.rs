@@ -206,7 +206,7 @@ where
 {
     let pool = &state.store.pool;
     if let Some(i) = &mut idem {
-        i.cutoff = cutoff(state.config.idempotency_ttl);
+        i.cutoff = crate::store::seconds_before(now(), state.config.idempotency_ttl);
     }
     if let Some(i) = &idem {
         if let Some(stored) = lookup(pool, i).await? {
@@ -224,11 +224,6 @@ where
         }
         Err(e) => Err(e),
     }
-}
-
-/// The first Unix second whose rows are still live under a time to live of `ttl` seconds.
-pub fn cutoff(ttl: u64) -> i64 {
-    now().saturating_sub(i64::try_from(ttl).unwrap_or(i64::MAX))
 }
 
 /// Deletes the keys stored before `cutoff`; returns how many.

@@ -1,9 +1,10 @@
 //! Rate limits: sliding-window counters per client address and per account (this minute's hits
 //! plus last minute's, weighted by how much of it is still within the last 60 seconds, so no
 //! burst of twice the limit fits across a minute's edge), and an exact sliding log of failed
-//! logins per (account, address) ("5 failed attempts in any 15 minutes"). Kept in Redis when Redis is configured and up (one script call per
-//! request, so that every instance counts against the same limit), in process otherwise (and
-//! while Redis is down: each instance then limits on its own).
+//! logins per (account, address) ("5 failed attempts in any 15 minutes"). Kept in Redis when
+//! Redis is configured and up (one script call per request, so that every instance counts
+//! against the same limit), in process otherwise (and while Redis is down: each instance then
+//! limits on its own).
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;

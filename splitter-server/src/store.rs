@@ -130,6 +130,11 @@ pub fn now() -> i64 {
         .unwrap_or(0)
 }
 
+/// The Unix second `secs` seconds before `now` (saturating): the cutoff of a time to live.
+pub fn seconds_before(now: i64, secs: u64) -> i64 {
+    now.saturating_sub(i64::try_from(secs).unwrap_or(i64::MAX))
+}
+
 impl Store {
     /// Connects (creating the SQLite file if needed).
     pub async fn connect(url: &str, max_connections: u32) -> Result<Store, sqlx::Error> {
