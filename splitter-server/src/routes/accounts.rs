@@ -28,9 +28,11 @@ pub const MAX_PASSWORD: usize = 1024;
 #[derive(Debug, ToSchema)]
 #[allow(dead_code)]
 pub struct Credentials {
-    /// An email address (compared without regard to case).
+    /// An email address (compared without regard to case; at most 254 bytes).
+    #[schema(format = Email, example = "ana@example.com")]
     email: String,
     /// 8 to 1024 bytes.
+    #[schema(min_length = 8, example = "correct horse battery")]
     password: String,
 }
 

@@ -151,12 +151,12 @@ pub async fn create(
 /// Lists live expenses, oldest first.
 #[utoipa::path(get, path = "/v1/groups/{group}/expenses", tag = "expenses", security(("bearer" = [])),
     params(("group" = String, Path, description = "Group id"),
-           ("from" = Option<String>, Query, description = "Dated on or after (YYYY-MM-DD)"),
-           ("to" = Option<String>, Query, description = "Dated on or before (YYYY-MM-DD)"),
+           ("from" = Option<String>, Query, description = "Dated on or after (YYYY-MM-DD)", format = Date),
+           ("to" = Option<String>, Query, description = "Dated on or before (YYYY-MM-DD)", format = Date),
            ("category" = Option<String>, Query, description = "Only this category"),
            ("member" = Option<String>, Query, description = "Only expenses naming this member"),
            ("cursor" = Option<String>, Query, description = "From a previous page's next_cursor"),
-           ("limit" = Option<i64>, Query, description = "1 to 500 (default 50)")),
+           ("limit" = Option<i64>, Query, description = "1 to 500 (default 50)", minimum = 1, maximum = 500)),
     responses((status = 200, description = "A page", body = ExpenseList),
               (status = 400, description = "Bad parameter", body = crate::openapi::ErrorBody),
               (status = 404, description = "No such group", body = crate::openapi::ErrorBody)))]

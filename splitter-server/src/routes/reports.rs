@@ -173,7 +173,7 @@ pub async fn balances(
 /// The suggested transfers that settle everyone to exactly zero.
 #[utoipa::path(get, path = "/v1/groups/{group}/settlement", tag = "reports", security(("bearer" = [])),
     params(("group" = String, Path, description = "Group id"),
-           ("method" = Option<String>, Query, description = "minimal (default), greedy or pairwise")),
+           ("method" = Option<crate::openapi::Settle>, Query, description = "minimal (default), greedy or pairwise")),
     responses((status = 200, description = "Settlement", body = SettlementOut),
               (status = 400, description = "Unknown method", body = crate::openapi::ErrorBody),
               (status = 404, description = "No such group", body = crate::openapi::ErrorBody)))]
