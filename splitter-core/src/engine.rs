@@ -1,5 +1,8 @@
 //! The engine's entry points: a [`Group`] in, a [`Report`] out.
 
+use std::sync::atomic::AtomicBool;
+
+use crate::cancel::{Cancel, Halt};
 use crate::error::{ErrorCode, Path, Result};
 use crate::json::Json;
 use crate::ledger::{self, Ledger};
@@ -29,7 +32,48 @@ use crate::wire;
 /// # Ok::<(), splitter_core::Error>(())
 /// ```
 pub fn compute(group: &Group) -> Result<Report> {
+    run(group, Cancel::never()).map_err(|h| match h {
+        Halt::Invalid(e) => e,
+        // No flag, so never cancelled; the error is only what the types ask for.
+        Halt::Cancelled => Path::Root.err(ErrorCode::InvalidOption, "cancelled"),
+    })
+}
+
+/// [`compute`], stopped when `cancel` is raised: for a caller that enforces a deadline (keeping
+/// the clock itself; the core has none). The long loops read the flag now and then, so a raised
+/// flag stops the work within milliseconds; the answer is then [`Halt::Cancelled`], never a
+/// partial report.
+///
+/// # Example
+/// ```
+/// use std::sync::atomic::AtomicBool;
+/// use splitter_core::{compute_cancellable, Decimal, Expense, Group, Halt, Member, PaidBy, Split};
+///
+/// let group = Group {
+///     currency: "EUR".into(),
+///     members: vec![Member::new("ana"), Member::new("ben")],
+///     expenses: vec![Expense::new("e1", Decimal::new(1000, 2), PaidBy::One("ana".into()),
+///                                 Split::Equal { members: None })],
+///     ..Group::default()
+/// };
+/// let running = AtomicBool::new(false);
+/// assert_eq!(compute_cancellable(&group, &running)?.transfers.len(), 1);
+/// let raised = AtomicBool::new(true);
+/// assert_eq!(compute_cancellable(&group, &raised).unwrap_err(), Halt::Cancelled);
+/// # Ok::<(), Halt>(())
+/// ```
+pub fn compute_cancellable(group: &Group, cancel: &AtomicBool) -> std::result::Result<Report, Halt> {
+    run(group, Cancel::new(cancel))
+}
+
+fn run(group: &Group, cancel: Cancel<'_>) -> std::result::Result<Report, Halt> {
+    if cancel.raised() {
+        return Err(Halt::Cancelled);
+    }
     let ledger = Ledger::build(group)?;
+    if cancel.raised() {
+        return Err(Halt::Cancelled);
+    }
     let root = Path::Root;
     let n = ledger.roster.len();
 
@@ -51,15 +95,16 @@ pub fn compute(group: &Group) -> Result<Report> {
         let canon_nets: Vec<i128> = canon.iter().map(|i| nets[*i]).collect();
         let settlement = match group.options.settle {
             SettleMethod::Pairwise => {
-                let moves = settle::pairwise(ledger.entries.iter().filter(|e| e.bucket == b), &rank).map_err(|f| match f {
-                    settle::PairwiseFailure::Overflow => root.err(ErrorCode::Overflow, "pairwise debts overflow"),
+                let moves = settle::pairwise(ledger.entries.iter().filter(|e| e.bucket == b), &rank, cancel).map_err(|f| match f {
+                    settle::PairwiseFailure::Cancelled => Halt::Cancelled,
+                    settle::PairwiseFailure::Overflow => root.err(ErrorCode::Overflow, "pairwise debts overflow").into(),
                     settle::PairwiseFailure::TooLarge => root.field("options").field("settle").err(
                         ErrorCode::InvalidOption,
                         format!(
                             "pairwise would make one expense's members owe its payers more than {} separate debts; use minimal or greedy",
                             settle::MAX_PAIRWISE_CELLS
                         ),
-                    ),
+                    ).into(),
                 })?;
                 let optimal = moves.len() == settle::lower_bound(&canon_nets);
                 Settlement { moves, optimal }
@@ -74,7 +119,8 @@ pub fn compute(group: &Group) -> Result<Report> {
                         amount: m.amount,
                     })
                     .collect();
-                let s = settle_with_previous(&canon_nets, method, limit, &prev);
+                let s =
+                    settle_with_previous(&canon_nets, method, limit, &prev, cancel).ok_or(Halt::Cancelled)?;
                 let moves = s
                     .moves
                     .iter()
@@ -130,33 +176,40 @@ pub fn compute(group: &Group) -> Result<Report> {
     })
 }
 
-/// Settles `nets` (canonical order) with `method`, keeping the earlier suggestions that still fit.
-fn settle_with_previous(nets: &[i128], method: SettleMethod, limit: usize, previous: &[Move]) -> Settlement {
+/// Settles `nets` (canonical order) with `method`, keeping the earlier suggestions that still fit;
+/// `None` once `cancel` is raised.
+fn settle_with_previous(
+    nets: &[i128],
+    method: SettleMethod,
+    limit: usize,
+    previous: &[Move],
+    cancel: Cancel<'_>,
+) -> Option<Settlement> {
     let run = |nets: &[i128]| match method {
-        SettleMethod::Greedy => settle::greedy(nets),
-        _ => settle::minimal(nets, limit),
+        SettleMethod::Greedy => Some(settle::greedy(nets)),
+        _ => settle::minimal_until(nets, limit, cancel),
     };
-    let fresh = run(nets);
+    let fresh = run(nets)?;
     if previous.is_empty() {
-        return fresh;
+        return Some(fresh);
     }
     let mut rest = nets.to_vec();
     let mut moves = settle::keep_previous(&mut rest, previous);
     if moves.is_empty() {
-        return fresh;
+        return Some(fresh);
     }
-    let tail = run(&rest);
+    let tail = run(&rest)?;
     // Balances that changed only by paying some earlier suggestions are settled by the rest of
     // them: those come back unchanged, as the contract promises. Otherwise (new expenses, say),
     // a fresh settlement with fewer transfers wins.
     let only_repaid = tail.moves.is_empty();
     moves.extend(tail.moves);
     if !only_repaid && method == SettleMethod::Minimal && fresh.moves.len() < moves.len() {
-        return fresh;
+        return Some(fresh);
     }
     let optimal =
         (fresh.optimal && moves.len() <= fresh.moves.len()) || moves.len() == settle::lower_bound(nets);
-    Settlement { moves, optimal }
+    Some(Settlement { moves, optimal })
 }
 
 /// The `previous` option as moves between member positions, with their bucket; validated.

@@ -210,6 +210,8 @@ impl<'g> Ledger<'g> {
         let (mut parts, mut payers) = (Vec::new(), Vec::new());
         let (mut weights, mut keys) = (Vec::new(), Vec::new());
         let mut owed_g = Vec::new();
+        // payer_seen[i] == k: member i already pays expense k (a repeat is found in O(1)).
+        let mut payer_seen = vec![usize::MAX; n];
 
         // Expenses.
         let ep = root.field("expenses");
@@ -261,7 +263,7 @@ impl<'g> Ledger<'g> {
                     for (id, amount) in list {
                         let ip = pp.field(id);
                         let i = roster.find(id, &ip, || format!("{}: paid_by names", what()))?;
-                        if payers.iter().any(|(j, _)| *j == i) {
+                        if std::mem::replace(&mut payer_seen[i], k) == k {
                             return Err(ip.err(
                                 ErrorCode::DuplicateId,
                                 format!("{}: payer '{}' appears twice", what(), money::clip(id)),

@@ -24,6 +24,7 @@
 #![doc = include_str!("../../README.md")]
 
 mod apportion;
+mod cancel;
 mod currency;
 mod engine;
 mod error;
@@ -38,8 +39,9 @@ mod split;
 pub mod wire;
 
 pub use apportion::tie_key;
+pub use cancel::Halt;
 pub use currency::Currency;
-pub use engine::{compute, compute_json, compute_value};
+pub use engine::{compute, compute_cancellable, compute_json, compute_value};
 pub use error::{Error, ErrorCode, Result};
 pub use json::Json;
 pub use model::{

@@ -17,7 +17,9 @@
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
 use super::greedy::greedy_moves;
+use super::search::GiveUp;
 use super::{lower_bound, search, Move, Settlement};
+use crate::cancel::Cancel;
 
 /// Steps the multiset search may take before the DP takes over (about 30 ms of work).
 const SEARCH_BUDGET: u64 = 1 << 22;
@@ -37,12 +39,18 @@ const TRIPLE_BUDGET: usize = 1 << 20;
 /// assert!(s.optimal);
 /// ```
 pub fn minimal(nets: &[i128], exact_limit: usize) -> Settlement {
+    // Never cancelled, so always Some; greedy is the harmless answer to the impossible.
+    minimal_until(nets, exact_limit, Cancel::never()).unwrap_or_else(|| super::greedy(nets))
+}
+
+/// [`minimal`], stopping with `None` once `cancel` is raised.
+pub(crate) fn minimal_until(nets: &[i128], exact_limit: usize, cancel: Cancel<'_>) -> Option<Settlement> {
     let (mut moves, rest) = match_pairs(nets);
     if rest.len() <= exact_limit {
-        for g in exact_groups(nets, &rest) {
+        for g in exact_groups(nets, &rest, cancel)? {
             moves.extend(greedy_moves(nets, &g));
         }
-        return Settlement { moves, optimal: true };
+        return Some(Settlement { moves, optimal: true });
     }
     // Above the limit: triples, then exact or greedy on what is left.
     let (triples, left) = match_triples(nets, &rest);
@@ -50,7 +58,7 @@ pub fn minimal(nets: &[i128], exact_limit: usize) -> Settlement {
         moves.extend(greedy_moves(nets, t));
     }
     if left.len() <= exact_limit {
-        for g in exact_groups(nets, &left) {
+        for g in exact_groups(nets, &left, cancel)? {
             moves.extend(greedy_moves(nets, &g));
         }
     } else {
@@ -61,17 +69,24 @@ pub fn minimal(nets: &[i128], exact_limit: usize) -> Settlement {
         moves = plain;
     }
     let optimal = moves.len() == lower_bound(nets);
-    Settlement { moves, optimal }
+    Some(Settlement { moves, optimal })
 }
 
-/// The optimal zero-sum groups of the positions `among` (which add up to zero).
-fn exact_groups(nets: &[i128], among: &[usize]) -> Vec<Vec<usize>> {
+/// The optimal zero-sum groups of the positions `among` (which add up to zero); `None` once
+/// `cancel` is raised.
+fn exact_groups(nets: &[i128], among: &[usize], cancel: Cancel<'_>) -> Option<Vec<Vec<usize>>> {
     let values: Vec<i128> = among.iter().map(|i| nets[*i]).collect();
-    let groups = search::zero_sum_groups(&values, SEARCH_BUDGET).unwrap_or_else(|| subset_dp(&values));
-    groups
-        .into_iter()
-        .map(|g| g.into_iter().map(|k| among[k]).collect())
-        .collect()
+    let groups = match search::zero_sum_groups(&values, SEARCH_BUDGET, cancel) {
+        Ok(groups) => groups,
+        Err(GiveUp::Budget) => subset_dp(&values, cancel)?,
+        Err(GiveUp::Cancelled) => return None,
+    };
+    Some(
+        groups
+            .into_iter()
+            .map(|g| g.into_iter().map(|k| among[k]).collect())
+            .collect(),
+    )
 }
 
 /// Pairs every debt with a credit of exactly the same size (lowest positions first); returns
@@ -170,33 +185,47 @@ fn take(by_value: &mut HashMap<i128, Vec<usize>>, used: &mut [bool], v: i128) ->
 }
 
 /// The plain subset DP: best[S] = [sum(S) = 0] + max over i in S of best[S - i]. O(n 2^n) time,
-/// 17 bytes per subset (2^24 subsets: 285 MB). Exact for any input; the search's safety net.
-fn subset_dp(values: &[i128]) -> Vec<Vec<usize>> {
+/// one byte per subset (2^24 subsets: 16 MiB): a subset's sum is added up in the same pass over
+/// its members that reads its sub-subsets, not stored. Exact for any input; the search's safety
+/// net. `None` once `cancel` is raised (read every 2^16 subsets).
+fn subset_dp(values: &[i128], cancel: Cancel<'_>) -> Option<Vec<Vec<usize>>> {
     let n = values.len();
     let size = 1usize << n;
-    let mut sums = vec![0i128; size];
-    let mut best = vec![0u8; size];
-    for mask in 1..size {
-        let low = mask.trailing_zeros() as usize;
-        sums[mask] = sums[mask & (mask - 1)] + values[low];
-        let mut b = 0;
+    let sum_of = |mask: usize| -> i128 {
+        let mut sum = 0;
         let mut rest = mask;
         while rest != 0 {
-            let bit = rest & rest.wrapping_neg();
-            b = b.max(best[mask ^ bit]);
-            rest ^= bit;
+            sum += values[rest.trailing_zeros() as usize];
+            rest &= rest - 1;
         }
-        best[mask] = b + u8::from(sums[mask] == 0);
+        sum
+    };
+    let mut best = vec![0u8; size];
+    for mask in 1..size {
+        if mask & 0xffff == 0 && cancel.raised() {
+            return None;
+        }
+        let mut b = 0;
+        let mut sum = 0;
+        let mut rest = mask;
+        while rest != 0 {
+            let low = rest.trailing_zeros() as usize;
+            b = b.max(best[mask ^ (1 << low)]);
+            sum += values[low];
+            rest &= rest - 1;
+        }
+        best[mask] = b + u8::from(sum == 0);
     }
     // Walk back from the full set; the members removed between two zero-sum sets form a group.
     let mut groups = Vec::new();
     let mut current = Vec::new();
     let mut mask = size - 1;
     while mask != 0 {
-        if sums[mask] == 0 && !current.is_empty() {
+        let zero = sum_of(mask) == 0;
+        if zero && !current.is_empty() {
             groups.push(std::mem::take(&mut current));
         }
-        let z = u8::from(sums[mask] == 0);
+        let z = u8::from(zero);
         let i = (0..n)
             .find(|i| mask & (1 << i) != 0 && best[mask ^ (1 << i)] + z == best[mask])
             .unwrap_or_else(|| mask.trailing_zeros() as usize);
@@ -204,7 +233,7 @@ fn subset_dp(values: &[i128]) -> Vec<Vec<usize>> {
         mask ^= 1 << i;
     }
     groups.push(current);
-    groups
+    Some(groups)
 }
 
 #[cfg(test)]
@@ -212,7 +241,7 @@ mod tests {
     use super::*;
 
     fn group_count(values: &[i128]) -> usize {
-        let groups = search::zero_sum_groups(values, u64::MAX).expect("no budget limit");
+        let groups = search::zero_sum_groups(values, u64::MAX, Cancel::never()).expect("no budget limit");
         let mut seen: Vec<usize> = groups.iter().flatten().copied().collect();
         seen.sort_unstable();
         assert_eq!(seen, (0..values.len()).collect::<Vec<_>>(), "a partition");
@@ -246,17 +275,42 @@ mod tests {
             if values.is_empty() {
                 continue;
             }
-            assert_eq!(group_count(&values), subset_dp(&values).len(), "{values:?}");
+            let dp = subset_dp(&values, Cancel::never()).expect("never cancelled");
+            assert_eq!(group_count(&values), dp.len(), "{values:?}");
         }
     }
 
     #[test]
     fn a_tiny_budget_gives_up_and_the_dp_finishes() {
         let values = [5, 5, 5, -3, -3, -3, -3, -3];
-        assert!(search::zero_sum_groups(&values, 1).is_none());
-        assert_eq!(subset_dp(&values).len(), 1);
+        assert_eq!(
+            search::zero_sum_groups(&values, 1, Cancel::never()),
+            Err(GiveUp::Budget)
+        );
+        assert_eq!(subset_dp(&values, Cancel::never()).map(|g| g.len()), Some(1));
         let nets = [-10, -3, -3, 6, 5, 5];
-        assert_eq!(exact_groups(&nets, &(0..6).collect::<Vec<_>>()).len(), 2);
+        let groups = exact_groups(&nets, &(0..6).collect::<Vec<_>>(), Cancel::never());
+        assert_eq!(groups.map(|g| g.len()), Some(2));
+    }
+
+    /// 24 distinct small balances with many zero-sum subsets: the search exceeds its budget and
+    /// the DP finishes; a raised flag stops both, and no settlement comes back.
+    #[test]
+    fn a_raised_flag_stops_the_search_and_the_dp() {
+        let hard: [i128; 24] = [
+            13, 39, 25, 41, 10, 51, 24, 7, 40, 31, 3, 17, -11, -26, -16, -20, -2, -9, -15, -18, -57, -45,
+            -46, -36,
+        ];
+        let flag = std::sync::atomic::AtomicBool::new(true);
+        assert_eq!(minimal_until(&hard, 24, Cancel::new(&flag)), None);
+        assert_eq!(subset_dp(&hard, Cancel::new(&flag)), None);
+        assert_eq!(
+            search::zero_sum_groups(&hard, u64::MAX, Cancel::new(&flag)),
+            Err(GiveUp::Cancelled)
+        );
+        let s = minimal_until(&hard, 24, Cancel::never()).expect("never cancelled");
+        assert!(s.optimal);
+        assert_eq!(s.moves.len(), 17);
     }
 
     #[test]

@@ -14,6 +14,7 @@ mod pairwise;
 mod search;
 
 pub use exact::minimal;
+pub(crate) use exact::minimal_until;
 pub use greedy::greedy;
 pub use pairwise::MAX_CELLS as MAX_PAIRWISE_CELLS;
 pub(crate) use pairwise::{pairwise, Failure as PairwiseFailure};

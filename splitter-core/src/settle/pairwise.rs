@@ -13,6 +13,7 @@ use petgraph::graphmap::GraphMap;
 use petgraph::Directed;
 
 use super::Move;
+use crate::cancel::Cancel;
 use crate::ledger::Entry;
 
 /// Why pairwise debts could not be computed.
@@ -22,6 +23,8 @@ pub(crate) enum Failure {
     Overflow,
     /// An expense whose members × payers exceed [`MAX_CELLS`].
     TooLarge,
+    /// The caller raised the cancel flag.
+    Cancelled,
 }
 use Failure::Overflow;
 
@@ -67,9 +70,13 @@ fn owe(g: &mut DebtGraph, debtor: usize, creditor: usize, amount: i128) -> Resul
 pub(crate) fn pairwise<'e>(
     entries: impl Iterator<Item = &'e Entry>,
     rank: &[usize],
+    cancel: Cancel<'_>,
 ) -> Result<Vec<Move>, Failure> {
     let mut g = DebtGraph::with_capacity(rank.len(), 0);
     for e in entries {
+        if cancel.raised() {
+            return Err(Failure::Cancelled);
+        }
         if let [(payer, _)] = e.paid.as_slice() {
             for (member, part) in &e.owed {
                 owe(&mut g, *member, *payer, *part)?;
@@ -86,6 +93,7 @@ pub(crate) fn pairwise<'e>(
         let matrix = round_matrix(
             &rows.iter().map(|r| r.1).collect::<Vec<_>>(),
             &cols.iter().map(|c| c.1).collect::<Vec<_>>(),
+            cancel,
         )?;
         for (r, row) in rows.iter().zip(matrix) {
             for (c, amount) in cols.iter().zip(row) {
@@ -107,7 +115,7 @@ pub(crate) fn pairwise<'e>(
 
 /// Rounds the matrix rows[j] * cols[i] / total (where rows and cols both add up to total != 0)
 /// to integers, each the floor or ceiling of its exact value, with exact row and column sums.
-fn round_matrix(rows: &[i128], cols: &[i128]) -> Result<Vec<Vec<i128>>, Failure> {
+fn round_matrix(rows: &[i128], cols: &[i128], cancel: Cancel<'_>) -> Result<Vec<Vec<i128>>, Failure> {
     let total: i128 = rows
         .iter()
         .try_fold(0i128, |s, r| s.checked_add(*r))
@@ -117,7 +125,7 @@ fn round_matrix(rows: &[i128], cols: &[i128]) -> Result<Vec<Vec<i128>>, Failure>
     }
     if total < 0 {
         let neg = |v: &[i128]| v.iter().map(|x| -x).collect::<Vec<_>>();
-        let m = round_matrix(&neg(rows), &neg(cols))?;
+        let m = round_matrix(&neg(rows), &neg(cols), cancel)?;
         return Ok(m
             .into_iter()
             .map(|r| r.into_iter().map(|x| -x).collect())
@@ -156,6 +164,9 @@ fn round_matrix(rows: &[i128], cols: &[i128]) -> Result<Vec<Vec<i128>>, Failure>
     let mut taken = vec![vec![false; cols.len()]; rows.len()];
     for (j, need) in need_row.iter().enumerate() {
         for _ in 0..*need {
+            if cancel.raised() {
+                return Err(Failure::Cancelled);
+            }
             let mut seen = vec![false; cols.len()];
             augment(j, &prefs, &mut taken, &mut spare_col, &mut seen);
         }
@@ -206,7 +217,7 @@ mod tests {
     fn matrix_rounding_keeps_both_sums() {
         let rows = [3334, 3333, 3333];
         let cols = [7001, 2999];
-        let m = round_matrix(&rows, &cols).unwrap();
+        let m = round_matrix(&rows, &cols, Cancel::never()).unwrap();
         for (j, r) in rows.iter().enumerate() {
             assert_eq!(m[j].iter().sum::<i128>(), *r);
         }

@@ -16,8 +16,15 @@
 
 use std::collections::HashMap;
 
+use crate::cancel::Cancel;
+
 /// A multiset state: the count left of class i is `(state >> offset[i]) & mask[i]`.
 type State = u64;
+
+/// The most combinations one half of one state's enumeration may list (32 MiB).
+const HALF: u64 = 1 << 20;
+/// The most states remembered (about 40 MiB).
+const MEMO: usize = 1 << 20;
 
 struct Classes {
     value: Vec<i128>,
@@ -78,6 +85,17 @@ struct Search<'c> {
     memo: HashMap<State, (u32, State)>,
     /// States whose enumeration would be too large: the search gives up (the caller falls back).
     budget: u64,
+    /// Read at every state; once raised, the search gives up.
+    cancel: Cancel<'c>,
+}
+
+/// Why the search found no answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum GiveUp {
+    /// It would take more steps than its budget.
+    Budget,
+    /// The caller raised the cancel flag.
+    Cancelled,
 }
 
 impl Search<'_> {
@@ -88,6 +106,9 @@ impl Search<'_> {
         if let Some(&(k, _)) = self.memo.get(&s) {
             return Some(k);
         }
+        if self.cancel.raised() {
+            return None;
+        }
         let cl = self.cl;
         let live: Vec<usize> = (0..cl.value.len()).filter(|i| cl.left(s, *i) > 0).collect();
         let pivot = live[0];
@@ -97,8 +118,12 @@ impl Search<'_> {
                 .map(|i| u64::from(cl.left(s, *i)) + 1)
                 .product::<u64>()
         };
-        let work = cost(a) + cost(b);
-        if work > self.budget {
+        let (ca, cb) = (cost(a), cost(b));
+        let work = ca + cb;
+        // Memory stays bounded whatever the budget: at most HALF entries per half (32 bytes
+        // each) and MEMO remembered states; past either, the caller's DP (1 byte per subset)
+        // takes over.
+        if work > self.budget || ca > HALF || cb > HALF || self.memo.len() >= MEMO {
             return None;
         }
         self.budget -= work;
@@ -141,11 +166,15 @@ impl Search<'_> {
 }
 
 /// The most zero-sum groups `values` (all non-zero, adding up to zero) can be cut into, as lists
-/// of positions; `None` if the search would take more than `budget` steps (about one step per
-/// combination listed).
-pub(crate) fn zero_sum_groups(values: &[i128], budget: u64) -> Option<Vec<Vec<usize>>> {
+/// of positions; gives up if the search would take more than `budget` steps (about one step per
+/// combination listed) or when `cancel` is raised.
+pub(crate) fn zero_sum_groups(
+    values: &[i128],
+    budget: u64,
+    cancel: Cancel<'_>,
+) -> Result<Vec<Vec<usize>>, GiveUp> {
     if values.is_empty() {
-        return Some(Vec::new());
+        return Ok(Vec::new());
     }
     // Classes of equal values, largest magnitude first (they have the fewest groups).
     let mut order: Vec<usize> = (0..values.len()).collect();
@@ -163,14 +192,16 @@ pub(crate) fn zero_sum_groups(values: &[i128], budget: u64) -> Option<Vec<Vec<us
         members: Vec::new(),
     };
     for i in order {
-        if cl.value.last() == Some(&values[i]) {
-            *cl.count.last_mut()? += 1;
-            cl.members.last_mut()?.push(i);
-        } else {
-            cl.value.push(values[i]);
-            cl.count.push(1);
-            cl.members.push(vec![i]);
+        if let (Some(&v), Some(c), Some(m)) = (cl.value.last(), cl.count.last_mut(), cl.members.last_mut()) {
+            if v == values[i] {
+                *c += 1;
+                m.push(i);
+                continue;
+            }
         }
+        cl.value.push(values[i]);
+        cl.count.push(1);
+        cl.members.push(vec![i]);
     }
     let mut at = 0;
     let mut full: State = 0;
@@ -180,20 +211,27 @@ pub(crate) fn zero_sum_groups(values: &[i128], budget: u64) -> Option<Vec<Vec<us
         at += bits(*c);
     }
     if at > 64 {
-        return None;
+        return Err(GiveUp::Budget);
     }
     let mut search = Search {
         cl: &cl,
         memo: HashMap::new(),
         budget,
+        cancel,
     };
-    search.best(full)?;
+    if search.best(full).is_none() {
+        return Err(if cancel.raised() {
+            GiveUp::Cancelled
+        } else {
+            GiveUp::Budget
+        });
+    }
     // Walk the memo: each state's chosen group, then what is left.
     let mut taken = vec![0usize; cl.value.len()];
     let mut groups = Vec::new();
     let mut s = full;
     while s != 0 {
-        let (_, g) = *search.memo.get(&s)?;
+        let (_, g) = *search.memo.get(&s).ok_or(GiveUp::Budget)?;
         let mut group = Vec::new();
         for (i, next) in taken.iter_mut().enumerate() {
             for _ in 0..cl.left(g, i) {
@@ -206,5 +244,5 @@ pub(crate) fn zero_sum_groups(values: &[i128], budget: u64) -> Option<Vec<Vec<us
         s -= g;
     }
     groups.sort();
-    Some(groups)
+    Ok(groups)
 }
