@@ -22,5 +22,6 @@ pub mod openapi;
 pub mod records;
 pub mod routes;
 pub mod store;
+pub mod text;
 
 pub use config::Config;
