@@ -45,7 +45,7 @@ pub use engine::{compute, compute_cancellable, compute_json, compute_value};
 pub use error::{Error, ErrorCode, Result};
 pub use json::Json;
 pub use model::{
-    BalancesIn, Expense, Extra, Group, Item, Member, Options, PaidBy, Payment, SettleMethod, Split,
+    BalancesIn, Cost, Expense, Extra, Group, Item, Member, Options, PaidBy, Payment, SettleMethod, Split,
 };
 pub use report::{Balance, Report, Share, Transfer};
 pub use rust_decimal::Decimal;

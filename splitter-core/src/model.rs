@@ -26,6 +26,54 @@ pub struct Group {
     pub options: Options,
 }
 
+/// Upper bounds on what computing a group produces, found without computing it: for a caller
+/// that budgets work before starting (a server facing untrusted input).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Cost {
+    /// Members listed.
+    pub members: usize,
+    /// Share rows the report will hold at most (one per expense and member with a part).
+    pub share_rows: usize,
+    /// Member-by-payer debts `pairwise` settlement would round at most (expenses with several
+    /// payers); zero for other methods.
+    pub pairwise_cells: usize,
+}
+
+impl Group {
+    /// Upper bounds on the work and output of computing this group.
+    ///
+    /// # Example
+    /// ```
+    /// use splitter_core::{Decimal, Expense, Group, Member, PaidBy, Split};
+    ///
+    /// let group = Group {
+    ///     currency: "EUR".into(),
+    ///     members: vec![Member::new("ana"), Member::new("ben"), Member::new("cy")],
+    ///     expenses: vec![Expense::new("e1", Decimal::new(900, 2), PaidBy::One("ana".into()),
+    ///                                 Split::Equal { members: None })],
+    ///     ..Group::default()
+    /// };
+    /// assert_eq!(group.cost().share_rows, 3);
+    /// ```
+    pub fn cost(&self) -> Cost {
+        let n = self.members.len();
+        let mut cost = Cost {
+            members: n,
+            ..Cost::default()
+        };
+        for e in &self.expenses {
+            let parts = crate::split::most_parts(&e.split, n);
+            cost.share_rows = cost.share_rows.saturating_add(parts);
+            if let (PaidBy::Several(payers), SettleMethod::Pairwise) = (&e.paid_by, self.options.settle) {
+                cost.pairwise_cells = cost
+                    .pairwise_cells
+                    .saturating_add(parts.saturating_mul(payers.len().min(n)));
+            }
+        }
+        cost
+    }
+}
+
 /// A member of a group.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Member {

@@ -18,30 +18,48 @@ use tower_http::timeout::TimeoutLayer;
 
 use crate::auth::{self, Found, TokenProblem, Tokens};
 use crate::cache::Cache;
+use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
+use crate::cpu::Pool;
 use crate::error::ApiError;
 use crate::limits::{self, Limiter};
 use crate::metrics::Metrics;
-use crate::routes::{self, AppState, Shared};
+use crate::routes;
+use crate::serve::{ConnectionStats, Limits};
+use crate::state::{AppState, Shared};
 use crate::store::Store;
 
 /// The request id header.
 pub const REQUEST_ID: &str = "x-request-id";
 
-/// Connects to the database (applying migrations) and the cache, and builds the state.
+/// Connects to the database (applying migrations) and the cache, and builds the state, on the
+/// system's clock.
 pub async fn state(config: Config) -> Result<Shared, Box<dyn std::error::Error + Send + Sync>> {
+    state_with_clock(config, Arc::new(SystemClock)).await
+}
+
+/// [`state`] with another clock (tests move theirs).
+pub async fn state_with_clock(
+    config: Config,
+    clock: Arc<dyn Clock>,
+) -> Result<Shared, Box<dyn std::error::Error + Send + Sync>> {
+    cors(&config)?;
+    let tokens = Tokens::from_config(&config)?;
     let store = Store::connect(&config.database_url, config.db_pool).await?;
     store.migrate().await?;
     let cache = Cache::new(config.redis_url.as_deref(), config.cache_memory_bytes)?;
     cache.check_redis().await;
     cache.spawn_watch(Duration::from_millis(500));
-    let tokens = Tokens::load(
-        &store,
-        config.token_secret.as_deref(),
-        config.access_token_ttl,
-        config.refresh_token_ttl,
-    )
-    .await?;
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    // At most 4 compute jobs of one client waiting or running (a burst from one client past
+    // that gets `429 busy`), and two password hashes per client address.
+    let compute = Pool::new(
+        "compute",
+        config.compute_threads.unwrap_or(cores),
+        config.compute_queue,
+        4,
+    )?;
+    let hashing = Pool::new("hash", config.hash_threads.unwrap_or(cores), config.hash_queue, 2)?;
     let state = Arc::new(AppState {
         store,
         cache,
@@ -49,9 +67,56 @@ pub async fn state(config: Config) -> Result<Shared, Box<dyn std::error::Error +
         tokens,
         limiter: Limiter::default(),
         config,
+        clock,
+        compute,
+        hashing,
+        connections: Arc::new(ConnectionStats::default()),
     });
     crate::housekeeping::spawn(&state, crate::housekeeping::PERIOD);
     Ok(state)
+}
+
+/// The CORS layer the configuration asks for: none, any origin (`*`), or a list; an origin that
+/// is not a valid header value is an error at start.
+fn cors(config: &Config) -> Result<Option<CorsLayer>, String> {
+    let origins = &config.cors_origins;
+    if origins.is_empty() {
+        return Ok(None);
+    }
+    let allow = if origins.iter().any(|o| o.trim() == "*") {
+        AllowOrigin::any()
+    } else {
+        let list = origins
+            .iter()
+            .map(|o| {
+                HeaderValue::from_str(o.trim()).map_err(|_| format!("--cors-origins: '{o}' is not an origin"))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        AllowOrigin::list(list)
+    };
+    Ok(Some(
+        CorsLayer::new()
+            .allow_origin(allow)
+            .allow_methods([
+                Method::GET,
+                Method::POST,
+                Method::PUT,
+                Method::PATCH,
+                Method::DELETE,
+            ])
+            .allow_headers([
+                header::CONTENT_TYPE,
+                header::IF_MATCH,
+                header::AUTHORIZATION,
+                HeaderName::from_static(crate::idempotency::HEADER),
+                HeaderName::from_static(REQUEST_ID),
+            ])
+            .expose_headers([
+                header::ETAG,
+                header::RETRY_AFTER,
+                HeaderName::from_static(REQUEST_ID),
+            ]),
+    ))
 }
 
 /// The router with every route and the middleware stack.
@@ -87,6 +152,11 @@ pub fn router(state: Shared) -> Router {
         .route(
             "/v1/groups/{group}/invites/{invite}",
             axum::routing::delete(routes::invites::revoke),
+        )
+        .route("/v1/groups/{group}/access", get(routes::access::list))
+        .route(
+            "/v1/groups/{group}/access/{account}",
+            axum::routing::delete(routes::access::remove),
         )
         .route(
             "/v1/groups/{group}",
@@ -128,38 +198,8 @@ pub fn router(state: Shared) -> Router {
         .route("/openapi.json", get(routes::ops::openapi))
         .fallback(|| async { ApiError::not_found("route") });
 
-    let cors = if config.cors_origins.is_empty() {
-        None
-    } else {
-        let origins: Vec<HeaderValue> = config
-            .cors_origins
-            .iter()
-            .filter_map(|o| HeaderValue::from_str(o.trim()).ok())
-            .collect();
-        Some(
-            CorsLayer::new()
-                .allow_origin(AllowOrigin::list(origins))
-                .allow_methods([
-                    Method::GET,
-                    Method::POST,
-                    Method::PUT,
-                    Method::PATCH,
-                    Method::DELETE,
-                ])
-                .allow_headers([
-                    header::CONTENT_TYPE,
-                    header::IF_MATCH,
-                    header::AUTHORIZATION,
-                    HeaderName::from_static(crate::idempotency::HEADER),
-                    HeaderName::from_static(REQUEST_ID),
-                ])
-                .expose_headers([
-                    header::ETAG,
-                    header::RETRY_AFTER,
-                    HeaderName::from_static(REQUEST_ID),
-                ]),
-        )
-    };
+    // Checked when the state was built; an invalid list cannot reach here.
+    let cors = cors(config).unwrap_or_default();
 
     let security = |name: &'static str, value: &'static str| {
         SetResponseHeaderLayer::if_not_present(HeaderName::from_static(name), HeaderValue::from_static(value))
@@ -201,29 +241,27 @@ pub struct ClientAddr(pub String);
 async fn guard(State(state): State<Shared>, mut req: Request, next: Next) -> Response {
     let found = match auth::bearer(req.headers()) {
         None => Found::Refused(TokenProblem::Missing),
-        Some(t) => match state.tokens.verify(t, crate::store::now()) {
+        Some(t) => match state.tokens.verify(t, state.now()) {
             Ok(c) => Found::Token(c),
             Err(p) => Found::Refused(p),
         },
     };
-    let forwarded = state
-        .config
-        .trust_forwarded_for
-        .then(|| {
-            req.headers()
-                .get("x-forwarded-for")
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.split(',').next())
-                .map(|v| v.trim().to_string())
-                .filter(|v| !v.is_empty() && v.len() <= 64)
-        })
-        .flatten();
-    let addr = forwarded.unwrap_or_else(|| {
-        req.extensions()
-            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .map(|c| c.0.ip().to_string())
-            .unwrap_or_else(|| "unknown".into())
-    });
+    let peer = req
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip());
+    let addr = match peer {
+        Some(peer) => {
+            let forwarded: Vec<&str> = req
+                .headers()
+                .get_all("x-forwarded-for")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .collect();
+            state.config.proxies().client(peer, &forwarded).to_string()
+        }
+        None => "unknown".into(),
+    };
     let path = req.uri().path();
     let operations = matches!(path, "/health" | "/ready" | "/metrics" | "/openapi.json");
     let limit = state.config.rate_limit;
@@ -294,14 +332,26 @@ async fn observe(State(state): State<Shared>, mut req: Request, next: Next) -> R
         .unwrap_or_else(|| uuid::Uuid::new_v4().simple().to_string());
     let id_value = HeaderValue::from_str(&id).unwrap_or(HeaderValue::from_static("invalid"));
     req.headers_mut().insert(REQUEST_ID, id_value.clone());
-    let method = req.method().to_string();
+    let method = crate::metrics::method_label(req.method());
     let route = req
         .extensions()
         .get::<MatchedPath>()
         .map(|p| p.as_str().to_string())
         .unwrap_or_else(|| "unmatched".into());
     let path = req.uri().path().to_string();
+    struct InFlight<'a>(&'a std::sync::atomic::AtomicI64);
+    impl Drop for InFlight<'_> {
+        fn drop(&mut self) {
+            self.0.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+    state
+        .metrics
+        .in_flight
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let in_flight = InFlight(&state.metrics.in_flight);
     let mut r = next.run(req).await;
+    drop(in_flight);
     r.headers_mut().insert(REQUEST_ID, id_value);
     let micros = u64::try_from(start.elapsed().as_micros()).unwrap_or(u64::MAX);
     let status = r.status().as_u16();
@@ -314,18 +364,24 @@ async fn observe(State(state): State<Shared>, mut req: Request, next: Next) -> R
     r
 }
 
-/// Serves until `shutdown` resolves, then finishes the requests in flight.
+/// Serves until `shutdown` resolves, then finishes the requests in flight, within the
+/// configuration's connection limits ([`crate::serve`]).
 pub async fn serve(
     listener: tokio::net::TcpListener,
-    router: Router,
+    state: Shared,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    let c = &state.config;
+    let limits = Limits {
+        max_connections: crate::serve::usable_connections(c.max_connections),
+        per_address: c.max_connections_per_address.max(1),
+        header_timeout: Duration::from_millis(c.header_timeout_ms.max(1)),
+        max_requests: c.max_requests_per_connection.max(1),
+        drain: Duration::from_secs(30),
+        proxies: c.proxies(),
+    };
+    let stats = state.connections.clone();
+    crate::serve::serve(listener, router(state), limits, stats, shutdown).await
 }
 
 /// Resolves on SIGTERM or Ctrl-C.

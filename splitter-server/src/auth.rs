@@ -17,8 +17,8 @@ use sha2::{Digest, Sha256};
 use sqlx::{AnyConnection, Row};
 
 use crate::error::{ApiError, ApiResult};
-use crate::routes::Shared;
-use crate::store::{self, now, Store};
+use crate::state::Shared;
+use crate::store::{self, Store};
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -84,25 +84,60 @@ impl std::fmt::Debug for Tokens {
     }
 }
 
+/// The shortest token secret, in bytes.
+pub const MIN_SECRET_BYTES: usize = 32;
+
+/// A secret is refused when it has fewer distinct bytes than this (`aaaa...`, `abab...`): real
+/// secrets (`openssl rand -base64 32`, or hex) have far more.
+const MIN_SECRET_DISTINCT: usize = 10;
+
+/// Checks a configured secret's length and variety.
+pub fn check_secret(secret: &[u8]) -> Result<(), String> {
+    if secret.len() < MIN_SECRET_BYTES {
+        return Err(format!(
+            "the token secret must have at least {MIN_SECRET_BYTES} bytes (openssl rand -base64 32 makes one)"
+        ));
+    }
+    let mut seen = [false; 256];
+    for b in secret {
+        seen[usize::from(*b)] = true;
+    }
+    if seen.iter().filter(|s| **s).count() < MIN_SECRET_DISTINCT {
+        return Err(
+            "the token secret repeats a few characters; use a random one (openssl rand -base64 32)".into(),
+        );
+    }
+    Ok(())
+}
+
 impl Tokens {
-    /// Keys and lifetimes: the configured secret, or the one stored in the database (made and
-    /// stored on first start, so that every instance on the database shares it).
-    pub async fn load(
-        store: &Store,
-        configured: Option<&str>,
-        access_ttl: u64,
-        refresh_ttl: u64,
-    ) -> Result<Tokens, Box<dyn std::error::Error + Send + Sync>> {
-        let key = match configured {
-            Some(s) if s.len() >= 32 => s.as_bytes().to_vec(),
-            Some(_) => return Err("--token-secret must have at least 32 bytes".into()),
-            None => stored_secret(store).await?.into_bytes(),
-        };
+    /// Keys and lifetimes from a secret (checked by [`check_secret`]).
+    pub fn new(secret: &[u8], access_ttl: u64, refresh_ttl: u64) -> Result<Tokens, String> {
+        check_secret(secret)?;
         Ok(Tokens {
-            key,
+            key: secret.to_vec(),
             access_ttl: i64::try_from(access_ttl).unwrap_or(900).max(1),
             refresh_ttl: i64::try_from(refresh_ttl).unwrap_or(86_400).max(1),
         })
+    }
+
+    /// Keys and lifetimes from the configuration: `--token-secret`, else `--token-secret-file`,
+    /// else (SQLite only, one process) a secret generated into a file beside the database.
+    pub fn from_config(config: &crate::Config) -> Result<Tokens, Box<dyn std::error::Error + Send + Sync>> {
+        let secret = match (&config.token_secret, &config.token_secret_file) {
+            (Some(s), _) => s.as_bytes().to_vec(),
+            (None, Some(path)) => {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| format!("--token-secret-file {}: {e}", path.display()))?;
+                text.trim_end_matches(['\n', '\r']).as_bytes().to_vec()
+            }
+            (None, None) => generated_secret(&config.database_url)?,
+        };
+        Ok(Tokens::new(
+            &secret,
+            config.access_token_ttl,
+            config.refresh_token_ttl,
+        )?)
     }
 
     fn mac(&self, payload: &[u8]) -> HmacSha256 {
@@ -162,24 +197,39 @@ impl Tokens {
     }
 }
 
-async fn stored_secret(store: &Store) -> Result<String, sqlx::Error> {
-    let read = || async {
-        let row = sqlx::query("SELECT value FROM settings WHERE name = 'token_secret'")
-            .fetch_optional(&store.pool)
-            .await?;
-        row.map(|r| store::text(&r, 0)).transpose()
-    };
-    if let Some(s) = read().await? {
-        return Ok(s);
+/// Without a configured secret: on SQLite, the secret kept in `<database file>.key` (made with
+/// mode 0600 on first start); with an in-memory database, a new one for this process. MySQL
+/// (several instances on one database) needs a configured one.
+fn generated_secret(database_url: &str) -> Result<Vec<u8>, String> {
+    if crate::store::Backend::of(database_url) != crate::store::Backend::Sqlite {
+        return Err(
+            "set --token-secret or --token-secret-file: every instance on a shared database must sign with the same secret"
+                .into(),
+        );
     }
-    // Two instances starting together: one insert wins, both read the winner's.
-    let _ = sqlx::query("INSERT INTO settings (name, value) VALUES ('token_secret', ?)")
-        .bind(random_token().map_err(|e| sqlx::Error::Protocol(format!("no random bytes: {e}")))?)
-        .execute(&store.pool)
-        .await;
-    read()
-        .await?
-        .ok_or_else(|| sqlx::Error::Protocol("token secret missing".into()))
+    let Some(db) = crate::store::sqlite_file(database_url) else {
+        tracing::warn!(
+            "no --token-secret: a new one for this in-memory database; tokens end with the process"
+        );
+        return random_token()
+            .map(String::into_bytes)
+            .map_err(|e| format!("no random bytes: {e}"));
+    };
+    let mut name = db.into_os_string();
+    name.push(".key");
+    let path = std::path::PathBuf::from(name);
+    match std::fs::read_to_string(&path) {
+        Ok(s) => {
+            tracing::warn!(file = %path.display(), "no --token-secret: signing tokens with the generated secret in this file; set --token-secret in production");
+            return Ok(s.trim_end().as_bytes().to_vec());
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(format!("{}: {e}", path.display())),
+    }
+    let secret = random_token().map_err(|e| format!("no random bytes: {e}"))?;
+    crate::store::write_private(&path, secret.as_bytes()).map_err(|e| format!("{}: {e}", path.display()))?;
+    tracing::warn!(file = %path.display(), "no --token-secret: generated one into this file (mode 0600); set --token-secret in production");
+    Ok(secret.into_bytes())
 }
 
 /// 32 random bytes, base64url (a refresh token, an invite code, a secret).
@@ -198,20 +248,35 @@ pub fn sha256_hex(text: &str) -> String {
         .collect()
 }
 
-/// Hashes a password with argon2id (default parameters), off the async workers.
-pub async fn hash_password(password: String) -> ApiResult<String> {
-    tokio::task::spawn_blocking(move || {
-        use argon2::password_hash::{PasswordHasher, SaltString};
-        let mut salt = [0u8; 16];
-        getrandom::getrandom(&mut salt).map_err(ApiError::internal)?;
-        let salt = SaltString::encode_b64(&salt).map_err(ApiError::internal)?;
-        argon2::Argon2::default()
-            .hash_password(password.as_bytes(), &salt)
-            .map(|h| h.to_string())
-            .map_err(ApiError::internal)
-    })
-    .await
-    .map_err(ApiError::internal)?
+/// How long a password hash may wait for a hashing thread and run.
+const HASH_DEADLINE: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// The hashing pool refused: the server is busy hashing (a burst of logins); `429 busy`.
+fn hashing_refused(_: crate::cpu::Refused) -> ApiError {
+    crate::budget::busy()
+}
+
+/// Hashes a password with argon2id (default parameters: 19 MiB, 2 passes) on the hashing pool,
+/// as `client`'s job.
+pub async fn hash_password(
+    state: &crate::state::AppState,
+    client: &str,
+    password: String,
+) -> ApiResult<String> {
+    state
+        .hashing
+        .run(client, HASH_DEADLINE, move |_| {
+            use argon2::password_hash::{PasswordHasher, SaltString};
+            let mut salt = [0u8; 16];
+            getrandom::getrandom(&mut salt).map_err(ApiError::internal)?;
+            let salt = SaltString::encode_b64(&salt).map_err(ApiError::internal)?;
+            argon2::Argon2::default()
+                .hash_password(password.as_bytes(), &salt)
+                .map(|h| h.to_string())
+                .map_err(ApiError::internal)
+        })
+        .await
+        .map_err(hashing_refused)?
 }
 
 /// A hash of a random password nobody knows, checked when the account does not exist, so that a
@@ -229,23 +294,31 @@ fn dummy_hash() -> &'static str {
     })
 }
 
-/// Checks a password against a stored hash (or the dummy one), off the async workers.
-pub async fn verify_password(password: String, hash: Option<String>) -> ApiResult<bool> {
-    tokio::task::spawn_blocking(move || {
-        use argon2::password_hash::{PasswordHash, PasswordVerifier};
-        let known = hash.is_some();
-        let text = hash.unwrap_or_else(|| dummy_hash().to_string());
-        let ok = PasswordHash::new(&text)
-            .map(|h| {
-                argon2::Argon2::default()
-                    .verify_password(password.as_bytes(), &h)
-                    .is_ok()
-            })
-            .unwrap_or(false);
-        ok && known
-    })
-    .await
-    .map_err(ApiError::internal)
+/// Checks a password against a stored hash (or the dummy one, so that an unknown email costs
+/// the same) on the hashing pool, as `client`'s job.
+pub async fn verify_password(
+    state: &crate::state::AppState,
+    client: &str,
+    password: String,
+    hash: Option<String>,
+) -> ApiResult<bool> {
+    state
+        .hashing
+        .run(client, HASH_DEADLINE, move |_| {
+            use argon2::password_hash::{PasswordHash, PasswordVerifier};
+            let known = hash.is_some();
+            let text = hash.unwrap_or_else(|| dummy_hash().to_string());
+            let ok = PasswordHash::new(&text)
+                .map(|h| {
+                    argon2::Argon2::default()
+                        .verify_password(password.as_bytes(), &h)
+                        .is_ok()
+                })
+                .unwrap_or(false);
+            ok && known
+        })
+        .await
+        .map_err(hashing_refused)
 }
 
 /// The bearer token of a request, if it sent one.
@@ -298,6 +371,15 @@ pub enum Role {
 }
 
 impl Role {
+    /// The role a stored text names (anything but `owner` is a member).
+    pub fn parse(s: &str) -> Role {
+        if s == "owner" {
+            Role::Owner
+        } else {
+            Role::Member
+        }
+    }
+
     /// `owner` or `member`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -323,16 +405,20 @@ pub struct Access {
 impl Access {
     /// `403 forbidden` unless the account owns the group.
     pub fn require_owner(&self, what: &str) -> ApiResult<()> {
-        if self.role == Role::Owner {
-            Ok(())
-        } else {
-            Err(ApiError::new(
-                StatusCode::FORBIDDEN,
-                "forbidden",
-                "",
-                format!("only the group's owner may {what}"),
-            ))
-        }
+        require_owner(self.role, what)
+    }
+}
+
+fn require_owner(role: Role, what: &str) -> ApiResult<()> {
+    if role == Role::Owner {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "",
+            format!("only the group's owner may {what}"),
+        ))
     }
 }
 
@@ -354,11 +440,7 @@ pub async fn access(state: &Shared, me: &Claims, gid: &str) -> ApiResult<Access>
     match row {
         Some(r) => Ok(Access {
             account: me.account.clone(),
-            role: if store::text(&r, 1)? == "owner" {
-                Role::Owner
-            } else {
-                Role::Member
-            },
+            role: Role::parse(&store::text(&r, 1)?),
             member: store::opt_text(&r, 2)?,
             version: r.try_get(0)?,
         }),
@@ -371,9 +453,32 @@ pub async fn access(state: &Shared, me: &Claims, gid: &str) -> ApiResult<Access>
     }
 }
 
+/// What the write path's lock found: the group's new version and record counter, its share
+/// rows, and the caller's role and member.
+#[derive(Debug, Clone)]
+pub struct Lock {
+    /// The group's version after this write's bump.
+    pub version: i64,
+    /// The group's record counter after taking `take` numbers (the last one taken).
+    pub seq: i64,
+    /// Share rows the group's live expenses hold (before this write).
+    pub share_rows: i64,
+    /// The caller's role.
+    pub role: Role,
+    /// The member the caller is linked to, if any.
+    pub member: Option<String>,
+}
+
+impl Lock {
+    /// `403 forbidden` unless the caller owns the group.
+    pub fn require_owner(&self, what: &str) -> ApiResult<()> {
+        require_owner(self.role, what)
+    }
+}
+
 /// The write path's access check folded into the group lock: bumps the group's version (and its
-/// record counter by `take`) only if the account, in a live session, is a member, and returns the
-/// new `(version, seq)`. One statement fewer than [`access`] and then
+/// record counter by `take`) only if the account, in a live session, is a member, and returns what
+/// the write needs to know. One statement fewer than [`access`] and then
 /// [`crate::store::lock_group`]; `404` (or `401` for a revoked session) otherwise, nothing changed.
 pub async fn lock_member(
     state: &Shared,
@@ -381,7 +486,7 @@ pub async fn lock_member(
     me: &Claims,
     gid: &str,
     take: i64,
-) -> ApiResult<(i64, i64)> {
+) -> ApiResult<Lock> {
     let done = sqlx::query(
         "UPDATE `groups` SET version = version + 1, seq = seq + ? WHERE id = ? AND EXISTS \
          (SELECT 1 FROM group_access a JOIN sessions s ON s.id = ? AND s.account_id = a.account_id \
@@ -400,11 +505,21 @@ pub async fn lock_member(
         }
         return Err(ApiError::not_found("group"));
     }
-    let row = sqlx::query("SELECT version, seq FROM `groups` WHERE id = ?")
-        .bind(gid)
-        .fetch_one(&mut *conn)
-        .await?;
-    Ok((row.try_get(0)?, row.try_get(1)?))
+    let row = sqlx::query(
+        "SELECT g.version, g.seq, g.share_rows, a.role, a.member_id FROM `groups` g \
+         JOIN group_access a ON a.group_id = g.id AND a.account_id = ? WHERE g.id = ?",
+    )
+    .bind(&me.account)
+    .bind(gid)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(Lock {
+        version: row.try_get(0)?,
+        seq: row.try_get(1)?,
+        share_rows: row.try_get(2)?,
+        role: Role::parse(&store::text(&row, 3)?),
+        member: store::opt_text(&row, 4)?,
+    })
 }
 
 /// `401 session_revoked`.
@@ -435,25 +550,31 @@ pub async fn new_session(
     conn: &mut AnyConnection,
     tokens: &Tokens,
     account: &str,
+    now: i64,
 ) -> ApiResult<(String, String)> {
     let session = uuid::Uuid::new_v4().simple().to_string();
     sqlx::query("INSERT INTO sessions (id, account_id, revoked, created_at) VALUES (?, ?, 0, ?)")
         .bind(&session)
         .bind(account)
-        .bind(now())
+        .bind(now)
         .execute(&mut *conn)
         .await?;
-    let refresh = issue_refresh(conn, tokens, &session).await?;
+    let refresh = issue_refresh(conn, tokens, &session, now).await?;
     Ok((session, refresh))
 }
 
 /// A new refresh token in the session.
-pub async fn issue_refresh(conn: &mut AnyConnection, tokens: &Tokens, session: &str) -> ApiResult<String> {
+pub async fn issue_refresh(
+    conn: &mut AnyConnection,
+    tokens: &Tokens,
+    session: &str,
+    now: i64,
+) -> ApiResult<String> {
     let token = random_token().map_err(ApiError::internal)?;
     sqlx::query("INSERT INTO refresh_tokens (token_hash, session_id, used, expires_at) VALUES (?, ?, 0, ?)")
         .bind(sha256_hex(&token))
         .bind(session)
-        .bind(now() + tokens.refresh_ttl)
+        .bind(now + tokens.refresh_ttl)
         .execute(&mut *conn)
         .await?;
     Ok(token)

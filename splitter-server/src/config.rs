@@ -7,6 +7,9 @@ use clap::{Parser, Subcommand};
 /// The default database: an SQLite file in the working directory, created on first start.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://splitter.db?mode=rwc";
 
+/// The token secret [`Config::for_urls`] uses (tests and embedding only).
+pub const TEST_SECRET: &str = "splitter-test-secret-0123456789-abcdefghijklmnopqrstuvwxyz";
+
 /// `splitter-server`: the Splitter HTTP service.
 #[derive(Debug, Clone, Parser)]
 #[command(name = "splitter-server", version, about)]
@@ -35,10 +38,15 @@ pub struct Config {
     /// Log level filter (`info`, `debug`, `splitter_server=debug`, ...).
     #[arg(long, env = "SPLITTER_LOG", default_value = "info")]
     pub log: String,
-    /// Secret that signs access tokens (at least 32 bytes). Without it, one is generated on first
-    /// start and stored in the database, so that every instance on that database shares it.
+    /// Secret that signs access tokens: at least 32 bytes, not a repetition (`openssl rand
+    /// -base64 32` makes one). Every instance behind one database needs the same one, so on
+    /// MySQL/MariaDB it is required. On SQLite, without it, one is generated and kept in a file
+    /// beside the database (`<file>.key`, mode 0600), and a warning says so.
     #[arg(long, env = "SPLITTER_TOKEN_SECRET", hide_env_values = true)]
     pub token_secret: Option<String>,
+    /// A file holding the token secret (a mounted secret, say), instead of `--token-secret`.
+    #[arg(long, env = "SPLITTER_TOKEN_SECRET_FILE", conflicts_with = "token_secret")]
+    pub token_secret_file: Option<std::path::PathBuf>,
     /// Lifetime of an access token, in seconds.
     #[arg(long, env = "SPLITTER_ACCESS_TOKEN_TTL", default_value_t = 900)]
     pub access_token_ttl: u64,
@@ -48,9 +56,15 @@ pub struct Config {
     /// Requests per minute allowed per client address and, separately, per account (0: no limit).
     #[arg(long, env = "SPLITTER_RATE_LIMIT", default_value_t = 600)]
     pub rate_limit: u64,
-    /// Failed logins allowed per account and address in 15 minutes.
+    /// Login attempts allowed per account and client address in 15 minutes (an attempt counts
+    /// from the moment it is made; a successful one is taken back).
     #[arg(long, env = "SPLITTER_LOGIN_ATTEMPTS", default_value_t = 5)]
     pub login_attempts: u64,
+    /// Login attempts allowed per account from all addresses together in 15 minutes: bounds a
+    /// guesser with many addresses; past it the account's logins wait until the window slides
+    /// (existing sessions keep working).
+    #[arg(long, env = "SPLITTER_LOGIN_ATTEMPTS_PER_ACCOUNT", default_value_t = 20)]
+    pub login_attempts_per_account: u64,
     /// Bytes of computed reports each instance keeps in process (in front of Redis).
     #[arg(long, env = "SPLITTER_CACHE_MEMORY_BYTES", default_value_t = 64 * 1024 * 1024)]
     pub cache_memory_bytes: usize,
@@ -58,10 +72,39 @@ pub struct Config {
     /// may be used again and the row is pruned).
     #[arg(long, env = "SPLITTER_IDEMPOTENCY_TTL", default_value_t = 24 * 3600)]
     pub idempotency_ttl: u64,
-    /// Take the client address from the first `X-Forwarded-For` entry (only behind a proxy that
-    /// sets it).
-    #[arg(long, env = "SPLITTER_TRUST_FORWARDED_FOR")]
-    pub trust_forwarded_for: bool,
+    /// Proxies (addresses or networks, comma-separated: `10.0.0.0/8,192.0.2.7`) whose
+    /// `X-Forwarded-For` is believed: the client is the right-most entry that is not one of them.
+    /// Their connections are not limited per address. None by default: the peer is the client.
+    #[arg(long, env = "SPLITTER_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<crate::forwarded::Net>,
+    /// Open connections at most (lowered to what the process's file descriptors allow).
+    #[arg(long, env = "SPLITTER_MAX_CONNECTIONS", default_value_t = 1024)]
+    pub max_connections: usize,
+    /// Open connections from one client address at most.
+    #[arg(long, env = "SPLITTER_MAX_CONNECTIONS_PER_ADDRESS", default_value_t = 64)]
+    pub max_connections_per_address: usize,
+    /// Milliseconds a client has to send a request's headers (from connecting, or from the
+    /// previous response on a kept-alive connection).
+    #[arg(long, env = "SPLITTER_HEADER_TIMEOUT_MS", default_value_t = 10_000)]
+    pub header_timeout_ms: u64,
+    /// Milliseconds a client has to send a request's body once its headers are in.
+    #[arg(long, env = "SPLITTER_BODY_TIMEOUT_MS", default_value_t = 10_000)]
+    pub body_timeout_ms: u64,
+    /// Requests served on one kept-alive connection at most.
+    #[arg(long, env = "SPLITTER_MAX_REQUESTS_PER_CONNECTION", default_value_t = 1000)]
+    pub max_requests_per_connection: u64,
+    /// Threads that compute reports (default: one per core).
+    #[arg(long, env = "SPLITTER_COMPUTE_THREADS")]
+    pub compute_threads: Option<usize>,
+    /// Computations that may wait for a thread; past that, `429 busy`.
+    #[arg(long, env = "SPLITTER_COMPUTE_QUEUE", default_value_t = 32)]
+    pub compute_queue: usize,
+    /// Threads that hash passwords (default: one per core; each hash holds 19 MiB).
+    #[arg(long, env = "SPLITTER_HASH_THREADS")]
+    pub hash_threads: Option<usize>,
+    /// Password hashes that may wait for a thread; past that, `429 busy`.
+    #[arg(long, env = "SPLITTER_HASH_QUEUE", default_value_t = 32)]
+    pub hash_queue: usize,
     /// What to do (default: serve).
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -84,8 +127,19 @@ impl Config {
         Duration::from_millis(self.request_timeout_ms)
     }
 
-    /// A configuration for tests and embedding: defaults with this database and Redis, and no
-    /// general rate limit (the login limit stays).
+    /// The body read timeout.
+    pub fn body_timeout(&self) -> Duration {
+        Duration::from_millis(self.body_timeout_ms)
+    }
+
+    /// The trusted proxies.
+    pub fn proxies(&self) -> crate::forwarded::Proxies {
+        crate::forwarded::Proxies(self.trusted_proxies.clone())
+    }
+
+    /// A configuration for tests and embedding: defaults with this database and Redis, a fixed
+    /// token secret (every instance on one database must share one), no general rate limit (the
+    /// login limit stays) and no per-address connection limit (tests all come from 127.0.0.1).
     pub fn for_urls(database_url: &str, redis_url: Option<&str>) -> Config {
         Config {
             listen: "127.0.0.1:0".into(),
@@ -96,14 +150,25 @@ impl Config {
             request_timeout_ms: 10_000,
             db_pool: 16,
             log: "warn".into(),
-            token_secret: None,
+            token_secret: Some(TEST_SECRET.into()),
+            token_secret_file: None,
             access_token_ttl: 900,
             refresh_token_ttl: 30 * 24 * 3600,
             rate_limit: 0,
             login_attempts: 5,
+            login_attempts_per_account: 20,
             cache_memory_bytes: 64 * 1024 * 1024,
             idempotency_ttl: 24 * 3600,
-            trust_forwarded_for: false,
+            trusted_proxies: Vec::new(),
+            max_connections: 1024,
+            max_connections_per_address: 1024,
+            header_timeout_ms: 10_000,
+            body_timeout_ms: 10_000,
+            max_requests_per_connection: 1000,
+            compute_threads: None,
+            compute_queue: 32,
+            hash_threads: None,
+            hash_queue: 32,
             command: None,
         }
     }

@@ -17,6 +17,9 @@ pub struct ApiError {
     pub message: String,
     /// Where in the request body (or which parameter) the problem is; empty for the whole.
     pub path: String,
+    /// A database conflict that running the whole transaction again may cure (a deadlock, a busy
+    /// SQLite): [`crate::store::retrying`] does so before answering `503`.
+    pub retry: bool,
 }
 
 impl ApiError {
@@ -32,6 +35,7 @@ impl ApiError {
             code,
             message: message.into(),
             path: path.into(),
+            retry: false,
         }
     }
 
@@ -86,6 +90,7 @@ impl ApiError {
             code: e.code.as_str(),
             message: e.message,
             path,
+            retry: false,
         }
     }
 
@@ -98,18 +103,26 @@ impl ApiError {
 
 impl From<sqlx::Error> for ApiError {
     fn from(e: sqlx::Error) -> Self {
-        match e {
-            sqlx::Error::PoolTimedOut => {
-                tracing::warn!("database pool timed out");
-                ApiError::new(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "unavailable",
-                    "",
-                    "the database is busy or unreachable; retry later",
-                )
+        match crate::store::trouble(&e) {
+            crate::store::Trouble::Conflict => {
+                tracing::info!(error = %e, "database conflict (retried)");
+                let mut r = ApiError::unavailable("the database was busy with a conflicting change; retry");
+                r.retry = true;
+                r
             }
-            other => ApiError::internal(other),
+            crate::store::Trouble::Unavailable => {
+                tracing::warn!(error = %e, "database unavailable");
+                ApiError::unavailable("the database is busy or unreachable; retry later")
+            }
+            crate::store::Trouble::Other => ApiError::internal(e),
         }
+    }
+}
+
+impl ApiError {
+    /// `503 unavailable` (with `Retry-After`): the database is unreachable, read-only, or busy.
+    pub fn unavailable(message: &str) -> Self {
+        ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "", message)
     }
 }
 
@@ -118,6 +131,12 @@ impl IntoResponse for ApiError {
         let mut r = (self.status, self.body()).into_response();
         r.headers_mut()
             .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        if self.status == StatusCode::TOO_MANY_REQUESTS || self.status == StatusCode::SERVICE_UNAVAILABLE {
+            // Busy or briefly unavailable: a second is the usual wait (rate limits set their own).
+            r.headers_mut()
+                .entry(header::RETRY_AFTER)
+                .or_insert(HeaderValue::from_static("1"));
+        }
         r
     }
 }

@@ -12,8 +12,8 @@ use std::time::Duration;
 
 use sqlx::AnyPool;
 
-use crate::routes::Shared;
-use crate::store::{now, seconds_before};
+use crate::state::Shared;
+use crate::store::seconds_before;
 
 /// How often an instance prunes.
 pub const PERIOD: Duration = Duration::from_secs(600);
@@ -48,7 +48,7 @@ pub fn spawn(state: &Shared, period: Duration) {
     tokio::spawn(async move {
         loop {
             let Some(s) = weak.upgrade() else { return };
-            match prune(&s.store.pool, &s.config, now()).await {
+            match prune(&s.store.pool, &s.config, s.now()).await {
                 Ok(p) if p != Pruned::default() => tracing::info!(?p, "pruned"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "pruning failed"),

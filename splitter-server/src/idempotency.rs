@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 use sqlx::{AnyConnection, AnyPool, Row};
 
 use crate::error::ApiError;
-use crate::store::now;
+use crate::state::Shared;
 
 /// The header.
 pub const HEADER: &str = "idempotency-key";
@@ -44,18 +44,42 @@ pub struct Stored {
     hash: String,
 }
 
-/// A response a POST handler made: status and JSON body (what is stored with the key).
+/// A response a writing handler made: status and JSON body (what is stored with the key), and
+/// the record's revision for an `ETag` (not stored: a replay of a creation is at revision 1).
 #[derive(Debug, Clone)]
 pub struct Made {
     /// The status.
     pub status: StatusCode,
-    /// The JSON body.
+    /// The JSON body (empty for `204`).
     pub body: String,
+    /// The changed record's revision, sent as its `ETag`.
+    pub etag: Option<i64>,
+}
+
+impl Made {
+    /// A status and a JSON body, without an ETag.
+    pub fn new(status: StatusCode, body: String) -> Made {
+        Made {
+            status,
+            body,
+            etag: None,
+        }
+    }
 }
 
 impl IntoResponse for Made {
     fn into_response(self) -> Response {
-        json_response(self.status, self.body)
+        let mut r = if self.status == StatusCode::NO_CONTENT {
+            StatusCode::NO_CONTENT.into_response()
+        } else {
+            json_response(self.status, self.body)
+        };
+        if let Some(rev) = self.etag {
+            if let Ok(v) = HeaderValue::from_str(&format!("\"{rev}\"")) {
+                r.headers_mut().insert(axum::http::header::ETAG, v);
+            }
+        }
+        r
     }
 }
 
@@ -67,24 +91,6 @@ pub fn json_response(status: StatusCode, body: impl Into<axum::body::Body>) -> R
         HeaderValue::from_static("application/json"),
     );
     r
-}
-
-/// The key of a `POST` to one of a group's routes, in the caller's scope. A replay is answered
-/// before the effect runs, so when a key is given the caller's access to the group is checked
-/// first (a non-member gets the 404 of a missing group, not someone else's stored response).
-pub async fn for_group_post(
-    state: &crate::routes::Shared,
-    me: &crate::auth::Claims,
-    gid: &str,
-    headers: &HeaderMap,
-    path: &str,
-    body: &[u8],
-) -> Result<Option<Idem>, ApiError> {
-    let idem = from_request(&me.account, headers, "POST", path, body)?;
-    if idem.is_some() {
-        crate::auth::access(state, me, gid).await?;
-    }
-    Ok(idem)
 }
 
 /// The request's key, if it sent one (1 to 255 visible ASCII characters), in `scope` (the
@@ -124,14 +130,16 @@ pub fn from_request(
     }))
 }
 
-async fn lookup(pool: &AnyPool, idem: &Idem) -> Result<Option<Stored>, ApiError> {
+/// The live response stored under the key, if any (read on `conn`: inside a write transaction
+/// after the group's lock, it sees every write that committed before).
+pub async fn lookup(conn: &mut AnyConnection, idem: &Idem) -> Result<Option<Stored>, ApiError> {
     let row = sqlx::query(
         "SELECT status, response, request_hash FROM idempotency WHERE scope = ? AND idem_key = ? AND created_at >= ?",
     )
     .bind(&idem.scope)
     .bind(&idem.key)
     .bind(idem.cutoff)
-    .fetch_optional(pool)
+    .fetch_optional(&mut *conn)
     .await?;
     row.map(|r| {
         Ok(Stored {
@@ -143,7 +151,9 @@ async fn lookup(pool: &AnyPool, idem: &Idem) -> Result<Option<Stored>, ApiError>
     .transpose()
 }
 
-fn replay(idem: &Idem, stored: Stored) -> Result<Response, ApiError> {
+/// The stored response, replayed (`Idempotent-Replayed: true`), or `422
+/// idempotency_key_reused` when the key was used for another request.
+pub fn replay(idem: &Idem, stored: Stored) -> Result<Response, ApiError> {
     if stored.hash != idem.hash {
         return Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -160,56 +170,74 @@ fn replay(idem: &Idem, stored: Stored) -> Result<Response, ApiError> {
 
 /// Records the response under the key, inside the request's transaction. A concurrent request
 /// with the same key that committed first makes this fail; [`run`] then replays its response.
-pub async fn record(conn: &mut AnyConnection, idem: Option<&Idem>, made: &Made) -> Result<(), ApiError> {
+/// An expired row of the key makes way; nothing is deleted otherwise (a delete of a key that is
+/// not there takes gap locks on MySQL, and two of those deadlock each other's inserts).
+pub async fn record(
+    conn: &mut AnyConnection,
+    idem: Option<&Idem>,
+    made: &Made,
+    now: i64,
+) -> Result<(), ApiError> {
     let Some(idem) = idem else { return Ok(()) };
-    // An expired row of this key makes way (a live one stays, and the insert below loses the race).
-    sqlx::query("DELETE FROM idempotency WHERE scope = ? AND idem_key = ? AND created_at < ?")
+    for _ in 0..2 {
+        let done = sqlx::query(
+            "INSERT INTO idempotency (scope, idem_key, request_hash, status, response, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        )
         .bind(&idem.scope)
         .bind(&idem.key)
-        .bind(idem.cutoff)
+        .bind(&idem.hash)
+        .bind(i64::from(made.status.as_u16()))
+        .bind(&made.body)
+        .bind(now)
         .execute(&mut *conn)
-        .await?;
-    let done = sqlx::query(
-        "INSERT INTO idempotency (scope, idem_key, request_hash, status, response, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-    )
-    .bind(&idem.scope)
-    .bind(&idem.key)
-    .bind(&idem.hash)
-    .bind(i64::from(made.status.as_u16()))
-    .bind(&made.body)
-    .bind(now())
-    .execute(&mut *conn)
-    .await;
-    match done {
-        Ok(_) => Ok(()),
-        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(ApiError::new(
-            StatusCode::CONFLICT,
-            RACE,
-            "Idempotency-Key",
-            "a concurrent request with this key won",
-        )),
-        Err(e) => Err(e.into()),
+        .await;
+        match done {
+            Ok(_) => return Ok(()),
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                let expired = sqlx::query(
+                    "DELETE FROM idempotency WHERE scope = ? AND idem_key = ? AND created_at < ?",
+                )
+                .bind(&idem.scope)
+                .bind(&idem.key)
+                .bind(idem.cutoff)
+                .execute(&mut *conn)
+                .await?
+                .rows_affected();
+                if expired == 0 {
+                    return Err(ApiError::new(
+                        StatusCode::CONFLICT,
+                        RACE,
+                        "Idempotency-Key",
+                        "a concurrent request with this key won",
+                    ));
+                }
+            }
+            Err(e) => return Err(e.into()),
+        }
     }
+    Err(ApiError::internal("idempotency key neither inserted nor found"))
 }
 
-/// Runs a POST handler's effect under the request's key: a stored response is replayed (or the
-/// key refused if the request differs); otherwise `effect` runs (and records its response with
-/// [`record`] in its own transaction).
-pub async fn run<F, Fut>(
-    state: &crate::routes::Shared,
-    mut idem: Option<Idem>,
-    effect: F,
-) -> Result<Response, ApiError>
+/// Sets the key's expiry cutoff from the state's clock and configuration.
+pub fn with_cutoff(state: &Shared, mut idem: Option<Idem>) -> Option<Idem> {
+    if let Some(i) = &mut idem {
+        i.cutoff = crate::store::seconds_before(state.now(), state.config.idempotency_ttl);
+    }
+    idem
+}
+
+/// Runs a POST handler's effect under the request's key, for writes outside any group (a new
+/// group): a stored response is replayed (or the key refused if the request differs); otherwise
+/// `effect` runs and records its response with [`record`] in its own transaction.
+pub async fn run<F, Fut>(state: &Shared, idem: Option<Idem>, effect: F) -> Result<Response, ApiError>
 where
     F: FnOnce(Option<Idem>) -> Fut,
     Fut: Future<Output = Result<Made, ApiError>>,
 {
-    let pool = &state.store.pool;
-    if let Some(i) = &mut idem {
-        i.cutoff = crate::store::seconds_before(now(), state.config.idempotency_ttl);
-    }
+    let idem = with_cutoff(state, idem);
     if let Some(i) = &idem {
-        if let Some(stored) = lookup(pool, i).await? {
+        let mut conn = state.store.pool.acquire().await?;
+        if let Some(stored) = lookup(&mut conn, i).await? {
             return replay(i, stored);
         }
     }
@@ -217,7 +245,8 @@ where
         Ok(made) => Ok(made.into_response()),
         Err(e) if e.code == RACE => {
             let i = idem.ok_or_else(|| ApiError::internal("race without a key"))?;
-            match lookup(pool, &i).await? {
+            let mut conn = state.store.pool.acquire().await?;
+            match lookup(&mut conn, &i).await? {
                 Some(stored) => replay(&i, stored),
                 None => Err(ApiError::internal("idempotency record vanished")),
             }

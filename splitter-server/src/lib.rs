@@ -11,9 +11,14 @@
 
 pub mod app;
 pub mod auth;
+pub mod budget;
 pub mod cache;
+pub mod clock;
 pub mod config;
+pub mod cpu;
 pub mod error;
+pub mod forwarded;
+pub mod group_write;
 pub mod housekeeping;
 pub mod idempotency;
 pub mod limits;
@@ -21,6 +26,8 @@ pub mod metrics;
 pub mod openapi;
 pub mod records;
 pub mod routes;
+pub mod serve;
+pub mod state;
 pub mod store;
 pub mod text;
 

@@ -1,10 +1,14 @@
 //! Rate limits: sliding-window counters per client address and per account (this minute's hits
 //! plus last minute's, weighted by how much of it is still within the last 60 seconds, so no
-//! burst of twice the limit fits across a minute's edge), and an exact sliding log of failed
-//! logins per (account, address) ("5 failed attempts in any 15 minutes"). Kept in Redis when
-//! Redis is configured and up (one script call per request, so that every instance counts
-//! against the same limit), in process otherwise (and while Redis is down: each instance then
-//! limits on its own).
+//! burst of twice the limit fits across a minute's edge), and exact sliding logs of login
+//! attempts ("5 attempts per account and address, 20 per account, in any 15 minutes").
+//!
+//! A login attempt is logged *before* its password is checked, in one atomic step that first
+//! checks every log it goes into (so a burst of parallel guesses gets exactly the allowed number
+//! checked, the rest refused at once); a successful attempt is taken back afterwards. Kept in
+//! Redis when Redis is configured and up (one script call, so that every instance counts against
+//! the same limit), in process otherwise (and while Redis is down: each instance then limits on
+//! its own).
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
@@ -47,24 +51,36 @@ end
 return out
 ";
 
-/// Records a failure (when `ARGV[2]` is `1`, as member `ARGV[3]`) in a sorted set of failure
-/// times, drops those older than the window (`ARGV[1]` ms, by Redis' clock, which every
-/// instance shares); returns how many are left and milliseconds until the oldest leaves.
-const LOG_SCRIPT: &str = r"
+/// Logs attempt `ARGV[2]` in every sorted set of `KEYS` (scores: Redis' time in ms, which every
+/// instance shares), after dropping entries older than the window (`ARGV[1]` ms), unless one of
+/// them already holds its limit (`ARGV[2 + i]`): then nothing is logged and the answer is
+/// `{0, i, ms until that log's oldest entry leaves}`. Logged: `{1, 0, 0}`.
+const ATTEMPT_SCRIPT: &str = r"
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local window = tonumber(ARGV[1])
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
-if ARGV[2] == '1' then
-  redis.call('ZADD', KEYS[1], now, ARGV[3])
-  redis.call('PEXPIRE', KEYS[1], window)
+for i, k in ipairs(KEYS) do
+  redis.call('ZREMRANGEBYSCORE', k, '-inf', now - window)
+  if redis.call('ZCARD', k) >= tonumber(ARGV[2 + i]) then
+    local oldest = redis.call('ZRANGE', k, 0, 0, 'WITHSCORES')
+    local reset = window
+    if oldest[2] then reset = tonumber(oldest[2]) + window - now end
+    return {0, i, reset}
+  end
 end
-local n = redis.call('ZCARD', KEYS[1])
-local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-local reset = 0
-if oldest[2] then reset = tonumber(oldest[2]) + window - now end
-return {n, reset}
+for i, k in ipairs(KEYS) do
+  redis.call('ZADD', k, now, ARGV[2])
+  redis.call('PEXPIRE', k, window)
+end
+return {1, 0, 0}
 ";
+
+/// A logged attempt, to take back if it succeeds.
+#[derive(Debug, Clone)]
+pub struct Attempt {
+    id: String,
+    keys: Vec<String>,
+}
 
 /// A counter's state: hits counted against the limit and milliseconds until they next drop.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,9 +106,9 @@ pub struct Limiter {
     local: Mutex<HashMap<String, Slot>>,
     /// Where in-process window numbers count from.
     start: Instant,
-    local_log: Mutex<HashMap<String, VecDeque<Instant>>>,
+    local_log: Mutex<HashMap<String, VecDeque<(Instant, String)>>>,
     script: redis::Script,
-    log_script: redis::Script,
+    attempt_script: redis::Script,
 }
 
 impl Default for Limiter {
@@ -102,7 +118,7 @@ impl Default for Limiter {
             start: Instant::now(),
             local_log: Mutex::new(HashMap::new()),
             script: redis::Script::new(INCR_SCRIPT),
-            log_script: redis::Script::new(LOG_SCRIPT),
+            attempt_script: redis::Script::new(ATTEMPT_SCRIPT),
         }
     }
 }
@@ -135,54 +151,108 @@ impl Limiter {
         self.local_hit(keys, window)
     }
 
-    /// The failures logged under `key` in the last `window` (after logging one more when
-    /// `record`): `hits` is how many, `reset_ms` how long until the oldest leaves the window.
-    pub async fn failures(&self, cache: &Cache, key: &str, window: Duration, record: bool) -> Count {
+    /// Logs an attempt under every key of `limits` (key, limit) in the last `window`, unless a
+    /// key already holds its limit: then nothing is logged and that key's count (its limit, and
+    /// when its oldest entry leaves) comes back as the error.
+    pub async fn attempt(
+        &self,
+        cache: &Cache,
+        limits: &[(String, u64)],
+        window: Duration,
+    ) -> Result<Attempt, Count> {
+        let id = uuid::Uuid::new_v4().simple().to_string();
         let window_ms = u64::try_from(window.as_millis()).unwrap_or(u64::MAX);
         if let Some(mut conn) = cache.redis_conn() {
-            let mut inv = self.log_script.prepare_invoke();
-            inv.key(key)
-                .arg(window_ms)
-                .arg(if record { "1" } else { "0" })
-                .arg(uuid::Uuid::new_v4().simple().to_string());
-            match tokio::time::timeout(REDIS_TIMEOUT, inv.invoke_async::<(i64, i64)>(&mut conn)).await {
-                Ok(Ok((n, reset))) => {
-                    return Count {
-                        hits: u64::try_from(n).unwrap_or(0),
+            let mut inv = self.attempt_script.prepare_invoke();
+            inv.arg(window_ms).arg(&id);
+            for (k, limit) in limits {
+                inv.key(k).arg(*limit);
+            }
+            match tokio::time::timeout(REDIS_TIMEOUT, inv.invoke_async::<(i64, i64, i64)>(&mut conn)).await {
+                Ok(Ok((1, _, _))) => {
+                    return Ok(Attempt {
+                        id,
+                        keys: limits.iter().map(|(k, _)| k.clone()).collect(),
+                    })
+                }
+                Ok(Ok((_, i, reset))) => {
+                    let limit = usize::try_from(i - 1)
+                        .ok()
+                        .and_then(|i| limits.get(i))
+                        .map_or(0, |l| l.1);
+                    return Err(Count {
+                        hits: limit,
                         reset_ms: u64::try_from(reset).unwrap_or(0),
-                    }
+                    });
                 }
                 _ => cache.redis_failed(),
             }
         }
-        self.local_failures(key, window, record)
+        self.local_attempt_at(limits, window, id, Instant::now())
     }
 
-    fn local_failures(&self, key: &str, window: Duration, record: bool) -> Count {
-        self.local_failures_at(key, window, record, Instant::now())
+    /// Takes a logged attempt back (it succeeded: only failures and attempts in flight count).
+    pub async fn take_back(&self, cache: &Cache, attempt: &Attempt) {
+        if let Some(mut conn) = cache.redis_conn() {
+            let mut pipe = redis::pipe();
+            for k in &attempt.keys {
+                pipe.cmd("ZREM").arg(k).arg(&attempt.id).ignore();
+            }
+            if matches!(
+                tokio::time::timeout(REDIS_TIMEOUT, pipe.query_async::<()>(&mut conn)).await,
+                Ok(Ok(()))
+            ) {
+                return;
+            }
+            cache.redis_failed();
+        }
+        if let Ok(mut map) = self.local_log.lock() {
+            for k in &attempt.keys {
+                if let Some(log) = map.get_mut(k) {
+                    log.retain(|(_, id)| *id != attempt.id);
+                }
+            }
+        }
     }
 
-    fn local_failures_at(&self, key: &str, window: Duration, record: bool, now: Instant) -> Count {
+    fn local_attempt_at(
+        &self,
+        limits: &[(String, u64)],
+        window: Duration,
+        id: String,
+        now: Instant,
+    ) -> Result<Attempt, Count> {
         let Ok(mut map) = self.local_log.lock() else {
-            return Count { hits: 0, reset_ms: 0 };
+            return Err(Count {
+                hits: 0,
+                reset_ms: 1000,
+            });
         };
         if map.len() >= LOCAL_SWEEP_AT {
-            map.retain(|_, log| log.back().is_some_and(|t| *t + window > now));
+            map.retain(|_, log| log.back().is_some_and(|(t, _)| *t + window > now));
         }
-        let log = map.entry(key.to_string()).or_default();
-        while log.front().is_some_and(|t| *t + window <= now) {
-            log.pop_front();
+        for (k, limit) in limits {
+            let log = map.entry(k.clone()).or_default();
+            while log.front().is_some_and(|(t, _)| *t + window <= now) {
+                log.pop_front();
+            }
+            if log.len() as u64 >= *limit {
+                let reset = log
+                    .front()
+                    .map_or(window, |(t, _)| (*t + window).saturating_duration_since(now));
+                return Err(Count {
+                    hits: *limit,
+                    reset_ms: u64::try_from(reset.as_millis()).unwrap_or(u64::MAX),
+                });
+            }
         }
-        if record {
-            log.push_back(now);
+        for (k, _) in limits {
+            map.entry(k.clone()).or_default().push_back((now, id.clone()));
         }
-        let reset = log
-            .front()
-            .map_or(Duration::ZERO, |t| (*t + window).saturating_duration_since(now));
-        Count {
-            hits: log.len() as u64,
-            reset_ms: u64::try_from(reset.as_millis()).unwrap_or(u64::MAX),
-        }
+        Ok(Attempt {
+            id,
+            keys: limits.iter().map(|(k, _)| k.clone()).collect(),
+        })
     }
 
     fn local_hit(&self, keys: &[String], window: Duration) -> Vec<Count> {
@@ -278,28 +348,37 @@ mod tests {
         assert_eq!(sliding(0, u64::MAX, 1, 2), u64::MAX / 2);
     }
 
-    /// Five failures a minute apart: all five count until the first is 15 minutes old, then one
-    /// leaves at a time; a sixth right after the first leaves brings it back to five (no fresh
-    /// window to burst into).
+    /// Attempts are logged before they are checked: five a minute apart fill the log, a sixth is
+    /// refused without being logged until the first is 15 minutes old; a taken-back (successful)
+    /// attempt frees its place; the per-account log refuses once it is full, whatever the address.
     #[test]
-    fn failures_slide() {
+    fn attempts_slide() {
         let limiter = Limiter::default();
         let window = LOGIN_WINDOW;
         let t0 = Instant::now();
         let at = |s: u64| t0 + Duration::from_secs(s);
+        let keys = |addr: &str| vec![(format!("k:{addr}"), 5), ("k:all".to_string(), 7)];
+        let try_at =
+            |addr: &str, s: u64| limiter.local_attempt_at(&keys(addr), window, format!("{addr}{s}"), at(s));
         for i in 0..5 {
-            let c = limiter.local_failures_at("k", window, true, at(i * 60));
-            assert_eq!(c.hits, i + 1);
+            assert!(try_at("a", i * 60).is_ok(), "attempt {i}");
         }
-        let c = limiter.local_failures_at("k", window, false, at(899));
-        assert_eq!((c.hits, c.reset_ms), (5, 1000));
-        let c = limiter.local_failures_at("k", window, false, at(900));
-        assert_eq!((c.hits, c.reset_ms), (4, 60_000));
-        let c = limiter.local_failures_at("k", window, true, at(901));
-        assert_eq!((c.hits, c.reset_ms), (5, 59_000));
-        let c = limiter.local_failures_at("other", window, false, at(901));
-        assert_eq!((c.hits, c.reset_ms), (0, 0));
-        let c = limiter.local_failures_at("k", window, false, at(901 + 900));
-        assert_eq!(c.hits, 0);
+        let refused = try_at("a", 899).unwrap_err();
+        assert_eq!((refused.hits, refused.reset_ms), (5, 1000));
+        let ok = try_at("a", 900).expect("the first attempt left the window");
+        // Taken back: it no longer counts.
+        if let Ok(mut map) = limiter.local_log.lock() {
+            for k in &ok.keys {
+                map.get_mut(k).unwrap().retain(|(_, id)| *id != ok.id);
+            }
+        }
+        assert!(try_at("a", 901).is_ok());
+        // Per account: 7 in all; "a" holds 5, other addresses get 2 more...
+        assert!(try_at("b", 902).is_ok());
+        assert!(try_at("c", 903).is_ok());
+        // ...and then the account's log is full for every address.
+        let full = try_at("d", 904).unwrap_err();
+        assert_eq!(full.hits, 7);
+        assert!(try_at("d", 904 + 900).is_ok(), "the window slid");
     }
 }

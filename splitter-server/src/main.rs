@@ -46,7 +46,7 @@ async fn run(config: Config) -> Result<(), Box<dyn std::error::Error + Send + Sy
             tracing::info!(%addr, backend = state.store.backend.as_str(), redis = state.cache.has_redis(), "listening");
             // The address on stdout, for scripts and tests that start the binary on port 0.
             println!("listening on {addr}");
-            app::serve(listener, app::router(state), app::shutdown_signal()).await?;
+            app::serve(listener, state, app::shutdown_signal()).await?;
             Ok(())
         }
     }

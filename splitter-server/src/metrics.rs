@@ -7,9 +7,6 @@ use std::fmt::Write;
 use std::sync::atomic::Ordering;
 use std::sync::Mutex;
 
-use crate::cache::Cache;
-use crate::store::Store;
-
 /// Upper bounds of the latency buckets, in microseconds.
 const BUCKETS_US: [u64; 12] = [
     1_000, 2_500, 5_000, 10_000, 20_000, 50_000, 100_000, 250_000, 500_000, 1_000_000, 2_500_000, 10_000_000,
@@ -22,10 +19,32 @@ struct Histogram {
     sum_us: u64,
 }
 
-/// Request counters and latency histograms by (method, route, status).
+/// Request counters and latency histograms by (method, route, status), and requests in flight.
 #[derive(Debug, Default)]
 pub struct Metrics {
     requests: Mutex<BTreeMap<(String, String, u16), Histogram>>,
+    /// Requests being served now.
+    pub in_flight: std::sync::atomic::AtomicI64,
+}
+
+/// A request method as a metrics label: the standard ones by name, anything else `other`, so
+/// that made-up methods cannot grow the label set.
+pub fn method_label(m: &axum::http::Method) -> String {
+    use axum::http::Method;
+    let known = [
+        Method::GET,
+        Method::HEAD,
+        Method::POST,
+        Method::PUT,
+        Method::PATCH,
+        Method::DELETE,
+        Method::OPTIONS,
+    ];
+    if known.contains(m) {
+        m.as_str().to_string()
+    } else {
+        "other".into()
+    }
 }
 
 /// Microseconds as Prometheus seconds text (`0.002500`).
@@ -51,7 +70,8 @@ impl Metrics {
     }
 
     /// The Prometheus text exposition.
-    pub fn render(&self, cache: &Cache, store: &Store) -> String {
+    pub fn render(&self, state: &crate::state::AppState) -> String {
+        let (cache, store) = (&state.cache, &state.store);
         let mut out = String::with_capacity(4096);
         let requests = self.requests.lock().map(|m| m.clone()).unwrap_or_default();
         out.push_str("# HELP splitter_http_requests_total HTTP requests by method, route and status.\n");
@@ -93,6 +113,13 @@ impl Metrics {
                 h.count
             );
         }
+        out.push_str("# HELP splitter_http_requests_in_flight Requests being served now.\n");
+        out.push_str("# TYPE splitter_http_requests_in_flight gauge\n");
+        let _ = writeln!(
+            out,
+            "splitter_http_requests_in_flight {}",
+            self.in_flight.load(Ordering::Relaxed)
+        );
         let s = &cache.stats;
         out.push_str("# HELP splitter_cache_hits_total Reports served from the cache, by layer.\n");
         out.push_str("# TYPE splitter_cache_hits_total counter\n");
@@ -145,6 +172,54 @@ impl Metrics {
             "splitter_db_pool_max_connections {}",
             store.pool.options().get_max_connections()
         );
+        out.push_str("# HELP splitter_pool_jobs CPU-heavy jobs waiting or running, by pool.\n");
+        out.push_str("# TYPE splitter_pool_jobs gauge\n");
+        for pool in [&state.compute, &state.hashing] {
+            let _ = writeln!(
+                out,
+                "splitter_pool_jobs{{pool=\"{}\"}} {}",
+                pool.name(),
+                pool.load()
+            );
+        }
+        out.push_str("# HELP splitter_pool_jobs_total CPU-heavy jobs by pool and outcome (done, busy: refused, cancelled: past their deadline).\n");
+        out.push_str("# TYPE splitter_pool_jobs_total counter\n");
+        for pool in [&state.compute, &state.hashing] {
+            let st = &pool.stats;
+            for (outcome, n) in [
+                ("done", &st.done),
+                ("busy", &st.busy),
+                ("cancelled", &st.cancelled),
+            ] {
+                let _ = writeln!(
+                    out,
+                    "splitter_pool_jobs_total{{pool=\"{}\",outcome=\"{outcome}\"}} {}",
+                    pool.name(),
+                    n.load(Ordering::Relaxed)
+                );
+            }
+        }
+        let c = &state.connections;
+        out.push_str("# HELP splitter_connections_open HTTP connections open.\n");
+        out.push_str("# TYPE splitter_connections_open gauge\n");
+        let _ = writeln!(
+            out,
+            "splitter_connections_open {}",
+            c.open.load(Ordering::Relaxed)
+        );
+        out.push_str("# HELP splitter_connections_total HTTP connections by outcome (accepted, refused: past a connection limit, error: accept failed).\n");
+        out.push_str("# TYPE splitter_connections_total counter\n");
+        for (outcome, n) in [
+            ("accepted", &c.accepted),
+            ("refused", &c.refused),
+            ("error", &c.accept_errors),
+        ] {
+            let _ = writeln!(
+                out,
+                "splitter_connections_total{{outcome=\"{outcome}\"}} {}",
+                n.load(Ordering::Relaxed)
+            );
+        }
         out
     }
 }

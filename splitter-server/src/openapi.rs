@@ -349,6 +349,8 @@ pub struct ReportDoc {
         routes::invites::list,
         routes::invites::revoke,
         routes::invites::accept,
+        routes::access::list,
+        routes::access::remove,
         routes::transfer::import_json,
         routes::transfer::import_splitwise,
         routes::transfer::export_json,

@@ -8,17 +8,22 @@
 //! with "every member" of equal and adjustment splits written out as the members of that moment,
 //! so that adding a member later never changes an old expense.
 
-use splitter_core::{wire, Decimal, Group, Json, PaidBy, Split};
+use splitter_core::{wire, Decimal, Group, Json, PaidBy, SettleMethod, Split};
 
 use crate::error::ApiError;
+use crate::text;
 
 /// The largest amount (absolute, in the group currency) that one expense or payment may put on
 /// a member's `paid` or `owed`: 10^15, so that the sum over any realistic number of records stays
 /// far inside exact decimal range (about 7.9e28) and a stored group can always be computed.
 pub const MAX_RECORD_AMOUNT: i64 = 1_000_000_000_000_000;
 
-/// The longest member id, category or name the server stores.
-pub const MAX_TEXT: usize = 255;
+/// The most members a stored group may have (removed ones included).
+pub const MAX_GROUP_MEMBERS: usize = 1_000;
+
+/// The most share rows a stored group's live expenses may hold (each expense holds one per
+/// member with a part): what computing the group costs grows with it.
+pub const MAX_GROUP_SHARE_ROWS: i64 = 1_000_000;
 
 /// A member as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -95,6 +100,8 @@ pub struct CheckedExpense {
     pub category: Option<String>,
     /// Every member it names (payers and sharers), for the member filter.
     pub members: Vec<String>,
+    /// The share rows it holds (counted against [`MAX_GROUP_SHARE_ROWS`]).
+    pub parts: i64,
 }
 
 /// A checked payment, ready to store.
@@ -147,8 +154,10 @@ fn object_without_id(body: Json, what: &str) -> Result<Vec<(String, Json)>, ApiE
     }
 }
 
-/// Refuses a record whose effect on any member is past [`MAX_RECORD_AMOUNT`].
-fn check_magnitude(group: &Group) -> Result<(), ApiError> {
+/// Refuses a record whose effect on any member is past [`MAX_RECORD_AMOUNT`]. Only balances are
+/// needed, so the settlement is greedy (linear), whatever the record.
+fn check_magnitude(group: &mut Group) -> Result<(), ApiError> {
+    group.options.settle = SettleMethod::Greedy;
     let report = splitter_core::compute(group).map_err(|e| ApiError::from_core(e, "expenses[0]"))?;
     let limit = Decimal::from(MAX_RECORD_AMOUNT);
     if report
@@ -178,9 +187,10 @@ pub fn check_expense(head: &GroupHead, body: Json, id: &str) -> Result<CheckedEx
         .expenses
         .first_mut()
         .ok_or_else(|| ApiError::internal("expense vanished"))?;
-    check_text(expense.category.as_deref(), "category")?;
+    clean_opt(&mut expense.category, &text::CATEGORY, "category")?;
+    clean_opt(&mut expense.description, &text::DESCRIPTION, "description")?;
     write_out_members(&mut expense.split, &everyone);
-    check_magnitude(&group).map_err(|mut e| {
+    check_magnitude(&mut group).map_err(|mut e| {
         if e.path.starts_with("expenses[0]") {
             e.path = e
                 .path
@@ -205,6 +215,7 @@ pub fn check_expense(head: &GroupHead, body: Json, id: &str) -> Result<CheckedEx
         date: expense.date.clone(),
         category: expense.category.clone(),
         members,
+        parts: i64::try_from(group.cost().share_rows).unwrap_or(i64::MAX),
     })
 }
 
@@ -213,7 +224,8 @@ pub fn check_payment(head: &GroupHead, body: Json, id: &str) -> Result<CheckedPa
     let mut pairs = object_without_id(body, "payment")?;
     pairs.insert(0, ("id".into(), Json::String(id.into())));
     let json = head.group_json(head.active_ids(), "payments", vec![Json::Object(pairs)]);
-    let group = wire::group_from_value(&json).map_err(|e| ApiError::from_core(e, "payments[0]"))?;
+    let mut group = wire::group_from_value(&json).map_err(|e| ApiError::from_core(e, "payments[0]"))?;
+    group.options.settle = SettleMethod::Greedy;
     let limit = Decimal::from(MAX_RECORD_AMOUNT);
     let report = splitter_core::compute(&group).map_err(|e| ApiError::from_core(e, "payments[0]"))?;
     if report.balances.iter().any(|b| b.paid.abs() > limit) {
@@ -234,7 +246,7 @@ pub fn check_payment(head: &GroupHead, body: Json, id: &str) -> Result<CheckedPa
 }
 
 /// A new group's currency, members and rates, checked by the core (unknown currency, repeated
-/// member ids, bad rates), with the server's own limits on ids.
+/// member ids, bad rates), with the server's own rules for ids and names ([`check_members`]).
 pub fn check_group(currency: &str, members: Json, rates: Option<Json>) -> Result<Group, ApiError> {
     let mut pairs = vec![
         ("currency".into(), Json::String(currency.into())),
@@ -243,37 +255,72 @@ pub fn check_group(currency: &str, members: Json, rates: Option<Json>) -> Result
     if let Some(r) = rates {
         pairs.push(("rates".into(), r));
     }
-    let group = wire::group_from_value(&Json::Object(pairs)).map_err(|e| ApiError::from_core(e, ""))?;
-    for (i, m) in group.members.iter().enumerate() {
-        check_member_id(&m.id, &format!("members[{i}]"))?;
-    }
+    let mut group = wire::group_from_value(&Json::Object(pairs)).map_err(|e| ApiError::from_core(e, ""))?;
+    check_members(&mut group)?;
+    group.options.settle = SettleMethod::Greedy;
     splitter_core::compute(&group).map_err(|e| ApiError::from_core(e, ""))?;
     Ok(group)
 }
 
-/// A member id the server can store: 1 to 255 characters.
-pub fn check_member_id(id: &str, path: &str) -> Result<(), ApiError> {
-    if id.is_empty() || id.len() > MAX_TEXT {
-        return Err(ApiError::new(
-            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_input",
-            path,
-            format!("a member id has 1 to {MAX_TEXT} bytes"),
-        ));
+/// A group's members as the server stores them: at most [`MAX_GROUP_MEMBERS`], ids and names
+/// cleaned by their fields' rules (NFC, no invisible characters, one script per id), and no id
+/// that looks like another ([`confusable`]).
+pub fn check_members(group: &mut Group) -> Result<(), ApiError> {
+    if group.members.len() > MAX_GROUP_MEMBERS {
+        return Err(too_many_members());
+    }
+    let mut seen = std::collections::HashMap::with_capacity(group.members.len());
+    for (i, m) in group.members.iter_mut().enumerate() {
+        let path = format!("members[{i}]");
+        m.id = text::clean(&m.id, &text::MEMBER_ID, &path)?;
+        clean_opt(&mut m.name, &text::MEMBER_NAME, &format!("{path}.name"))?;
+        if let Some(other) = seen.insert(confusable_key(&m.id), m.id.clone()) {
+            if other == m.id {
+                return Err(ApiError::new(
+                    axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                    "duplicate_id",
+                    path,
+                    format!("member '{other}' is listed twice"),
+                ));
+            }
+            return Err(confusable(&path, &m.id, &other));
+        }
     }
     Ok(())
 }
 
-fn check_text(value: Option<&str>, path: &str) -> Result<(), ApiError> {
-    match value {
-        Some(v) if v.len() > MAX_TEXT => Err(ApiError::new(
-            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_input",
-            path,
-            format!("at most {MAX_TEXT} bytes"),
-        )),
-        _ => Ok(()),
+/// `422 too_many_members`.
+pub fn too_many_members() -> ApiError {
+    ApiError::new(
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+        "too_many_members",
+        "members",
+        format!("a group has at most {MAX_GROUP_MEMBERS} members"),
+    )
+}
+
+/// What two ids must not share: the UTS #39 skeleton of their lower case ("ana", "Ana" and
+/// "аnа" with Cyrillic letters all give one key).
+pub fn confusable_key(id: &str) -> String {
+    text::skeleton(&id.to_lowercase())
+}
+
+/// `422 confusable_id`: `id` looks like the existing `other`.
+pub fn confusable(path: &str, id: &str, other: &str) -> ApiError {
+    ApiError::new(
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+        "confusable_id",
+        path,
+        format!("'{id}' looks like the member '{other}'; choose an id that reads differently"),
+    )
+}
+
+/// Cleans an optional text in place.
+fn clean_opt(value: &mut Option<String>, field: &text::Field, path: &str) -> Result<(), ApiError> {
+    if let Some(v) = value {
+        *v = text::clean(v, field, path)?;
     }
+    Ok(())
 }
 
 /// "Every member" (a split without `members`) written out as the members of this moment.

@@ -5,11 +5,12 @@
 //! also takes the group's row lock, so writes to one group are serialized and SQLite's write lock
 //! is taken up front). Reads that feed the cache take one consistent snapshot.
 
+use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use sqlx::any::AnyRow;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{AnyConnection, AnyPool, Executor, Row};
+use sqlx::{Any, AnyConnection, AnyPool, Executor, Row, Transaction};
 
 use crate::error::ApiError;
 use crate::records::{GroupHead, StoredMember};
@@ -70,6 +71,8 @@ pub struct GroupRow {
     pub created_at: i64,
     /// `group` or `each` (the contract's `options.balances_in`).
     pub balances_in: String,
+    /// Share rows its live expenses hold.
+    pub share_rows: i64,
 }
 
 /// Everything needed to compute a group, read in one snapshot.
@@ -96,6 +99,8 @@ pub struct RecordRow {
     pub revision: i64,
     /// Soft-deleted (undo brings it back).
     pub deleted: bool,
+    /// Share rows it holds (expenses; 0 for payments).
+    pub parts: i64,
 }
 
 /// A text column: MySQL's TEXT types reach the `Any` driver as blobs, SQLite's as text.
@@ -122,12 +127,107 @@ pub fn opt_text(row: &AnyRow, i: usize) -> Result<Option<String>, sqlx::Error> {
     }
 }
 
-/// Unix seconds now.
+/// Unix seconds now, by the system's clock (handlers use the state's clock instead).
 pub fn now() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
         .unwrap_or(0)
+}
+
+/// What kind of database failure an error is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trouble {
+    /// A conflict with a concurrent transaction (MySQL deadlock 1213 or lock wait timeout 1205,
+    /// SQLite busy or locked): running the whole transaction again may succeed.
+    Conflict,
+    /// The database cannot serve now: unreachable, connection lost, read-only (a replica or a
+    /// primary being demoted), shutting down, or the pool exhausted.
+    Unavailable,
+    /// Anything else: a bug of ours or a broken database.
+    Other,
+}
+
+/// Sorts a database error into [`Trouble`].
+pub fn trouble(e: &sqlx::Error) -> Trouble {
+    match e {
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::WorkerCrashed => Trouble::Unavailable,
+        sqlx::Error::Database(db) => {
+            if let Some(m) = db.try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>() {
+                return match m.number() {
+                    1205 | 1213 => Trouble::Conflict,
+                    // Read-only (--read-only / super-read-only), server shutdown, lost or killed
+                    // connection, too many connections, disconnected for inactivity.
+                    1290 | 1836 | 1053 | 1040 | 1927 | 2006 | 2013 | 4031 => Trouble::Unavailable,
+                    _ => Trouble::Other,
+                };
+            }
+            match db.code().as_deref() {
+                // SQLITE_BUSY, _RECOVERY, _SNAPSHOT, _TIMEOUT; SQLITE_LOCKED, _SHAREDCACHE.
+                Some("5" | "261" | "517" | "773" | "6" | "262") => Trouble::Conflict,
+                // SQLITE_READONLY and its extended codes.
+                Some(c) if c == "8" || c.parse::<u32>().is_ok_and(|n| n & 0xff == 8) => Trouble::Unavailable,
+                _ => Trouble::Other,
+            }
+        }
+        _ => Trouble::Other,
+    }
+}
+
+/// Runs a future made by `$attempt` (an `async` block holding a whole transaction: begin, work,
+/// commit; its tail annotated `Ok::<_, ApiError>(..)`) again while it fails with a conflict a
+/// retry may cure, at most 4 more times with a short random backoff; then its last error (`503
+/// unavailable`). A macro rather than a function taking a closure: the block borrows the
+/// handler's locals, which an async closure's future cannot do and still be `Send`.
+macro_rules! retrying {
+    ($attempt:expr) => {{
+        let mut tries = 0u32;
+        loop {
+            match $attempt.await {
+                Err(e) if e.retry && tries < 4 => {
+                    tries += 1;
+                    $crate::store::backoff(tries).await;
+                }
+                other => break other,
+            }
+        }
+    }};
+}
+pub(crate) use retrying;
+
+/// Waits before retry number `tries`: 10, 20, 40, 80 ms, plus up to 15 ms at random.
+pub async fn backoff(tries: u32) {
+    let mut b = [0u8; 1];
+    let _ = getrandom::getrandom(&mut b);
+    let ms = (5u64 << tries.min(6)) + u64::from(b[0] % 16);
+    tokio::time::sleep(Duration::from_millis(ms)).await;
+}
+
+/// The SQLite file a URL names (`sqlite://FILE?...`, `sqlite:FILE`); `None` for memory.
+pub fn sqlite_file(url: &str) -> Option<PathBuf> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let file = rest.split('?').next().unwrap_or("");
+    if file.is_empty() || file == ":memory:" || url.contains("mode=memory") {
+        return None;
+    }
+    Some(PathBuf::from(file))
+}
+
+/// Creates `path` readable and writable by its owner only (0600), holding `bytes`; fails if it
+/// exists.
+pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)?.write_all(bytes)
 }
 
 /// The Unix second `secs` seconds before `now` (saturating): the cutoff of a time to live.
@@ -136,10 +236,18 @@ pub fn seconds_before(now: i64, secs: u64) -> i64 {
 }
 
 impl Store {
-    /// Connects (creating the SQLite file if needed).
+    /// Connects (creating the SQLite file, readable by its owner only, if needed).
     pub async fn connect(url: &str, max_connections: u32) -> Result<Store, sqlx::Error> {
         sqlx::any::install_default_drivers();
         let backend = Backend::of(url);
+        if let Some(file) = sqlite_file(url) {
+            // SQLite gives its -wal and -shm files the database file's mode.
+            match write_private(&file, b"") {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                Err(e) => return Err(sqlx::Error::Io(e)),
+            }
+        }
         let options: AnyConnectOptions = url.parse()?;
         let pool = AnyPoolOptions::new()
             .max_connections(max_connections)
@@ -177,6 +285,16 @@ impl Store {
                     .await;
                 done
             }
+        }
+    }
+
+    /// A transaction that writes: on SQLite it takes the write lock at once (`BEGIN IMMEDIATE`,
+    /// waiting up to the busy timeout), so that it never has to upgrade a read lock, which
+    /// SQLite refuses at once with "database is locked" when another writer got there first.
+    pub async fn begin_write(&self) -> Result<Transaction<'static, Any>, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::MySql => self.pool.begin().await,
         }
     }
 
@@ -227,7 +345,7 @@ pub async fn lock_group(
 /// The group's row.
 pub async fn group_row(conn: &mut AnyConnection, gid: &str) -> Result<Option<GroupRow>, ApiError> {
     let row = sqlx::query(
-        "SELECT id, name, currency, rates, version, seq, created_at, balances_in FROM `groups` WHERE id = ?",
+        "SELECT id, name, currency, rates, version, seq, created_at, balances_in, share_rows FROM `groups` WHERE id = ?",
     )
     .bind(gid)
     .fetch_optional(&mut *conn)
@@ -242,6 +360,7 @@ pub async fn group_row(conn: &mut AnyConnection, gid: &str) -> Result<Option<Gro
             seq: r.try_get(5)?,
             created_at: r.try_get(6)?,
             balances_in: text(&r, 7)?,
+            share_rows: r.try_get(8)?,
         })
     })
     .transpose()
@@ -330,8 +449,10 @@ pub async fn record(
     id: &str,
 ) -> Result<Option<RecordRow>, ApiError> {
     let q = match table {
-        Table::Expenses => "SELECT seq, body, revision, deleted FROM expenses WHERE group_id = ? AND id = ?",
-        Table::Payments => "SELECT seq, body, 1, deleted FROM payments WHERE group_id = ? AND id = ?",
+        Table::Expenses => {
+            "SELECT seq, body, revision, deleted, parts FROM expenses WHERE group_id = ? AND id = ?"
+        }
+        Table::Payments => "SELECT seq, body, 1, deleted, 0 FROM payments WHERE group_id = ? AND id = ?",
     };
     let row = sqlx::query(q)
         .bind(gid)
@@ -344,9 +465,22 @@ pub async fn record(
             body: text(&r, 1)?,
             revision: r.try_get(2)?,
             deleted: r.try_get::<i64, _>(3)? != 0,
+            parts: r.try_get(4)?,
         })
     })
     .transpose()
+}
+
+/// Adds `delta` to the group's share rows (the caller holds the group's lock).
+pub async fn add_share_rows(conn: &mut AnyConnection, gid: &str, delta: i64) -> Result<(), ApiError> {
+    if delta != 0 {
+        sqlx::query("UPDATE `groups` SET share_rows = share_rows + ? WHERE id = ?")
+            .bind(delta)
+            .bind(gid)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
 }
 
 /// Which record table.
@@ -407,6 +541,7 @@ pub async fn list_expenses(pool: &AnyPool, gid: &str, f: &ExpenseFilter) -> Resu
                 body: text(&r, 1)?,
                 revision: r.try_get(2)?,
                 deleted: false,
+                parts: 0,
             })
         })
         .collect()
@@ -434,6 +569,7 @@ pub async fn list_payments(
                 body: text(&r, 1)?,
                 revision: 1,
                 deleted: false,
+                parts: 0,
             })
         })
         .collect()
@@ -445,7 +581,7 @@ pub async fn insert_group(
     row: &GroupRow,
     members: &[StoredMember],
 ) -> Result<(), ApiError> {
-    sqlx::query("INSERT INTO `groups` (id, name, currency, rates, version, seq, created_at, balances_in) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+    sqlx::query("INSERT INTO `groups` (id, name, currency, rates, version, seq, created_at, balances_in, share_rows) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
     .bind(&row.id)
     .bind(&row.name)
     .bind(&row.currency)
@@ -454,6 +590,7 @@ pub async fn insert_group(
     .bind(row.seq)
     .bind(row.created_at)
     .bind(&row.balances_in)
+    .bind(row.share_rows)
     .execute(&mut *conn)
     .await?;
     for (i, m) in members.iter().enumerate() {
@@ -516,8 +653,8 @@ pub async fn insert_expense(
     e: &crate::records::CheckedExpense,
 ) -> Result<(), ApiError> {
     sqlx::query(
-        "INSERT INTO expenses (group_id, seq, id, revision, deleted, amount, date, category, body) \
-         VALUES (?, ?, ?, 1, 0, ?, ?, ?, ?)",
+        "INSERT INTO expenses (group_id, seq, id, revision, deleted, amount, date, category, body, parts) \
+         VALUES (?, ?, ?, 1, 0, ?, ?, ?, ?, ?)",
     )
     .bind(gid)
     .bind(seq)
@@ -526,6 +663,7 @@ pub async fn insert_expense(
     .bind(e.date.clone())
     .bind(e.category.clone())
     .bind(&e.body)
+    .bind(e.parts)
     .execute(&mut *conn)
     .await?;
     set_expense_members(conn, gid, seq, &e.members).await
@@ -539,13 +677,14 @@ pub async fn replace_expense(
     e: &crate::records::CheckedExpense,
 ) -> Result<(), ApiError> {
     sqlx::query(
-        "UPDATE expenses SET revision = revision + 1, amount = ?, date = ?, category = ?, body = ? \
+        "UPDATE expenses SET revision = revision + 1, amount = ?, date = ?, category = ?, body = ?, parts = ? \
          WHERE group_id = ? AND seq = ?",
     )
     .bind(&e.amount)
     .bind(e.date.clone())
     .bind(e.category.clone())
     .bind(&e.body)
+    .bind(e.parts)
     .bind(gid)
     .bind(seq)
     .execute(&mut *conn)
@@ -639,6 +778,8 @@ pub struct Change<'a> {
     pub before: Option<&'a str>,
     /// The record after (JSON text), if it still exists.
     pub after: Option<&'a str>,
+    /// Unix seconds, by the state's clock.
+    pub at: i64,
 }
 
 /// Writes an activity-log entry.
@@ -649,7 +790,7 @@ pub async fn log(conn: &mut AnyConnection, c: Change<'_>) -> Result<(), ApiError
     )
     .bind(c.group)
     .bind(c.version)
-    .bind(now())
+    .bind(c.at)
     .bind(c.account)
     .bind(c.action)
     .bind(c.target)
@@ -667,6 +808,7 @@ pub async fn grant(
     account: &str,
     role: &str,
     member: Option<&str>,
+    at: i64,
 ) -> Result<(), ApiError> {
     sqlx::query(
         "INSERT INTO group_access (group_id, account_id, role, member_id, created_at) VALUES (?, ?, ?, ?, ?)",
@@ -675,7 +817,7 @@ pub async fn grant(
     .bind(account)
     .bind(role)
     .bind(member.map(str::to_string))
-    .bind(now())
+    .bind(at)
     .execute(&mut *conn)
     .await?;
     Ok(())

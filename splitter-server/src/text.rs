@@ -173,6 +173,12 @@ pub fn skeleton(text: &str) -> String {
     unicode_security::skeleton(text).collect()
 }
 
+/// A password in the form it is hashed and checked in (NFKC), without the policy's checks: for a
+/// login, which must accept what was accepted when the password was set.
+pub fn password_form(raw: &str) -> String {
+    raw.nfkc().collect()
+}
+
 /// A password as it will be hashed: NFKC-normalised (NIST SP 800-63B asks verifiers to
 /// normalise), then checked. `context` holds words that must not be the password or be
 /// contained in it when they are at least 4 characters (the email's local part, the service name
@@ -184,7 +190,7 @@ pub fn skeleton(text: &str) -> String {
 /// `abcdefghijklmnop`, a repetition of a string of at most 3 characters, a common password or a
 /// repetition of one, or when it contains a context word or the service's name.
 pub fn password(raw: &str, path: &str, context: &[&str]) -> ApiResult<String> {
-    let p: String = raw.nfkc().collect();
+    let p = password_form(raw);
     for (i, c) in p.chars().enumerate() {
         if c.general_category() == GeneralCategory::Control {
             return Err(unprocessable(

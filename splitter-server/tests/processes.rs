@@ -37,6 +37,7 @@ fn spawn_with(database_url: &str, redis_url: Option<&str>, extra: &[&str]) -> Pr
         "--log",
         "warn",
     ])
+    .args(["--token-secret", splitter_server::config::TEST_SECRET])
     .args(extra)
     .env_remove("SPLITTER_TOKEN_SECRET")
     .env_remove("SPLITTER_REDIS_URL")
@@ -173,7 +174,12 @@ fn start_redis(bin: &str, port: &str) -> RedisProc {
         .stderr(Stdio::null())
         .spawn()
         .expect("start redis-server");
-    std::thread::sleep(Duration::from_millis(300));
+    // Ready when it accepts connections (up to a minute on a loaded machine).
+    let give_up = std::time::Instant::now() + Duration::from_secs(60);
+    while std::net::TcpStream::connect(format!("127.0.0.1:{port}")).is_err() {
+        assert!(std::time::Instant::now() < give_up, "redis-server did not start");
+        std::thread::sleep(Duration::from_millis(20));
+    }
     RedisProc(child)
 }
 
@@ -254,24 +260,25 @@ async fn redis_stopped_and_restarted_during_requests() {
         ready.text
     );
     let _redis = start_redis(&bin, &port);
-    let mut up = false;
-    for _ in 0..40 {
-        if send_auth(&http, &tok, &c.base, "GET", "/ready", None, &[])
+    // Both instances see Redis again (each /ready pings it); up to a minute on a loaded machine.
+    for instance in [&c.base, &a.base] {
+        let give_up = std::time::Instant::now() + Duration::from_secs(60);
+        while send_auth(&http, &tok, instance, "GET", "/ready", None, &[])
             .await
             .status
-            == 200
+            != 200
         {
-            up = true;
-            break;
+            assert!(
+                std::time::Instant::now() < give_up,
+                "/ready is 200 again once Redis is back"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    assert!(up, "/ready is 200 again once Redis is back");
     for _ in 0..3 {
         step("redis back").await;
     }
     // Caching in Redis resumed: a fresh read on one instance fills Redis, the other hits it.
-    tokio::time::sleep(Duration::from_millis(700)).await;
     let r1 = send_auth(&http, &tok, &a.base, "GET", &bal, None, &[]).await;
     let before = send_auth(&http, &tok, &c.base, "GET", "/metrics", None, &[])
         .await
@@ -294,36 +301,55 @@ async fn redis_stopped_and_restarted_during_requests() {
     assert!(hits(&after) > hits(&before), "redis hits resume:\n{after}");
 }
 
-/// SIGTERM while a slow request is in flight: the request completes, then the process exits 0.
+/// SIGTERM while a request is in flight: the request completes, then the process exits 0. The
+/// request is held in flight by sending its body in two parts: the first before the signal (the
+/// test waits until the server counts the request in flight), the rest after it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_finishes_requests_in_flight() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let b = common::sqlite();
     let s = spawn_server(&b.database_url, None);
-    // A compute of many expenses (under the 1 MiB body limit) takes a moment in a debug build.
     let http = reqwest::Client::new();
-    let base = s.base.clone();
-    let small: Vec<serde_json::Value> = (0..12_000)
-        .map(
-            |i| json!({"id": format!("e{i}"), "amount": "10.00", "paid_by": "a", "split": {"type": "equal"}}),
-        )
-        .collect();
-    let body = json!({"currency": "EUR", "members": ["a", "b", "c"], "expenses": small}).to_string();
-    assert!(body.len() < 1024 * 1024);
-    let req = tokio::spawn(async move {
-        http.post(format!("{base}/v1/compute"))
-            .body(body)
-            .send()
-            .await
-            .map(|r| r.status().as_u16())
-    });
-    tokio::time::sleep(Duration::from_millis(30)).await;
+    let addr = s.base.trim_start_matches("http://").to_string();
+    let body = r#"{"currency": "EUR", "members": ["a", "b"], "expenses": [{"id": "e1", "amount": "10.00", "paid_by": "a", "split": {"type": "equal"}}]}"#;
+    let (first, rest) = body.split_at(body.len() / 2);
+    let mut conn = tokio::net::TcpStream::connect(&addr).await.expect("connect");
+    let head = format!(
+        "POST /v1/compute HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    conn.write_all(head.as_bytes()).await.expect("head");
+    conn.write_all(first.as_bytes()).await.expect("first half");
+    let give_up = std::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let m = send(&http, &s.base, "GET", "/metrics", None, &[]).await.text;
+        let in_flight = m
+            .lines()
+            .find_map(|l| l.strip_prefix("splitter_http_requests_in_flight "))
+            .and_then(|n| n.parse::<i64>().ok())
+            .unwrap_or(0);
+        if in_flight >= 2 {
+            break; // the half-sent request and this /metrics one
+        }
+        assert!(
+            std::time::Instant::now() < give_up,
+            "the request never got in flight:\n{m}"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     let pid = s.child.id().to_string();
     let killed = Command::new("kill").args(["-TERM", &pid]).status().expect("kill");
     assert!(killed.success());
-    assert_eq!(
-        req.await.expect("task").expect("response"),
-        200,
-        "the request in flight was answered"
+    conn.write_all(rest.as_bytes()).await.expect("second half");
+    let mut answer = String::new();
+    conn.read_to_string(&mut answer).await.expect("answer");
+    assert!(
+        answer.starts_with("HTTP/1.1 200"),
+        "the request in flight was answered: {answer}"
+    );
+    assert!(
+        answer.contains(r#""transfers":[{"from":"b","to":"a","amount":"5.00""#),
+        "{answer}"
     );
     let mut s = s;
     let status = s.child.wait().expect("exit");
@@ -333,11 +359,11 @@ async fn sigterm_finishes_requests_in_flight() {
 /// Two instances on one Redis share one rate limit: an account's requests count on both, and
 /// past the limit either instance answers 429 with Retry-After; failed logins on either count
 /// against one log. The token made by one instance
-/// is accepted by the other (the signing secret is stored in the shared database).
+/// is accepted by the other (both are configured with the same signing secret).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_processes_share_one_rate_limit_in_redis() {
     let Some(b) = common::mysql_redis() else { return };
-    let extra = ["--rate-limit", "10", "--trust-forwarded-for"];
+    let extra = ["--rate-limit", "10", "--trusted-proxies", "127.0.0.1"];
     let a = spawn_with(&b.database_url, b.redis_url.as_deref(), &extra);
     let c = spawn_with(&b.database_url, b.redis_url.as_deref(), &extra);
     let http = reqwest::Client::new();

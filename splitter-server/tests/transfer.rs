@@ -492,7 +492,7 @@ async fn json_import_refusals() {
     let r = s.send("POST", "/v1/groups/import", Some(&long_id), &[]).await;
     assert_eq!(
         (r.status, r.code(), r.path()),
-        (400, "invalid_input", "expenses[0].id")
+        (422, "too_long", "expenses[0].id")
     );
     assert_eq!(
         s.get("/v1/groups").await.json["groups"].as_array().map(Vec::len),

@@ -17,22 +17,20 @@ use crate::error::{ApiError, ApiResult};
 use crate::idempotency::json_response;
 use crate::limits;
 use crate::records;
-use crate::store::{self, now};
-
-/// Shortest password accepted, in bytes.
-pub const MIN_PASSWORD: usize = 8;
-/// Longest password accepted, in bytes (argon2 takes any length; this bounds the work).
-pub const MAX_PASSWORD: usize = 1024;
+use crate::store;
+use crate::text;
 
 /// Email and password.
 #[derive(Debug, ToSchema)]
 #[allow(dead_code)]
 pub struct Credentials {
-    /// An email address (compared without regard to case; at most 254 bytes).
+    /// An email address (NFC, compared without regard to case; at most 254 bytes; no invisible
+    /// characters; no account may look like another: `ana@exаmple.com` with a Cyrillic `а`).
     #[schema(format = Email, example = "ana@example.com")]
     email: String,
-    /// 8 to 1024 bytes.
-    #[schema(min_length = 8, example = "correct horse battery")]
+    /// 15 to 1024 characters (NIST SP 800-63B-4), not a common password, not built on the
+    /// email's name; any printing characters and spaces.
+    #[schema(min_length = 15, max_length = 1024, example = "correct horse battery")]
     password: String,
 }
 
@@ -72,7 +70,8 @@ pub struct RefreshIn {
 pub struct PasswordChange {
     /// The current password.
     current_password: String,
-    /// The new password (8 to 1024 bytes).
+    /// The new password (the same rules as at registration).
+    #[schema(min_length = 15, max_length = 1024)]
     new_password: String,
 }
 
@@ -88,33 +87,16 @@ fn string_field(f: &mut std::collections::HashMap<String, Json>, key: &str) -> A
     }
 }
 
-fn email(raw: String) -> ApiResult<String> {
-    let e = raw.trim().to_lowercase();
-    let ok = e.len() <= 254
-        && e.split_once('@')
-            .is_some_and(|(l, d)| !l.is_empty() && !d.is_empty() && !d.contains('@'))
-        && !e.chars().any(|c| c.is_whitespace() || c.is_control());
-    if ok {
-        Ok(e)
-    } else {
-        Err(unprocessable("invalid_input", "email", "not an email address"))
-    }
-}
-
-fn password(p: String, path: &str) -> ApiResult<String> {
-    if (MIN_PASSWORD..=MAX_PASSWORD).contains(&p.len()) {
-        Ok(p)
-    } else {
-        Err(unprocessable(
-            "invalid_input",
-            path,
-            &format!("a password has {MIN_PASSWORD} to {MAX_PASSWORD} bytes"),
-        ))
-    }
+/// The words of an email a password must not be built on (its local part).
+fn context_words(email: &str) -> Vec<&str> {
+    email
+        .split_once('@')
+        .map(|(local, _)| vec![local])
+        .unwrap_or_default()
 }
 
 fn pair(state: &Shared, account: &str, session: &str, refresh: String) -> Response {
-    let (access, _) = state.tokens.sign(account, session, now());
+    let (access, _) = state.tokens.sign(account, session, state.now());
     let out = TokenOut {
         access_token: access,
         token_type: "Bearer",
@@ -130,26 +112,37 @@ fn pair(state: &Shared, account: &str, session: &str, refresh: String) -> Respon
               (status = 409, description = "The email has an account (email_taken)", body = crate::openapi::ErrorBody),
               (status = 422, description = "Invalid", body = crate::openapi::ErrorBody),
               (status = 429, description = "Rate limited", body = crate::openapi::ErrorBody)))]
-pub async fn register(State(state): State<Shared>, Body(body): Body) -> ApiResult<Response> {
+pub async fn register(
+    State(state): State<Shared>,
+    Extension(ClientAddr(addr)): Extension<ClientAddr>,
+    Body(body): Body,
+) -> ApiResult<Response> {
     let mut f = fields(records::parse_body(&body)?, &["email", "password"])?;
-    let email = email(string_field(&mut f, "email")?)?;
-    let password = password(string_field(&mut f, "password")?, "password")?;
-    let hash = auth::hash_password(password).await?;
+    let email = text::email(&string_field(&mut f, "email")?, "email")?;
+    let password = text::password(
+        &string_field(&mut f, "password")?,
+        "password",
+        &context_words(&email),
+    )?;
+    let hash = auth::hash_password(&state, &addr, password).await?;
     let id = uuid::Uuid::new_v4().simple().to_string();
-    let done = sqlx::query("INSERT INTO accounts (id, email, password_hash, created_at) VALUES (?, ?, ?, ?)")
-        .bind(&id)
-        .bind(&email)
-        .bind(&hash)
-        .bind(now())
-        .execute(&state.store.pool)
-        .await;
+    let done = sqlx::query(
+        "INSERT INTO accounts (id, email, email_key, password_hash, created_at) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(&id)
+    .bind(&email)
+    .bind(text::skeleton(&email))
+    .bind(&hash)
+    .bind(state.now())
+    .execute(&state.store.pool)
+    .await;
     match done {
         Ok(_) => {}
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
             return Err(ApiError::conflict(
                 "email_taken",
                 "email",
-                "an account with this email exists",
+                "an account with this email (or one that looks the same) exists",
             ))
         }
         Err(e) => return Err(e.into()),
@@ -160,33 +153,47 @@ pub async fn register(State(state): State<Shared>, Body(body): Body) -> ApiResul
     ))
 }
 
-/// Logs in: a new session and its first token pair. 5 failed attempts per account and address
-/// in 15 minutes lock further attempts (`429` with `Retry-After`).
+/// Logs in: a new session and its first token pair. Every attempt is logged before its password
+/// is checked; 5 per account and address, and 20 per account from all addresses, in any 15
+/// minutes, are checked at most (`429` with `Retry-After` past either; a successful attempt is
+/// taken back, so only failures and attempts in flight count).
 #[utoipa::path(post, path = "/v1/auth/login", tag = "accounts", request_body = Credentials,
     responses((status = 200, description = "Tokens", body = TokenOut),
               (status = 401, description = "Wrong email or password (invalid_credentials)", body = crate::openapi::ErrorBody),
               (status = 422, description = "Invalid", body = crate::openapi::ErrorBody),
-              (status = 429, description = "Too many failed attempts", body = crate::openapi::ErrorBody)))]
+              (status = 429, description = "Too many attempts (rate_limited), or the server is busy hashing (busy)", body = crate::openapi::ErrorBody)))]
 pub async fn login(
     State(state): State<Shared>,
     Extension(ClientAddr(addr)): Extension<ClientAddr>,
     Body(body): Body,
 ) -> ApiResult<Response> {
     let mut f = fields(records::parse_body(&body)?, &["email", "password"])?;
-    let email = string_field(&mut f, "email")?.trim().to_lowercase();
-    let password = string_field(&mut f, "password")?;
-    if password.len() > MAX_PASSWORD {
-        return Err(unprocessable("invalid_input", "password", "too long"));
+    let email = text::email(&string_field(&mut f, "email")?, "email")?;
+    let password = text::password_form(&string_field(&mut f, "password")?);
+    if password.chars().count() > text::MAX_PASSWORD_CHARS {
+        return Err(unprocessable(
+            "too_long",
+            "password",
+            "a password has at most 1024 characters",
+        ));
     }
-    let key = format!("splitter:rl:login:{}:{addr}", &auth::sha256_hex(&email)[..32]);
-    let allowed = state.config.login_attempts;
-    let seen = state
+    // One hash tag per account, so that both logs live in one Redis Cluster slot.
+    let account_key = format!("splitter:{{login:{}}}", &auth::sha256_hex(&email)[..32]);
+    let logs = [
+        (format!("{account_key}:addr:{addr}"), state.config.login_attempts),
+        (
+            format!("{account_key}:all"),
+            state.config.login_attempts_per_account,
+        ),
+    ];
+    let attempt = match state
         .limiter
-        .failures(&state.cache, &key, limits::LOGIN_WINDOW, false)
-        .await;
-    if seen.hits >= allowed {
-        return Ok(limits::too_many(seen, "failed logins"));
-    }
+        .attempt(&state.cache, &logs, limits::LOGIN_WINDOW)
+        .await
+    {
+        Ok(a) => a,
+        Err(count) => return Ok(limits::too_many(count, "login attempts for this account")),
+    };
     let row = sqlx::query("SELECT id, password_hash FROM accounts WHERE email = ?")
         .bind(&email)
         .fetch_optional(&state.store.pool)
@@ -195,12 +202,8 @@ pub async fn login(
         Some(r) => (Some(store::text(&r, 0)?), Some(store::text(&r, 1)?)),
         None => (None, None),
     };
-    let ok = auth::verify_password(password, hash).await?;
+    let ok = auth::verify_password(&state, &addr, password, hash).await?;
     let Some(id) = id.filter(|_| ok) else {
-        state
-            .limiter
-            .failures(&state.cache, &key, limits::LOGIN_WINDOW, true)
-            .await;
         return Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
             "invalid_credentials",
@@ -208,9 +211,14 @@ pub async fn login(
             "wrong email or password",
         ));
     };
-    let mut tx = state.store.pool.begin().await?;
-    let (session, refresh) = auth::new_session(&mut tx, &state.tokens, &id).await?;
-    tx.commit().await?;
+    state.limiter.take_back(&state.cache, &attempt).await;
+    let now = state.now();
+    let (session, refresh) = store::retrying!(async {
+        let mut tx = state.store.begin_write().await?;
+        let made = auth::new_session(&mut tx, &state.tokens, &id, now).await?;
+        tx.commit().await?;
+        Ok::<_, ApiError>(made)
+    })?;
     Ok(pair(&state, &id, &session, refresh))
 }
 
@@ -222,58 +230,65 @@ pub async fn login(
 pub async fn refresh(State(state): State<Shared>, Body(body): Body) -> ApiResult<Response> {
     let mut f = fields(records::parse_body(&body)?, &["refresh_token"])?;
     let token = string_field(&mut f, "refresh_token")?;
-    let refused = |code: &'static str, message: &str| {
-        ApiError::new(StatusCode::UNAUTHORIZED, code, "refresh_token", message)
-    };
     if token.len() > 128 {
         return Err(refused("invalid_token", "not a refresh token this server gave"));
     }
     let hash = auth::sha256_hex(&token);
-    let mut tx = state.store.pool.begin().await?;
-    let row = sqlx::query(
-        "SELECT r.session_id, r.used, r.expires_at, s.account_id, s.revoked FROM refresh_tokens r \
-         JOIN sessions s ON s.id = r.session_id WHERE r.token_hash = ?",
-    )
-    .bind(&hash)
-    .fetch_optional(&mut *tx)
-    .await?
-    .ok_or_else(|| refused("invalid_token", "not a refresh token this server gave"))?;
-    let session = store::text(&row, 0)?;
-    let used: i64 = row.try_get(1)?;
-    let expires: i64 = row.try_get(2)?;
-    let account = store::text(&row, 3)?;
-    let revoked: i64 = row.try_get(4)?;
-    if revoked != 0 {
-        return Err(auth::revoked());
-    }
-    // Mark it used; only the request that flips it from 0 to 1 may rotate (a concurrent reuse
-    // finds no row to flip).
-    let flipped = sqlx::query("UPDATE refresh_tokens SET used = 1 WHERE token_hash = ? AND used = 0")
+    let now = state.now();
+    let (account, session, new) = store::retrying!(async {
+        // A write transaction from its first statement: SQLite takes its write lock now rather
+        // than failing to upgrade a read lock when another write got there first.
+        let mut tx = state.store.begin_write().await?;
+        let row = sqlx::query(
+            "SELECT r.session_id, r.used, r.expires_at, s.account_id, s.revoked FROM refresh_tokens r \
+             JOIN sessions s ON s.id = r.session_id WHERE r.token_hash = ?",
+        )
         .bind(&hash)
-        .execute(&mut *tx)
+        .fetch_optional(&mut *tx)
         .await?
-        .rows_affected();
-    if used != 0 || flipped == 0 {
-        sqlx::query("UPDATE sessions SET revoked = 1 WHERE id = ?")
-            .bind(&session)
+        .ok_or_else(|| refused("invalid_token", "not a refresh token this server gave"))?;
+        let session = store::text(&row, 0)?;
+        let used: i64 = row.try_get(1)?;
+        let expires: i64 = row.try_get(2)?;
+        let account = store::text(&row, 3)?;
+        let revoked: i64 = row.try_get(4)?;
+        if revoked != 0 {
+            return Err(auth::revoked());
+        }
+        // Mark it used; only the request that flips it from 0 to 1 may rotate (a concurrent reuse
+        // finds no row to flip).
+        let flipped = sqlx::query("UPDATE refresh_tokens SET used = 1 WHERE token_hash = ? AND used = 0")
+            .bind(&hash)
             .execute(&mut *tx)
-            .await?;
+            .await?
+            .rows_affected();
+        if used != 0 || flipped == 0 {
+            sqlx::query("UPDATE sessions SET revoked = 1 WHERE id = ?")
+                .bind(&session)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            return Err(refused(
+                "refresh_reused",
+                "this refresh token was already used: the session is revoked; log in again",
+            ));
+        }
+        if now >= expires {
+            tx.commit().await?;
+            return Err(refused(
+                "token_expired",
+                "the refresh token has expired; log in again",
+            ));
+        }
+        let new = auth::issue_refresh(&mut tx, &state.tokens, &session, now).await?;
         tx.commit().await?;
-        return Err(refused(
-            "refresh_reused",
-            "this refresh token was already used: the session is revoked; log in again",
-        ));
-    }
-    if now() >= expires {
-        tx.commit().await?;
-        return Err(refused(
-            "token_expired",
-            "the refresh token has expired; log in again",
-        ));
-    }
-    let new = auth::issue_refresh(&mut tx, &state.tokens, &session).await?;
-    tx.commit().await?;
+        Ok::<_, ApiError>((account, session, new))
+    })?;
     Ok(pair(&state, &account, &session, new))
+}
+
+fn refused(code: &'static str, message: &str) -> ApiError {
+    ApiError::new(StatusCode::UNAUTHORIZED, code, "refresh_token", message)
 }
 
 /// Ends the token's session: its refresh tokens stop working and its access tokens lose access
@@ -323,18 +338,22 @@ pub async fn change_password(
     Body(body): Body,
 ) -> ApiResult<Response> {
     let mut f = fields(records::parse_body(&body)?, &["current_password", "new_password"])?;
-    let current = string_field(&mut f, "current_password")?;
-    let new = password(string_field(&mut f, "new_password")?, "new_password")?;
+    let current = text::password_form(&string_field(&mut f, "current_password")?);
+    let new_raw = string_field(&mut f, "new_password")?;
     if !auth::session_live(&state.store, &me).await? {
         return Err(auth::revoked());
     }
-    let row = sqlx::query("SELECT password_hash FROM accounts WHERE id = ?")
+    let row = sqlx::query("SELECT password_hash, email FROM accounts WHERE id = ?")
         .bind(&me.account)
         .fetch_optional(&state.store.pool)
         .await?
         .ok_or_else(auth::revoked)?;
     let hash = store::text(&row, 0)?;
-    if current.len() > MAX_PASSWORD || !auth::verify_password(current, Some(hash)).await? {
+    let email = store::text(&row, 1)?;
+    let new = text::password(&new_raw, "new_password", &context_words(&email))?;
+    let client = format!("acct:{}", me.account);
+    let too_long = current.chars().count() > text::MAX_PASSWORD_CHARS;
+    if too_long || !auth::verify_password(&state, &client, current, Some(hash)).await? {
         return Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
             "invalid_credentials",
@@ -342,17 +361,20 @@ pub async fn change_password(
             "the current password is wrong",
         ));
     }
-    let new_hash = auth::hash_password(new).await?;
-    let mut tx = state.store.pool.begin().await?;
-    sqlx::query("UPDATE accounts SET password_hash = ? WHERE id = ?")
-        .bind(&new_hash)
-        .bind(&me.account)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("UPDATE sessions SET revoked = 1 WHERE account_id = ?")
-        .bind(&me.account)
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
+    let new_hash = auth::hash_password(&state, &client, new).await?;
+    store::retrying!(async {
+        let mut tx = state.store.begin_write().await?;
+        sqlx::query("UPDATE accounts SET password_hash = ? WHERE id = ?")
+            .bind(&new_hash)
+            .bind(&me.account)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE sessions SET revoked = 1 WHERE account_id = ?")
+            .bind(&me.account)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok::<_, ApiError>(())
+    })?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

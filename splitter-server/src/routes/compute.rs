@@ -1,57 +1,73 @@
 //! `POST /v1/compute`: the contract's input in, its output out, nothing stored. The body is
-//! byte for byte what [`splitter_core::compute_json`] returns.
+//! byte for byte what [`splitter_core::compute_json`] returns, within the caller's
+//! [`Budget`](crate::budget::Budget): anonymous callers get the small one (64 KiB, 200 members,
+//! 20,000 share rows, `exact_limit` at most and by default 16, 1 s), callers with an access token
+//! the larger one. Past it: `413 over_budget`; the compute threads full: `429 busy`.
+//!
+//! Computing is a pure function, so an `Idempotency-Key` needs no stored response: a retry
+//! computes the same answer again. The key is checked for its form and otherwise ignored.
 
 use axum::extract::{Extension, OriginalUri, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
+use splitter_core::{wire, Halt};
 
 use super::{Body, Shared};
+use crate::app::ClientAddr;
+use crate::auth::Found;
+use crate::budget::{self, Budget};
 use crate::error::{ApiError, ApiResult};
-use crate::idempotency::{self, Made};
+use crate::idempotency::{self, json_response};
 
 /// Computes a group given in the request (the contract's input) and returns the contract's output.
 #[utoipa::path(post, path = "/v1/compute", tag = "compute",
     request_body(content = crate::openapi::GroupInputDoc, description = "The contract's input group"),
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe")),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Accepted; a retry computes the same answer (nothing is stored)")),
     responses((status = 200, description = "The contract's output", body = crate::openapi::ReportDoc),
               (status = 400, description = "Not JSON", body = crate::openapi::ErrorBody),
-              (status = 422, description = "Invalid (the core's code and path)", body = crate::openapi::ErrorBody)))]
+              (status = 413, description = "Over the caller's budget (over_budget), or a body over the size limit (payload_too_large)", body = crate::openapi::ErrorBody),
+              (status = 422, description = "Invalid (the core's code and path)", body = crate::openapi::ErrorBody),
+              (status = 429, description = "Rate limited, or the compute threads are busy (busy)", body = crate::openapi::ErrorBody)))]
 pub async fn compute(
     State(state): State<Shared>,
-    req_claims: Option<Extension<crate::auth::Found>>,
+    found: Option<Extension<Found>>,
+    Extension(ClientAddr(addr)): Extension<ClientAddr>,
     OriginalUri(uri): OriginalUri,
     headers: HeaderMap,
     Body(body): Body,
 ) -> ApiResult<Response> {
-    // Public: keys of anonymous callers share the empty scope; a caller with a token has its own.
-    let scope = match req_claims {
-        Some(Extension(crate::auth::Found::Token(c))) => c.account,
-        _ => String::new(),
+    let (budget, client): (&'static Budget, String) = match found {
+        Some(Extension(Found::Token(c))) => (&budget::ACCOUNT, format!("acct:{}", c.account)),
+        _ => (&budget::ANONYMOUS, format!("addr:{addr}")),
     };
-    let idem = idempotency::from_request(&scope, &headers, "POST", uri.path(), &body)?;
-    let text = String::from_utf8(body.to_vec()).map_err(|_| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_json",
+    idempotency::from_request("", &headers, "POST", uri.path(), &body)?;
+    if body.len() > budget.body_bytes {
+        return Err(budget::over(
+            budget,
             "",
-            "the body is not UTF-8 text",
-        )
-    })?;
-    let pool = state.store.pool.clone();
-    idempotency::run(&state, idem, |idem| async move {
-        let out = tokio::task::spawn_blocking(move || splitter_core::compute_json(&text))
-            .await
-            .map_err(ApiError::internal)?
-            .map_err(|e| ApiError::from_core(e, ""))?;
-        let made = Made {
-            status: StatusCode::OK,
-            body: out,
-        };
-        if idem.is_some() {
-            let mut conn = pool.acquire().await?;
-            idempotency::record(&mut conn, idem.as_ref(), &made).await?;
-        }
-        Ok(made)
-    })
-    .await
+            format!("a body of {} bytes (at most {})", body.len(), budget.body_bytes),
+        ));
+    }
+    let out = state
+        .compute
+        .run(&client, budget.time, move |cancel| -> ApiResult<String> {
+            let text = std::str::from_utf8(&body).map_err(|_| {
+                ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_json",
+                    "",
+                    "the body is not UTF-8 text",
+                )
+            })?;
+            let mut group = wire::group_from_json(text).map_err(|e| ApiError::from_core(e, ""))?;
+            budget.fit(&mut group)?;
+            match splitter_core::compute_cancellable(&group, cancel) {
+                Ok(report) => Ok(wire::report_to_json(&report)),
+                Err(Halt::Invalid(e)) => Err(ApiError::from_core(e, "")),
+                Err(Halt::Cancelled) => Err(budget.refused(crate::cpu::Refused::OverTime)),
+            }
+        })
+        .await
+        .map_err(|r| budget.refused(r))??;
+    Ok(json_response(StatusCode::OK, out))
 }

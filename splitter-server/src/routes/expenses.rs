@@ -6,13 +6,15 @@ use std::collections::HashMap;
 
 use axum::extract::{OriginalUri, Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use splitter_core::Json;
+use sqlx::AnyConnection;
 use utoipa::ToSchema;
 
 use super::{page, page_body, Body, Shared};
-use crate::auth::{self, Authed};
+use crate::auth::{self, Authed, Lock};
 use crate::error::{ApiError, ApiResult};
+use crate::group_write::group_write;
 use crate::idempotency::{self, json_response, Made};
 use crate::records;
 use crate::store::{self, ExpenseFilter, Table};
@@ -38,11 +40,13 @@ pub struct ExpenseInput {
     /// One of the contract's splits.
     #[schema(value_type = crate::openapi::Split)]
     split: serde_json::Value,
-    /// Free text.
+    /// Free text (at most 500 characters; NFC, no invisible characters).
+    #[schema(max_length = 500)]
     description: Option<String>,
     /// `YYYY-MM-DD`.
     date: Option<String>,
-    /// Free text (at most 255 bytes), filterable.
+    /// Free text (at most 64 characters), filterable.
+    #[schema(max_length = 64)]
     category: Option<String>,
 }
 
@@ -84,13 +88,21 @@ pub struct ExpenseList {
     next_cursor: Option<String>,
 }
 
-fn etag(revision: i64) -> HeaderValue {
-    HeaderValue::from_str(&format!("\"{revision}\"")).unwrap_or(HeaderValue::from_static("\"0\""))
-}
-
-fn with_etag(mut r: Response, revision: i64) -> Response {
-    r.headers_mut().insert(header::ETAG, etag(revision));
-    r
+/// Moves the group's share rows by `delta` (an expense added, changed, removed), refusing to go
+/// past [`records::MAX_GROUP_SHARE_ROWS`] (`409 group_full`).
+pub async fn count_share_rows(conn: &mut AnyConnection, gid: &str, lock: &Lock, delta: i64) -> ApiResult<()> {
+    if delta > 0 && lock.share_rows.saturating_add(delta) > records::MAX_GROUP_SHARE_ROWS {
+        return Err(ApiError::conflict(
+            "group_full",
+            "",
+            format!(
+                "the group's expenses hold {} shares, and this server keeps at most {} per group; start a new group",
+                lock.share_rows,
+                records::MAX_GROUP_SHARE_ROWS
+            ),
+        ));
+    }
+    store::add_share_rows(conn, gid, delta).await
 }
 
 /// Adds an expense.
@@ -109,43 +121,37 @@ pub async fn create(
     headers: HeaderMap,
     Body(body): Body,
 ) -> ApiResult<Response> {
-    let st = state.clone();
-    let idem = idempotency::for_group_post(&state, &me, &gid, &headers, uri.path(), &body).await?;
+    let idem = idempotency::from_request(&me.account, &headers, "POST", uri.path(), &body)?;
     let json = records::parse_body(&body)?;
-    let pool = state.store.pool.clone();
-    let r = idempotency::run(&state, idem, |idem| async move {
-        let mut tx = pool.begin().await?;
-        let (version, seq) = auth::lock_member(&st, &mut tx, &me, &gid, 1).await?;
-        let (_, head) = store::head(&mut tx, &gid)
+    let now = state.now();
+    let mut r = group_write!(&state, &me, &gid, idem, 1, |tx, lock| {
+        let (_, head) = store::head(tx, &gid)
             .await?
             .ok_or_else(|| ApiError::not_found("group"))?;
-        let id = format!("e{seq}");
-        let checked = records::check_expense(&head, json, &id)?;
-        store::insert_expense(&mut tx, &gid, seq, &id, &checked).await?;
+        let id = format!("e{}", lock.seq);
+        let checked = records::check_expense(&head, json.clone(), &id)?;
+        count_share_rows(tx, &gid, lock, checked.parts).await?;
+        store::insert_expense(tx, &gid, lock.seq, &id, &checked).await?;
         store::log(
-            &mut tx,
+            tx,
             store::Change {
                 group: &gid,
-                version,
+                version: lock.version,
                 account: &me.account,
                 action: "expense.create",
                 target: &id,
                 before: None,
                 after: Some(&checked.body),
+                at: now,
             },
         )
         .await?;
-        let made = Made {
-            status: StatusCode::CREATED,
-            body: checked.body,
-        };
-        idempotency::record(&mut tx, idem.as_ref(), &made).await?;
-        tx.commit().await?;
-        Ok(made)
-    })
-    .await?;
+        Made::new(StatusCode::CREATED, checked.body)
+    })?;
     // A new expense is at revision 1 (a replay too: the response is the first one's).
-    Ok(with_etag(r, 1))
+    r.headers_mut()
+        .insert(header::ETAG, HeaderValue::from_static("\"1\""));
+    Ok(r)
 }
 
 /// Lists live expenses, oldest first.
@@ -215,7 +221,9 @@ pub async fn get(
         .await?
         .filter(|r| !r.deleted)
         .ok_or_else(|| ApiError::not_found("expense"))?;
-    Ok(with_etag(json_response(StatusCode::OK, row.body), row.revision))
+    let mut made = Made::new(StatusCode::OK, row.body);
+    made.etag = Some(row.revision);
+    Ok(axum::response::IntoResponse::into_response(made))
 }
 
 /// The `If-Match` check: 428 without it, 412 when it names another revision.
@@ -265,38 +273,38 @@ pub async fn put(
     headers: HeaderMap,
     Body(body): Body,
 ) -> ApiResult<Response> {
-    let st = state.clone();
     let json = records::parse_body(&body)?;
-    let mut tx = state.store.pool.begin().await?;
-    let (version, _) = auth::lock_member(&st, &mut tx, &me, &gid, 0).await?;
-    let row = store::record(&mut tx, Table::Expenses, &gid, &eid)
-        .await?
-        .filter(|r| !r.deleted)
-        .ok_or_else(|| ApiError::not_found("expense"))?;
-    check_if_match(&headers, row.revision, true)?;
-    let (_, head) = store::head(&mut tx, &gid)
-        .await?
-        .ok_or_else(|| ApiError::not_found("group"))?;
-    let checked = records::check_expense(&head, json, &eid)?;
-    store::replace_expense(&mut tx, &gid, row.seq, &checked).await?;
-    store::log(
-        &mut tx,
-        store::Change {
-            group: &gid,
-            version,
-            account: &me.account,
-            action: "expense.update",
-            target: &eid,
-            before: Some(&row.body),
-            after: Some(&checked.body),
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(with_etag(
-        json_response(StatusCode::OK, checked.body),
-        row.revision + 1,
-    ))
+    let now = state.now();
+    group_write!(&state, &me, &gid, None, 0, |tx, lock| {
+        let row = store::record(tx, Table::Expenses, &gid, &eid)
+            .await?
+            .filter(|r| !r.deleted)
+            .ok_or_else(|| ApiError::not_found("expense"))?;
+        check_if_match(&headers, row.revision, true)?;
+        let (_, head) = store::head(tx, &gid)
+            .await?
+            .ok_or_else(|| ApiError::not_found("group"))?;
+        let checked = records::check_expense(&head, json.clone(), &eid)?;
+        count_share_rows(tx, &gid, lock, checked.parts - row.parts).await?;
+        store::replace_expense(tx, &gid, row.seq, &checked).await?;
+        store::log(
+            tx,
+            store::Change {
+                group: &gid,
+                version: lock.version,
+                account: &me.account,
+                action: "expense.update",
+                target: &eid,
+                before: Some(&row.body),
+                after: Some(&checked.body),
+                at: now,
+            },
+        )
+        .await?;
+        let mut made = Made::new(StatusCode::OK, checked.body);
+        made.etag = Some(row.revision + 1);
+        made
+    })
 }
 
 /// Deletes an expense (undo with `POST .../restore`); `If-Match` is honoured when sent.
@@ -311,30 +319,31 @@ pub async fn delete(
     Path((gid, eid)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let st = state.clone();
-    let mut tx = state.store.pool.begin().await?;
-    let (version, _) = auth::lock_member(&st, &mut tx, &me, &gid, 0).await?;
-    let row = store::record(&mut tx, Table::Expenses, &gid, &eid)
-        .await?
-        .filter(|r| !r.deleted)
-        .ok_or_else(|| ApiError::not_found("expense"))?;
-    check_if_match(&headers, row.revision, false)?;
-    store::set_deleted(&mut tx, Table::Expenses, &gid, row.seq, true).await?;
-    store::log(
-        &mut tx,
-        store::Change {
-            group: &gid,
-            version,
-            account: &me.account,
-            action: "expense.delete",
-            target: &eid,
-            before: Some(&row.body),
-            after: None,
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(StatusCode::NO_CONTENT.into_response())
+    let now = state.now();
+    group_write!(&state, &me, &gid, None, 0, |tx, lock| {
+        let row = store::record(tx, Table::Expenses, &gid, &eid)
+            .await?
+            .filter(|r| !r.deleted)
+            .ok_or_else(|| ApiError::not_found("expense"))?;
+        check_if_match(&headers, row.revision, false)?;
+        store::set_deleted(tx, Table::Expenses, &gid, row.seq, true).await?;
+        count_share_rows(tx, &gid, lock, -row.parts).await?;
+        store::log(
+            tx,
+            store::Change {
+                group: &gid,
+                version: lock.version,
+                account: &me.account,
+                action: "expense.delete",
+                target: &eid,
+                before: Some(&row.body),
+                after: None,
+                at: now,
+            },
+        )
+        .await?;
+        Made::new(StatusCode::NO_CONTENT, String::new())
+    })
 }
 
 /// Undoes a delete: the expense is checked again against the current members and comes back.
@@ -353,13 +362,10 @@ pub async fn restore(
     headers: HeaderMap,
     Body(body): Body,
 ) -> ApiResult<Response> {
-    let st = state.clone();
-    let idem = idempotency::for_group_post(&state, &me, &gid, &headers, uri.path(), &body).await?;
-    let pool = state.store.pool.clone();
-    idempotency::run(&state, idem, |idem| async move {
-        let mut tx = pool.begin().await?;
-        let (version, _) = auth::lock_member(&st, &mut tx, &me, &gid, 0).await?;
-        let row = store::record(&mut tx, Table::Expenses, &gid, &eid)
+    let idem = idempotency::from_request(&me.account, &headers, "POST", uri.path(), &body)?;
+    let now = state.now();
+    group_write!(&state, &me, &gid, idem, 0, |tx, lock| {
+        let row = store::record(tx, Table::Expenses, &gid, &eid)
             .await?
             .ok_or_else(|| ApiError::not_found("expense"))?;
         if !row.deleted {
@@ -369,7 +375,7 @@ pub async fn restore(
                 format!("expense {eid} is not deleted"),
             ));
         }
-        let (_, head) = store::head(&mut tx, &gid)
+        let (_, head) = store::head(tx, &gid)
             .await?
             .ok_or_else(|| ApiError::not_found("group"))?;
         let stored = Json::parse(&row.body).map_err(ApiError::internal)?;
@@ -378,27 +384,22 @@ pub async fn restore(
         };
         let body = Json::Object(pairs.into_iter().filter(|(k, _)| k != "id").collect());
         records::check_expense(&head, body, &eid)?;
-        store::set_deleted(&mut tx, Table::Expenses, &gid, row.seq, false).await?;
+        count_share_rows(tx, &gid, lock, row.parts).await?;
+        store::set_deleted(tx, Table::Expenses, &gid, row.seq, false).await?;
         store::log(
-            &mut tx,
+            tx,
             store::Change {
                 group: &gid,
-                version,
+                version: lock.version,
                 account: &me.account,
                 action: "expense.restore",
                 target: &eid,
                 before: None,
                 after: Some(&row.body),
+                at: now,
             },
         )
         .await?;
-        let made = Made {
-            status: StatusCode::OK,
-            body: row.body,
-        };
-        idempotency::record(&mut tx, idem.as_ref(), &made).await?;
-        tx.commit().await?;
-        Ok(made)
+        Made::new(StatusCode::OK, row.body)
     })
-    .await
 }

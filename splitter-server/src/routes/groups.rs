@@ -9,12 +9,14 @@ use serde::Serialize;
 use splitter_core::{wire, Json};
 use utoipa::ToSchema;
 
-use super::{fields, short_string, unprocessable, Body, Shared};
+use super::{fields, text_field, unprocessable, Body, Shared};
 use crate::auth::{self, Authed};
 use crate::error::{ApiError, ApiResult};
+use crate::group_write::group_write;
 use crate::idempotency::{self, json_response, Made};
 use crate::records::{self, StoredMember};
-use crate::store::{self, now, GroupRow};
+use crate::store::{self, GroupRow};
+use crate::text;
 
 /// The `balances_in` field: `group` (default) or `each`.
 pub fn balances_in(v: Option<Json>) -> ApiResult<String> {
@@ -82,8 +84,8 @@ pub async fn list(State(state): State<Shared>, Authed(me): Authed) -> ApiResult<
 #[schema(example = json!({"name": "Lisbon trip", "currency": "EUR", "members": ["ana", "ben", {"id": "cy", "name": "Cy Park"}], "rates": {"USD": "0.92"}, "me": "ana"}))]
 #[allow(dead_code)]
 pub struct GroupInput {
-    /// A display name (1 to 255 bytes).
-    #[schema(min_length = 1, max_length = 255)]
+    /// A display name (1 to 100 characters).
+    #[schema(min_length = 1, max_length = 100)]
     name: String,
     /// ISO 4217 code of the group's currency.
     #[schema(value_type = crate::openapi::CurrencyCode)]
@@ -110,8 +112,9 @@ pub enum MemberInput {
     Id(String),
     /// Id and display name.
     Named {
-        /// The id (1 to 255 bytes) that expenses refer to.
-        #[schema(min_length = 1, max_length = 255)]
+        /// The id that expenses refer to (1 to 64 characters, one script, no invisible
+        /// characters or edge spaces).
+        #[schema(min_length = 1, max_length = 64)]
         id: String,
         /// A display name.
         name: Option<String>,
@@ -233,8 +236,8 @@ pub async fn create(
         &["name", "currency", "members", "rates", "balances_in", "me"],
     )?;
     let balances_in = balances_in(f.remove("balances_in"))?;
-    let my_member = short_string(f.remove("me"), "me", false)?;
-    let name = short_string(f.remove("name"), "name", true)?.unwrap_or_default();
+    let my_member = text_field(f.remove("me"), "me", &text::MEMBER_ID, false)?;
+    let name = text_field(f.remove("name"), "name", &text::GROUP_NAME, true)?.unwrap_or_default();
     let currency = match f.remove("currency") {
         Some(Json::String(c)) => c,
         Some(other) => {
@@ -275,24 +278,25 @@ pub async fn create(
         rates: rates_text(&group.rates),
         version: 1,
         seq: 0,
-        created_at: now(),
+        created_at: state.now(),
         balances_in,
+        share_rows: 0,
     };
     if !auth::session_live(&state.store, &me).await? {
         return Err(auth::revoked());
     }
-    let pool = state.store.pool.clone();
+    let now = state.now();
+    let st = state.clone();
     idempotency::run(&state, idem, |idem| async move {
-        let mut tx = pool.begin().await?;
-        store::insert_group(&mut tx, &row, &members).await?;
-        store::grant(&mut tx, &row.id, &me.account, "owner", my_member.as_deref()).await?;
-        let made = Made {
-            status: StatusCode::CREATED,
-            body: group_body(&row, &members),
-        };
-        idempotency::record(&mut tx, idem.as_ref(), &made).await?;
-        tx.commit().await?;
-        Ok(made)
+        store::retrying!(async {
+            let mut tx = st.store.begin_write().await?;
+            store::insert_group(&mut tx, &row, &members).await?;
+            store::grant(&mut tx, &row.id, &me.account, "owner", my_member.as_deref(), now).await?;
+            let made = Made::new(StatusCode::CREATED, group_body(&row, &members));
+            idempotency::record(&mut tx, idem.as_ref(), &made, now).await?;
+            tx.commit().await?;
+            Ok::<_, ApiError>(made)
+        })
     })
     .await
 }
@@ -331,64 +335,65 @@ pub async fn patch(
     Path(gid): Path<String>,
     Body(body): Body,
 ) -> ApiResult<Response> {
-    let access = auth::access(&state, &me, &gid).await?;
     let mut f = fields(records::parse_body(&body)?, &["name", "rates"])?;
-    let name = short_string(f.remove("name"), "name", false)?;
-    if name.is_some() {
-        access.require_owner("rename the group")?;
-    }
+    let name = text_field(f.remove("name"), "name", &text::GROUP_NAME, false)?;
     let rates = f.remove("rates");
-    let mut tx = state.store.pool.begin().await?;
-    let (version, _) = store::lock_group(&mut tx, &gid, 0)
-        .await?
-        .ok_or_else(|| ApiError::not_found("group"))?;
-    let before = settings_json(&snapshot_head(&mut tx, &gid).await?);
-    let mut snap = store::snapshot(&mut tx, &gid)
-        .await?
-        .ok_or_else(|| ApiError::not_found("group"))?;
-    if let Some(rates) = rates {
-        let ids = snap
-            .head
-            .members
-            .iter()
-            .map(|m| Json::String(m.id.clone()))
-            .collect();
-        let checked = records::check_group(&snap.group.currency, Json::Array(ids), Some(rates))?;
-        snap.group.rates = rates_text(&checked.rates);
-        snap.head.rates = store::rates_pairs(&snap.group.rates);
-        // Every stored record must still compute with the new rates.
-        let text = records::group_text(&snap.head, &snap.expenses, &snap.payments);
-        if let Err(e) = wire::group_from_json(&text).and_then(|g| splitter_core::compute(&g)) {
-            return Err(ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                e.code.as_str(),
-                "rates",
-                format!("the stored records would not compute ({}: {})", e.path, e.message),
-            ));
+    let now = state.now();
+    group_write!(&state, &me, &gid, None, 0, |tx, lock| {
+        if name.is_some() {
+            lock.require_owner("rename the group")?;
         }
-    }
-    if let Some(n) = name {
-        snap.group.name = n;
-    }
-    store::update_group(&mut tx, &gid, &snap.group.name, &snap.group.rates).await?;
-    snap.group.version = version;
-    let after = settings_json(&snap.group);
-    store::log(
-        &mut tx,
-        store::Change {
-            group: &gid,
-            version,
-            account: &me.account,
-            action: "group.update",
-            target: &gid,
-            before: Some(&before),
-            after: Some(&after),
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(json_response(
-        StatusCode::OK,
-        group_body(&snap.group, &snap.head.members),
-    ))
+        let before = settings_json(&snapshot_head(tx, &gid).await?);
+        let mut snap = store::snapshot(tx, &gid)
+            .await?
+            .ok_or_else(|| ApiError::not_found("group"))?;
+        if let Some(rates) = rates.clone() {
+            let ids = snap
+                .head
+                .members
+                .iter()
+                .map(|m| Json::String(m.id.clone()))
+                .collect();
+            let checked = records::check_group(&snap.group.currency, Json::Array(ids), Some(rates))?;
+            snap.group.rates = rates_text(&checked.rates);
+            snap.head.rates = store::rates_pairs(&snap.group.rates);
+            // Every stored record must still compute with the new rates.
+            let text = records::group_text(&snap.head, &snap.expenses, &snap.payments);
+            let outcome = match wire::group_from_json(&text) {
+                Ok(g) => super::reports::balances_of(&state, &me.account, g)
+                    .await?
+                    .map(|_| ()),
+                Err(e) => Err(e),
+            };
+            if let Err(e) = outcome {
+                return Err(ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    e.code.as_str(),
+                    "rates",
+                    format!("the stored records would not compute ({}: {})", e.path, e.message),
+                ));
+            }
+        }
+        if let Some(n) = &name {
+            snap.group.name = n.clone();
+        }
+        store::update_group(tx, &gid, &snap.group.name, &snap.group.rates).await?;
+        snap.group.version = lock.version;
+        let after = settings_json(&snap.group);
+        store::log(
+            tx,
+            store::Change {
+                group: &gid,
+                version: lock.version,
+                account: &me.account,
+                action: "group.update",
+                target: &gid,
+                before: Some(&before),
+                after: Some(&after),
+                at: now,
+            },
+        )
+        .await?;
+        Made::new(StatusCode::OK, group_body(&snap.group, &snap.head.members))
+    })
 }

@@ -1,6 +1,10 @@
 //! Invites: any member makes one (`POST /v1/groups/{group}/invites`, optionally naming the member
 //! the new account will be), members list them, the owner revokes them, and an account joins with
 //! the code (`POST /v1/invites/{code}/accept`). Codes are stored only as SHA-256 and expire.
+//!
+//! Every account that joins is linked to a member: the invite's, or one it chooses when the
+//! invite names none (an existing member not yet linked, or a new member id). So everyone with
+//! access is a listed member, and the owner sees and removes them (`routes::access`).
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -10,12 +14,13 @@ use splitter_core::Json;
 use sqlx::Row;
 use utoipa::ToSchema;
 
-use super::{fields, short_string, unprocessable, Body, Shared};
+use super::{fields, text_field, unprocessable, Body, Shared};
 use crate::auth::{self, Authed};
 use crate::error::{ApiError, ApiResult};
 use crate::idempotency::json_response;
 use crate::records::{self, StoredMember};
-use crate::store::{self, now};
+use crate::store;
+use crate::text;
 
 /// Default lifetime of an invite: 7 days.
 pub const DEFAULT_TTL: i64 = 7 * 24 * 3600;
@@ -29,7 +34,8 @@ pub struct InviteIn {
     /// Seconds until it expires (60 to 2592000; default 604800, 7 days).
     expires_in: Option<i64>,
     /// The member the joining account becomes (an existing member not yet linked to an account,
-    /// or a new member id); left out, the joiner chooses when accepting.
+    /// or a new member id); left out, each joiner chooses one when accepting.
+    #[schema(max_length = 64)]
     member: Option<String>,
 }
 
@@ -62,10 +68,12 @@ pub struct InviteList {
 #[derive(Debug, ToSchema)]
 #[allow(dead_code)]
 pub struct AcceptIn {
-    /// Which member to become when the invite does not say: an existing member not yet linked
-    /// to an account, or a new member id. Left out: access without a member.
+    /// Which member to become, required when the invite does not say: an existing member not
+    /// yet linked to an account, or a new member id.
+    #[schema(max_length = 64)]
     member: Option<String>,
     /// A display name, when a new member is made.
+    #[schema(max_length = 100)]
     name: Option<String>,
 }
 
@@ -106,14 +114,15 @@ pub async fn create(
             ))
         }
     };
-    let member = short_string(f.remove("member"), "member", false)?;
+    let member = text_field(f.remove("member"), "member", &text::MEMBER_ID, false)?;
     let code = auth::random_token().map_err(ApiError::internal)?;
+    let now = state.now();
     let out = InviteOut {
         id: uuid::Uuid::new_v4().simple().to_string(),
         code: Some(code.clone()),
         group: gid.clone(),
         member,
-        expires_at: now() + ttl,
+        expires_at: now + ttl,
         revoked: false,
     };
     sqlx::query(
@@ -125,7 +134,7 @@ pub async fn create(
     .bind(auth::sha256_hex(&code))
     .bind(out.member.clone())
     .bind(&me.account)
-    .bind(now())
+    .bind(now)
     .bind(out.expires_at)
     .execute(&state.store.pool)
     .await?;
@@ -204,7 +213,8 @@ pub async fn revoke(
     responses((status = 200, description = "Joined: the group", body = super::groups::GroupOut),
               (status = 404, description = "No such invite", body = crate::openapi::ErrorBody),
               (status = 409, description = "Already a member (already_member), or the member is linked to another account (member_taken)", body = crate::openapi::ErrorBody),
-              (status = 410, description = "Expired or revoked (invite_expired, invite_revoked)", body = crate::openapi::ErrorBody)))]
+              (status = 410, description = "Expired or revoked (invite_expired, invite_revoked)", body = crate::openapi::ErrorBody),
+              (status = 422, description = "No member chosen for an invite that names none, or an id that is invalid or looks like another member's", body = crate::openapi::ErrorBody)))]
 pub async fn accept(
     State(state): State<Shared>,
     Authed(me): Authed,
@@ -220,15 +230,17 @@ pub async fn accept(
         records::parse_body(&body)?
     };
     let mut f = fields(json, &["member", "name"])?;
-    let asked = short_string(f.remove("member"), "member", false)?;
-    let name = short_string(f.remove("name"), "name", false)?;
+    let asked = text_field(f.remove("member"), "member", &text::MEMBER_ID, false)?;
+    let name = text_field(f.remove("name"), "name", &text::MEMBER_NAME, false)?;
+    if code.len() > 128 {
+        return Err(ApiError::not_found("invite"));
+    }
     let row = sqlx::query("SELECT group_id, member_id, expires_at, revoked FROM invites WHERE code_hash = ?")
         .bind(auth::sha256_hex(&code))
         .fetch_optional(&state.store.pool)
         .await?
         .ok_or_else(|| ApiError::not_found("invite"))?;
     let gid = store::text(&row, 0)?;
-    let member = store::opt_text(&row, 1)?.or(asked);
     if row.try_get::<i64, _>(3)? != 0 {
         return Err(ApiError::new(
             StatusCode::GONE,
@@ -237,7 +249,8 @@ pub async fn accept(
             "this invite was revoked",
         ));
     }
-    if now() >= row.try_get::<i64, _>(2)? {
+    let now = state.now();
+    if now >= row.try_get::<i64, _>(2)? {
         return Err(ApiError::new(
             StatusCode::GONE,
             "invite_expired",
@@ -245,28 +258,34 @@ pub async fn accept(
             "this invite has expired",
         ));
     }
-    let mut tx = state.store.pool.begin().await?;
-    let (version, _) = store::lock_group(&mut tx, &gid, 0)
-        .await?
-        .ok_or_else(|| ApiError::not_found("invite"))?;
-    let already = sqlx::query("SELECT 1 FROM group_access WHERE group_id = ? AND account_id = ?")
-        .bind(&gid)
-        .bind(&me.account)
-        .fetch_optional(&mut *tx)
-        .await?;
-    if already.is_some() {
-        return Err(ApiError::conflict(
-            "already_member",
-            "",
-            "this account is already a member of the group",
-        ));
-    }
-    if let Some(m) = &member {
-        records::check_member_id(m, "member")?;
+    let member = store::opt_text(&row, 1)?.or(asked).ok_or_else(|| {
+        unprocessable(
+            "invalid_input",
+            "member",
+            "this invite names no member: choose one, an existing member not yet linked to an account or a new member id",
+        )
+    })?;
+    let body = store::retrying!(async {
+        let mut tx = state.store.begin_write().await?;
+        let (version, _) = store::lock_group(&mut tx, &gid, 0)
+            .await?
+            .ok_or_else(|| ApiError::not_found("invite"))?;
+        let already = sqlx::query("SELECT 1 FROM group_access WHERE group_id = ? AND account_id = ?")
+            .bind(&gid)
+            .bind(&me.account)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if already.is_some() {
+            return Err(ApiError::conflict(
+                "already_member",
+                "",
+                "this account is already a member of the group",
+            ));
+        }
         let members = store::members(&mut tx, &gid).await?;
         let linked = sqlx::query("SELECT 1 FROM group_access WHERE group_id = ? AND member_id = ?")
             .bind(&gid)
-            .bind(m)
+            .bind(&member)
             .fetch_optional(&mut *tx)
             .await?;
         if linked.is_some() {
@@ -277,24 +296,25 @@ pub async fn accept(
             ));
         }
         let new = StoredMember {
-            id: m.clone(),
+            id: member.clone(),
             name: name.clone(),
             removed: false,
         };
-        let changed = match members.iter().find(|x| &x.id == m) {
+        let changed = match members.iter().find(|x| x.id == member) {
             Some(x) if !x.removed => false,
             Some(_) => {
                 store::update_member(&mut tx, &gid, &new).await?;
                 true
             }
             None => {
+                super::members::check_new_member(&members, &member, "member")?;
                 let position = i64::try_from(members.len()).unwrap_or(i64::MAX);
                 store::insert_member(&mut tx, &gid, &new, position).await?;
                 true
             }
         };
         if changed {
-            let after = serde_json::json!({"id": m, "name": name}).to_string();
+            let after = serde_json::json!({"id": member, "name": name}).to_string();
             store::log(
                 &mut tx,
                 store::Change {
@@ -302,21 +322,20 @@ pub async fn accept(
                     version,
                     account: &me.account,
                     action: "member.add",
-                    target: m,
+                    target: &member,
                     before: None,
                     after: Some(&after),
+                    at: now,
                 },
             )
             .await?;
         }
-    }
-    store::grant(&mut tx, &gid, &me.account, "member", member.as_deref()).await?;
-    let (row, head) = store::head(&mut tx, &gid)
-        .await?
-        .ok_or_else(|| ApiError::not_found("invite"))?;
-    tx.commit().await?;
-    Ok(json_response(
-        StatusCode::OK,
-        super::groups::group_body(&row, &head.members),
-    ))
+        store::grant(&mut tx, &gid, &me.account, "member", Some(&member), now).await?;
+        let (row, head) = store::head(&mut tx, &gid)
+            .await?
+            .ok_or_else(|| ApiError::not_found("invite"))?;
+        tx.commit().await?;
+        Ok::<_, ApiError>(super::groups::group_body(&row, &head.members))
+    })?;
+    Ok(json_response(StatusCode::OK, body))
 }

@@ -6,23 +6,27 @@
 
 use axum::extract::{OriginalUri, Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use splitter_core::{wire, Decimal};
 use utoipa::ToSchema;
 
 use super::groups::MemberOut;
-use super::{fields, short_string, Body, Shared};
-use crate::auth::{self, Authed};
+use super::{fields, text_field, Body, Shared};
+use crate::auth::Authed;
 use crate::error::{ApiError, ApiResult};
-use crate::idempotency::{self, json_response, Made};
+use crate::group_write::group_write;
+use crate::idempotency::{self, Made};
 use crate::records::{self, StoredMember};
 use crate::store;
+use crate::text;
 
 /// A member to add.
 #[derive(Debug, ToSchema)]
 #[allow(dead_code)]
 pub struct NewMember {
-    /// The id (1 to 255 bytes) that expenses refer to.
+    /// The id that expenses refer to: 1 to 64 characters, one script, no invisible characters or
+    /// edge spaces, not like another member's id.
+    #[schema(min_length = 1, max_length = 64)]
     id: String,
     /// A display name.
     name: Option<String>,
@@ -61,19 +65,16 @@ pub async fn add(
     headers: HeaderMap,
     Body(body): Body,
 ) -> ApiResult<Response> {
-    let st = state.clone();
-    let idem = idempotency::for_group_post(&state, &me, &gid, &headers, uri.path(), &body).await?;
+    let idem = idempotency::from_request(&me.account, &headers, "POST", uri.path(), &body)?;
     let mut f = fields(records::parse_body(&body)?, &["id", "name"])?;
-    let id = short_string(f.remove("id"), "id", true)?.unwrap_or_default();
-    let name = short_string(f.remove("name"), "name", false)?;
-    let pool = state.store.pool.clone();
-    idempotency::run(&state, idem, |idem| async move {
-        let mut tx = pool.begin().await?;
-        let (version, _) = auth::lock_member(&st, &mut tx, &me, &gid, 0).await?;
-        let members = store::members(&mut tx, &gid).await?;
+    let id = text_field(f.remove("id"), "id", &text::MEMBER_ID, true)?.unwrap_or_default();
+    let name = text_field(f.remove("name"), "name", &text::MEMBER_NAME, false)?;
+    let now = state.now();
+    group_write!(&state, &me, &gid, idem, 0, |tx, lock| {
+        let members = store::members(tx, &gid).await?;
         let member = StoredMember {
             id: id.clone(),
-            name,
+            name: name.clone(),
             removed: false,
         };
         match members.iter().find(|m| m.id == id) {
@@ -84,34 +85,43 @@ pub async fn add(
                     format!("'{id}' is already a member"),
                 ))
             }
-            Some(_) => store::update_member(&mut tx, &gid, &member).await?,
+            Some(_) => store::update_member(tx, &gid, &member).await?,
             None => {
+                check_new_member(&members, &id, "id")?;
                 let position = i64::try_from(members.len()).unwrap_or(i64::MAX);
-                store::insert_member(&mut tx, &gid, &member, position).await?
+                store::insert_member(tx, &gid, &member, position).await?
             }
         }
-        let made = Made {
-            status: StatusCode::CREATED,
-            body: member_body(&member),
-        };
+        let made = Made::new(StatusCode::CREATED, member_body(&member));
         store::log(
-            &mut tx,
+            tx,
             store::Change {
                 group: &gid,
-                version,
+                version: lock.version,
                 account: &me.account,
                 action: "member.add",
                 target: &member.id,
                 before: None,
                 after: Some(&made.body),
+                at: now,
             },
         )
         .await?;
-        idempotency::record(&mut tx, idem.as_ref(), &made).await?;
-        tx.commit().await?;
-        Ok(made)
+        made
     })
-    .await
+}
+
+/// A new member id beside the group's `members`: within the member cap, and not like any of
+/// them (`confusable_id`).
+pub fn check_new_member(members: &[StoredMember], id: &str, path: &str) -> ApiResult<()> {
+    if members.len() >= records::MAX_GROUP_MEMBERS {
+        return Err(records::too_many_members());
+    }
+    let key = records::confusable_key(id);
+    if let Some(other) = members.iter().find(|m| records::confusable_key(&m.id) == key) {
+        return Err(records::confusable(path, id, &other.id));
+    }
+    Ok(())
 }
 
 /// Renames a member (the id never changes: records refer to it).
@@ -127,35 +137,35 @@ pub async fn rename(
     Path((gid, mid)): Path<(String, String)>,
     Body(body): Body,
 ) -> ApiResult<Response> {
-    let st = state.clone();
     let mut f = fields(records::parse_body(&body)?, &["name"])?;
-    let name = short_string(f.remove("name"), "name", false)?;
-    let mut tx = state.store.pool.begin().await?;
-    let (version, _) = auth::lock_member(&st, &mut tx, &me, &gid, 0).await?;
-    let mut member = store::members(&mut tx, &gid)
-        .await?
-        .into_iter()
-        .find(|m| m.id == mid && !m.removed)
-        .ok_or_else(|| ApiError::not_found("member"))?;
-    let before = member_body(&member);
-    member.name = name;
-    store::update_member(&mut tx, &gid, &member).await?;
-    let after = member_body(&member);
-    store::log(
-        &mut tx,
-        store::Change {
-            group: &gid,
-            version,
-            account: &me.account,
-            action: "member.rename",
-            target: &member.id,
-            before: Some(&before),
-            after: Some(&after),
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(json_response(StatusCode::OK, member_body(&member)))
+    let name = text_field(f.remove("name"), "name", &text::MEMBER_NAME, false)?;
+    let now = state.now();
+    group_write!(&state, &me, &gid, None, 0, |tx, lock| {
+        let mut member = store::members(tx, &gid)
+            .await?
+            .into_iter()
+            .find(|m| m.id == mid && !m.removed)
+            .ok_or_else(|| ApiError::not_found("member"))?;
+        let before = member_body(&member);
+        member.name = name.clone();
+        store::update_member(tx, &gid, &member).await?;
+        let after = member_body(&member);
+        store::log(
+            tx,
+            store::Change {
+                group: &gid,
+                version: lock.version,
+                account: &me.account,
+                action: "member.rename",
+                target: &member.id,
+                before: Some(&before),
+                after: Some(&after),
+                at: now,
+            },
+        )
+        .await?;
+        Made::new(StatusCode::OK, after)
+    })
 }
 
 /// Removes a member whose balance is zero.
@@ -171,68 +181,68 @@ pub async fn remove(
     Authed(me): Authed,
     Path((gid, mid)): Path<(String, String)>,
 ) -> ApiResult<Response> {
-    let access = auth::access(&state, &me, &gid).await?;
-    access.require_owner("remove members")?;
-    let st = state.clone();
-    if access.member.as_deref() == Some(mid.as_str()) {
-        return Err(ApiError::conflict(
-            "owner_member",
-            "",
-            "the owner's own member cannot be removed",
-        ));
-    }
-    let mut tx = state.store.pool.begin().await?;
-    let (version, _) = auth::lock_member(&st, &mut tx, &me, &gid, 0).await?;
-    let snap = store::snapshot(&mut tx, &gid)
-        .await?
-        .ok_or_else(|| ApiError::not_found("group"))?;
-    let mut member = snap
-        .head
-        .members
-        .iter()
-        .find(|m| m.id == mid && !m.removed)
-        .cloned()
-        .ok_or_else(|| ApiError::not_found("member"))?;
-    let text = records::group_text(&snap.head, &snap.expenses, &snap.payments);
-    let report = wire::group_from_json(&text)
-        .and_then(|g| splitter_core::compute(&g))
-        .map_err(ApiError::internal)?;
-    if let Some(b) = report
-        .balances
-        .iter()
-        .find(|b| b.member == mid && b.net != Decimal::ZERO)
-    {
-        return Err(ApiError::conflict(
-            "nonzero_balance",
-            "",
-            format!(
-                "'{mid}' has a balance of {} {}; settle it first",
-                b.net, b.currency
-            ),
-        ));
-    }
-    let before = member_body(&member);
-    member.removed = true;
-    store::update_member(&mut tx, &gid, &member).await?;
-    // The account linked to the member (if any) loses access to the group.
-    sqlx::query("DELETE FROM group_access WHERE group_id = ? AND member_id = ? AND role <> 'owner'")
-        .bind(&gid)
-        .bind(&mid)
-        .execute(&mut *tx)
+    let now = state.now();
+    group_write!(&state, &me, &gid, None, 0, |tx, lock| {
+        lock.require_owner("remove members")?;
+        if lock.member.as_deref() == Some(mid.as_str()) {
+            return Err(ApiError::conflict(
+                "owner_member",
+                "",
+                "the owner's own member cannot be removed",
+            ));
+        }
+        let snap = store::snapshot(tx, &gid)
+            .await?
+            .ok_or_else(|| ApiError::not_found("group"))?;
+        let mut member = snap
+            .head
+            .members
+            .iter()
+            .find(|m| m.id == mid && !m.removed)
+            .cloned()
+            .ok_or_else(|| ApiError::not_found("member"))?;
+        let text = records::group_text(&snap.head, &snap.expenses, &snap.payments);
+        let group = wire::group_from_json(&text).map_err(ApiError::internal)?;
+        let report = super::reports::balances_of(&state, &me.account, group)
+            .await?
+            .map_err(ApiError::internal)?;
+        if let Some(b) = report
+            .balances
+            .iter()
+            .find(|b| b.member == mid && b.net != Decimal::ZERO)
+        {
+            return Err(ApiError::conflict(
+                "nonzero_balance",
+                "",
+                format!(
+                    "'{mid}' has a balance of {} {}; settle it first",
+                    b.net, b.currency
+                ),
+            ));
+        }
+        let before = member_body(&member);
+        member.removed = true;
+        store::update_member(tx, &gid, &member).await?;
+        // The account linked to the member (if any) loses access to the group.
+        sqlx::query("DELETE FROM group_access WHERE group_id = ? AND member_id = ? AND role <> 'owner'")
+            .bind(&gid)
+            .bind(&mid)
+            .execute(&mut *tx)
+            .await?;
+        store::log(
+            tx,
+            store::Change {
+                group: &gid,
+                version: lock.version,
+                account: &me.account,
+                action: "member.remove",
+                target: &mid,
+                before: Some(&before),
+                after: None,
+                at: now,
+            },
+        )
         .await?;
-    store::log(
-        &mut tx,
-        store::Change {
-            group: &gid,
-            version,
-            account: &me.account,
-            action: "member.remove",
-            target: &mid,
-            before: Some(&before),
-            after: None,
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(StatusCode::NO_CONTENT.into_response())
+        Made::new(StatusCode::NO_CONTENT, String::new())
+    })
 }

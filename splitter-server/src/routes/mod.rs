@@ -2,6 +2,7 @@
 //! extractor (whose refusals are in the contract's error form) and small readers of bodies and
 //! query strings.
 
+pub mod access;
 pub mod accounts;
 pub mod activity;
 pub mod compute;
@@ -15,49 +16,36 @@ pub mod reports;
 pub mod transfer;
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 use axum::http::StatusCode;
 use splitter_core::Json;
 
-use crate::cache::Cache;
-use crate::config::Config;
 use crate::error::ApiError;
-use crate::metrics::Metrics;
-use crate::store::Store;
 
-/// What every handler shares.
-#[derive(Debug)]
-pub struct AppState {
-    /// The database.
-    pub store: Store,
-    /// The report cache.
-    pub cache: Arc<Cache>,
-    /// Request metrics.
-    pub metrics: Metrics,
-    /// The access-token key and lifetimes.
-    pub tokens: crate::auth::Tokens,
-    /// Rate-limit counters (in Redis when configured).
-    pub limiter: crate::limits::Limiter,
-    /// The configuration it was started with.
-    pub config: Config,
-}
+pub use crate::state::{AppState, Shared};
 
-/// The state as handlers receive it.
-pub type Shared = Arc<AppState>;
-
-/// A request body as bytes; too large a body is `413 payload_too_large`, an unreadable one
-/// `400 invalid_input`, both in the contract's error form.
+/// A request body as bytes; too large a body is `413 payload_too_large`, one that does not
+/// arrive within `--body-timeout-ms` `408 request_timeout`, an unreadable one `400
+/// invalid_input`, all in the contract's error form.
 #[derive(Debug)]
 pub struct Body(pub Bytes);
 
-impl<S: Send + Sync> FromRequest<S> for Body {
+impl FromRequest<Shared> for Body {
     type Rejection = ApiError;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match Bytes::from_request(req, state).await {
+    async fn from_request(req: Request, state: &Shared) -> Result<Self, Self::Rejection> {
+        let read = tokio::time::timeout(state.config.body_timeout(), Bytes::from_request(req, state)).await;
+        let Ok(read) = read else {
+            return Err(ApiError::new(
+                StatusCode::REQUEST_TIMEOUT,
+                "request_timeout",
+                "",
+                "the request body did not arrive in time",
+            ));
+        };
+        match read {
             Ok(b) => Ok(Body(b)),
             Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(ApiError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
@@ -103,13 +91,17 @@ pub fn unprocessable(code: &'static str, path: &str, message: &str) -> ApiError 
     ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, path, message)
 }
 
-/// A string field of 1 to 255 bytes.
-pub fn short_string(v: Option<Json>, path: &str, required: bool) -> Result<Option<String>, ApiError> {
+/// A text field, cleaned by the field's rules ([`crate::text::clean`]).
+pub fn text_field(
+    v: Option<Json>,
+    path: &str,
+    field: &crate::text::Field,
+    required: bool,
+) -> Result<Option<String>, ApiError> {
     match v {
         None if required => Err(unprocessable("invalid_input", path, "required")),
         None => Ok(None),
-        Some(Json::String(s)) if !s.is_empty() && s.len() <= crate::records::MAX_TEXT => Ok(Some(s)),
-        Some(Json::String(_)) => Err(unprocessable("invalid_input", path, "must have 1 to 255 bytes")),
+        Some(Json::String(s)) => crate::text::clean(&s, field, path).map(Some),
         Some(other) => Err(unprocessable(
             "invalid_input",
             path,
@@ -117,6 +109,9 @@ pub fn short_string(v: Option<Json>, path: &str, required: bool) -> Result<Optio
         )),
     }
 }
+
+/// The most bytes of records one page holds (a page stops early, with a cursor, past it).
+pub const PAGE_BYTES: usize = 4 * 1024 * 1024;
 
 /// The `cursor` and `limit` query parameters: (after this record number, at most this many).
 pub fn page(query: &HashMap<String, String>) -> Result<(i64, i64), ApiError> {
@@ -140,9 +135,17 @@ pub fn page(query: &HashMap<String, String>) -> Result<(i64, i64), ApiError> {
 }
 
 /// A page of records as `{"<key>": [...], "next_cursor": "12" | null}` (`rows` holds one more
-/// than `limit` when there is a next page).
+/// than `limit` when there is a next page). A page ends early, with a cursor, once it holds
+/// [`PAGE_BYTES`] (always at least one record).
 pub fn page_body(key: &str, mut rows: Vec<crate::store::RecordRow>, limit: i64) -> String {
-    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    let mut limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    let mut bytes = 0;
+    if let Some(fit) = rows.iter().position(|r| {
+        bytes += r.body.len() + 1;
+        bytes > PAGE_BYTES
+    }) {
+        limit = limit.min(fit.max(1));
+    }
     let next = if rows.len() > limit {
         rows.truncate(limit);
         rows.last().map(|r| r.seq.to_string())

@@ -4,12 +4,13 @@ use std::collections::HashMap;
 
 use axum::extract::{OriginalUri, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use utoipa::ToSchema;
 
 use super::{page, page_body, Body, Shared};
 use crate::auth::{self, Authed};
 use crate::error::{ApiError, ApiResult};
+use crate::group_write::group_write;
 use crate::idempotency::{self, json_response, Made};
 use crate::records;
 use crate::store::{self, Table};
@@ -84,41 +85,32 @@ pub async fn create(
     headers: HeaderMap,
     Body(body): Body,
 ) -> ApiResult<Response> {
-    let st = state.clone();
-    let idem = idempotency::for_group_post(&state, &me, &gid, &headers, uri.path(), &body).await?;
+    let idem = idempotency::from_request(&me.account, &headers, "POST", uri.path(), &body)?;
     let json = records::parse_body(&body)?;
-    let pool = state.store.pool.clone();
-    idempotency::run(&state, idem, |idem| async move {
-        let mut tx = pool.begin().await?;
-        let (version, seq) = auth::lock_member(&st, &mut tx, &me, &gid, 1).await?;
-        let (_, head) = store::head(&mut tx, &gid)
+    let now = state.now();
+    group_write!(&state, &me, &gid, idem, 1, |tx, lock| {
+        let (_, head) = store::head(tx, &gid)
             .await?
             .ok_or_else(|| ApiError::not_found("group"))?;
-        let id = format!("p{seq}");
-        let checked = records::check_payment(&head, json, &id)?;
-        store::insert_payment(&mut tx, &gid, seq, &id, &checked).await?;
+        let id = format!("p{}", lock.seq);
+        let checked = records::check_payment(&head, json.clone(), &id)?;
+        store::insert_payment(tx, &gid, lock.seq, &id, &checked).await?;
         store::log(
-            &mut tx,
+            tx,
             store::Change {
                 group: &gid,
-                version,
+                version: lock.version,
                 account: &me.account,
                 action: "payment.create",
                 target: &id,
                 before: None,
                 after: Some(&checked.body),
+                at: now,
             },
         )
         .await?;
-        let made = Made {
-            status: StatusCode::CREATED,
-            body: checked.body,
-        };
-        idempotency::record(&mut tx, idem.as_ref(), &made).await?;
-        tx.commit().await?;
-        Ok(made)
+        Made::new(StatusCode::CREATED, checked.body)
     })
-    .await
 }
 
 /// Lists live payments, oldest first.
@@ -170,27 +162,27 @@ pub async fn delete(
     Authed(me): Authed,
     Path((gid, pid)): Path<(String, String)>,
 ) -> ApiResult<Response> {
-    let st = state.clone();
-    let mut tx = state.store.pool.begin().await?;
-    let (version, _) = auth::lock_member(&st, &mut tx, &me, &gid, 0).await?;
-    let row = store::record(&mut tx, Table::Payments, &gid, &pid)
-        .await?
-        .filter(|r| !r.deleted)
-        .ok_or_else(|| ApiError::not_found("payment"))?;
-    store::set_deleted(&mut tx, Table::Payments, &gid, row.seq, true).await?;
-    store::log(
-        &mut tx,
-        store::Change {
-            group: &gid,
-            version,
-            account: &me.account,
-            action: "payment.delete",
-            target: &pid,
-            before: Some(&row.body),
-            after: None,
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(StatusCode::NO_CONTENT.into_response())
+    let now = state.now();
+    group_write!(&state, &me, &gid, None, 0, |tx, lock| {
+        let row = store::record(tx, Table::Payments, &gid, &pid)
+            .await?
+            .filter(|r| !r.deleted)
+            .ok_or_else(|| ApiError::not_found("payment"))?;
+        store::set_deleted(tx, Table::Payments, &gid, row.seq, true).await?;
+        store::log(
+            tx,
+            store::Change {
+                group: &gid,
+                version: lock.version,
+                account: &me.account,
+                action: "payment.delete",
+                target: &pid,
+                before: Some(&row.body),
+                after: None,
+                at: now,
+            },
+        )
+        .await?;
+        Made::new(StatusCode::NO_CONTENT, String::new())
+    })
 }

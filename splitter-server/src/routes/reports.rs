@@ -74,8 +74,15 @@ impl Kind {
     }
 }
 
-/// The report's JSON body at `version` (read with the access check), from the cache or computed.
-pub async fn report(state: &Shared, gid: &str, version: i64, kind: Kind) -> ApiResult<Arc<str>> {
+/// The report's JSON body at `version` (read with the access check), from the cache or computed
+/// on the compute threads within the account budget's time, as `client`'s job.
+pub async fn report(
+    state: &Shared,
+    client: &str,
+    gid: &str,
+    version: i64,
+    kind: Kind,
+) -> ApiResult<Arc<str>> {
     let key = |v: i64, k: Kind| format!("splitter:report:{gid}:{v}:{}", k.key());
     if let Some(hit) = state.cache.get(&key(version, kind)).await {
         return Ok(hit);
@@ -91,9 +98,14 @@ pub async fn report(state: &Shared, gid: &str, version: i64, kind: Kind) -> ApiR
         Kind::Settlement(m) => m,
     };
     let gid_owned = gid.to_string();
-    let (balances, settlement) = tokio::task::spawn_blocking(move || compute(&gid_owned, &snap, method))
+    let budget = &crate::budget::ACCOUNT;
+    let (balances, settlement) = state
+        .compute
+        .run(client, budget.time, move |cancel| {
+            compute(&gid_owned, &snap, method, cancel)
+        })
         .await
-        .map_err(ApiError::internal)??;
+        .map_err(|r| budget.refused(r))??;
     let version = balances.0;
     let balances: Arc<str> = balances.1.into();
     let settlement: Arc<str> = settlement.into();
@@ -114,11 +126,22 @@ pub async fn report(state: &Shared, gid: &str, version: i64, kind: Kind) -> ApiR
 
 type Computed = ((i64, String), String);
 
-fn compute(gid: &str, snap: &store::Snapshot, method: SettleMethod) -> ApiResult<Computed> {
+fn compute(
+    gid: &str,
+    snap: &store::Snapshot,
+    method: SettleMethod,
+    cancel: &std::sync::atomic::AtomicBool,
+) -> ApiResult<Computed> {
     let text = records::group_text(&snap.head, &snap.expenses, &snap.payments);
     let mut group = wire::group_from_json(&text).map_err(ApiError::internal)?;
     group.options.settle = method;
-    let report = splitter_core::compute(&group).map_err(ApiError::internal)?;
+    let report = match splitter_core::compute_cancellable(&group, cancel) {
+        Ok(r) => r,
+        Err(splitter_core::Halt::Cancelled) => {
+            return Err(crate::budget::ACCOUNT.refused(crate::cpu::Refused::OverTime))
+        }
+        Err(splitter_core::Halt::Invalid(e)) => return Err(ApiError::internal(e)),
+    };
     let removed: Vec<&str> = snap
         .head
         .members
@@ -166,7 +189,7 @@ pub async fn balances(
     Path(gid): Path<String>,
 ) -> ApiResult<Response> {
     let access = auth::access(&state, &me, &gid).await?;
-    let body = report(&state, &gid, access.version, Kind::Balances).await?;
+    let body = report(&state, &me.account, &gid, access.version, Kind::Balances).await?;
     Ok(json_response(StatusCode::OK, body.to_string()))
 }
 
@@ -197,6 +220,38 @@ pub async fn settlement(
             ))
         }
     };
-    let body = report(&state, &gid, access.version, Kind::Settlement(method)).await?;
+    let body = report(
+        &state,
+        &me.account,
+        &gid,
+        access.version,
+        Kind::Settlement(method),
+    )
+    .await?;
     Ok(json_response(StatusCode::OK, body.to_string()))
+}
+
+/// The core's report over `group` with a greedy settlement (what checks need: balances and
+/// shares, in time linear in the group), on the compute threads within the account budget, as
+/// `client`'s job. The outer error is the pool's (`429 busy`, `413 over_budget`); the inner one
+/// the core's, for the caller to place.
+pub async fn balances_of(
+    state: &Shared,
+    client: &str,
+    mut group: splitter_core::Group,
+) -> ApiResult<Result<splitter_core::Report, splitter_core::Error>> {
+    group.options.settle = SettleMethod::Greedy;
+    let budget = &crate::budget::ACCOUNT;
+    let out = state
+        .compute
+        .run(client, budget.time, move |cancel| {
+            splitter_core::compute_cancellable(&group, cancel)
+        })
+        .await
+        .map_err(|r| budget.refused(r))?;
+    match out {
+        Ok(r) => Ok(Ok(r)),
+        Err(splitter_core::Halt::Invalid(e)) => Ok(Err(e)),
+        Err(splitter_core::Halt::Cancelled) => Err(budget.refused(crate::cpu::Refused::OverTime)),
+    }
 }

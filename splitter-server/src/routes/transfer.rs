@@ -18,17 +18,22 @@ use crate::auth::{self, Authed};
 use crate::error::{ApiError, ApiResult};
 use crate::idempotency::json_response;
 use crate::records::{self, GroupHead, StoredMember};
-use crate::store::{self, now, GroupRow};
+use crate::store::{self, GroupRow};
+use crate::text;
 
-/// The longest record id an import keeps (the id column's size).
-const MAX_ID: usize = 64;
+/// The largest record number an imported id may carry and still move the group's counter (`e12`
+/// makes the next new expense `e13`); an id past it (`e9223372036854775807`) is kept as it is and
+/// moves nothing, so the counter never nears its end.
+const MAX_IMPORTED_SEQ: i64 = 1_000_000_000_000;
 
 fn name_and_me(query: &HashMap<String, String>, default: &str) -> ApiResult<(String, Option<String>)> {
     let name = query.get("name").cloned().unwrap_or_else(|| default.to_string());
-    if name.is_empty() || name.len() > records::MAX_TEXT {
-        return Err(ApiError::invalid_input("name", "must have 1 to 255 bytes"));
-    }
-    Ok((name, query.get("me").cloned()))
+    let name = text::clean(&name, &text::GROUP_NAME, "name")?;
+    let me = query
+        .get("me")
+        .map(|m| text::clean(m, &text::MEMBER_ID, "me"))
+        .transpose()?;
+    Ok((name, me))
 }
 
 /// Imports a group given in the contract's input form (what `GET .../export` gives): a new group
@@ -92,10 +97,23 @@ async fn import_group(
     source: &str,
 ) -> ApiResult<Response> {
     let account = me.account.as_str();
-    splitter_core::compute(&group).map_err(|e| ApiError::from_core(e, ""))?;
-    for (i, m) in group.members.iter().enumerate() {
-        records::check_member_id(&m.id, &format!("members[{i}]"))?;
+    records::check_members(&mut group)?;
+    let cost = group.cost();
+    if i64::try_from(cost.share_rows).unwrap_or(i64::MAX) > records::MAX_GROUP_SHARE_ROWS {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "group_full",
+            "expenses",
+            format!(
+                "the expenses hold {} shares; this server keeps at most {} per group",
+                cost.share_rows,
+                records::MAX_GROUP_SHARE_ROWS
+            ),
+        ));
     }
+    super::reports::balances_of(state, account, group.clone())
+        .await?
+        .map_err(|e| ApiError::from_core(e, ""))?;
     if let Some(m) = &my_member {
         if !group.members.iter().any(|x| &x.id == m) {
             return Err(ApiError::invalid_input("me", "'me' must be one of the members"));
@@ -138,6 +156,7 @@ async fn import_group(
     let payments = checked_records(&canonical, "payments", &mut n, &mut max_seq, |body, id| {
         records::check_payment(&head, body, id)
     })?;
+    let now = state.now();
     let row = GroupRow {
         id: uuid::Uuid::new_v4().simple().to_string(),
         name,
@@ -145,60 +164,67 @@ async fn import_group(
         rates,
         version: 1,
         seq: n.max(max_seq),
-        created_at: now(),
+        created_at: now,
         balances_in,
+        share_rows: expenses.iter().map(|(_, _, e)| e.parts).sum(),
     };
     if !auth::session_live(&state.store, me).await? {
         return Err(auth::revoked());
     }
-    let mut tx = state.store.pool.begin().await?;
-    store::insert_group(&mut tx, &row, &members).await?;
-    store::grant(&mut tx, &row.id, account, "owner", my_member.as_deref()).await?;
-    let dup = |e: ApiError, what: &str, id: &str| {
-        if e.status.is_server_error() {
-            ApiError::conflict("duplicate_id", what, format!("'{id}' appears twice"))
-        } else {
-            e
+    store::retrying!(async {
+        let mut tx = state.store.begin_write().await?;
+        store::insert_group(&mut tx, &row, &members).await?;
+        store::grant(&mut tx, &row.id, account, "owner", my_member.as_deref(), now).await?;
+        let dup = |e: ApiError, what: &str, id: &str| {
+            if e.status.is_server_error() && !e.retry {
+                ApiError::conflict("duplicate_id", what, format!("'{id}' appears twice"))
+            } else {
+                e
+            }
+        };
+        for (seq, id, e) in &expenses {
+            store::insert_expense(&mut tx, &row.id, *seq, id, e)
+                .await
+                .map_err(|err| dup(err, "expenses", id))?;
         }
-    };
-    for (seq, id, e) in &expenses {
-        store::insert_expense(&mut tx, &row.id, *seq, id, e)
-            .await
-            .map_err(|err| dup(err, "expenses", id))?;
-    }
-    for (seq, id, p) in &payments {
-        store::insert_payment(&mut tx, &row.id, *seq, id, p)
-            .await
-            .map_err(|err| dup(err, "payments", id))?;
-    }
-    let summary =
-        serde_json::json!({"source": source, "expenses": expenses.len(), "payments": payments.len()})
-            .to_string();
-    store::log(
-        &mut tx,
-        store::Change {
-            group: &row.id,
-            version: 1,
-            account,
-            action: "group.import",
-            target: &row.id,
-            before: None,
-            after: Some(&summary),
-        },
-    )
-    .await?;
-    tx.commit().await?;
+        for (seq, id, p) in &payments {
+            store::insert_payment(&mut tx, &row.id, *seq, id, p)
+                .await
+                .map_err(|err| dup(err, "payments", id))?;
+        }
+        let summary =
+            serde_json::json!({"source": source, "expenses": expenses.len(), "payments": payments.len()})
+                .to_string();
+        store::log(
+            &mut tx,
+            store::Change {
+                group: &row.id,
+                version: 1,
+                account,
+                action: "group.import",
+                target: &row.id,
+                before: None,
+                after: Some(&summary),
+                at: now,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok::<_, ApiError>(())
+    })?;
     Ok(json_response(
         StatusCode::CREATED,
         super::groups::group_body(&row, &members),
     ))
 }
 
-/// The number of an id the server would assign (`e12` with prefix `e`: 12), else 0.
+/// The number of an id the server would assign (`e12` with prefix `e`: 12), else 0 (also for
+/// numbers past [`MAX_IMPORTED_SEQ`]).
 fn numbered(id: &str, prefix: char) -> i64 {
     id.strip_prefix(prefix)
         .filter(|d| !d.starts_with('0') && d.bytes().all(|b| b.is_ascii_digit()))
         .and_then(|d| d.parse::<i64>().ok())
+        .filter(|n| *n <= MAX_IMPORTED_SEQ)
         .unwrap_or(0)
 }
 
@@ -215,12 +241,7 @@ fn checked_records<T>(
     let mut out = Vec::new();
     for (i, r) in canonical[key].as_array().into_iter().flatten().enumerate() {
         let (id, body) = without_id(r)?;
-        if id.len() > MAX_ID {
-            return Err(ApiError::invalid_input(
-                format!("{key}[{i}].id"),
-                "at most 64 bytes",
-            ));
-        }
+        let id = text::clean(&id, &text::RECORD_ID, &format!("{key}[{i}].id"))?;
         let checked = check(body, &id).map_err(|mut err| {
             err.path = prefixed(&format!("{key}[{i}]"), &err.path);
             err
@@ -302,9 +323,11 @@ pub async fn export_csv(
     auth::access(&state, &me, &gid).await?;
     let snap = snapshot(&state, &gid).await?;
     let text = records::group_text(&snap.head, &snap.expenses, &snap.payments);
-    let csv = tokio::task::spawn_blocking(move || splitwise::write(&text))
-        .await
-        .map_err(ApiError::internal)??;
+    let group = wire::group_from_json(&text).map_err(ApiError::internal)?;
+    let report = super::reports::balances_of(&state, &me.account, group.clone())
+        .await?
+        .map_err(ApiError::internal)?;
+    let csv = splitwise::write(&group, &report)?;
     let mut r = (StatusCode::OK, csv).into_response();
     r.headers_mut().insert(
         header::CONTENT_TYPE,
@@ -404,8 +427,38 @@ pub mod splitwise {
         }
     }
 
+    /// The line (1-based) where a quoted cell opens that the file never closes, if any: the CSV
+    /// reader would take the rest of the file as that one cell.
+    pub fn unclosed_quote(body: &[u8]) -> Option<u64> {
+        let (mut line, mut opened_at) = (1u64, None);
+        let mut at_cell_start = true;
+        let mut i = 0;
+        while i < body.len() {
+            let b = body[i];
+            match opened_at {
+                Some(_) if b == b'"' && body.get(i + 1) == Some(&b'"') => i += 1, // an escaped quote
+                Some(_) if b == b'"' => opened_at = None,
+                None if b == b'"' && at_cell_start => opened_at = Some(line),
+                _ => {}
+            }
+            if b == b'\n' {
+                line += 1;
+            }
+            at_cell_start = opened_at.is_none() && matches!(b, b',' | b'\n' | b'\r');
+            i += 1;
+        }
+        opened_at
+    }
+
     /// Reads a Splitwise export.
     pub fn parse(body: &[u8]) -> ApiResult<Parsed> {
+        if let Some(line) = unclosed_quote(body) {
+            return Err(bad(
+                "invalid_input",
+                format!("rows[{line}]"),
+                "a quoted cell opens on this line and is never closed",
+            ));
+        }
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
@@ -446,11 +499,11 @@ pub mod splitwise {
             if cell(1).eq_ignore_ascii_case("total balance") {
                 continue;
             }
-            if cells.len() > h.len() {
+            if cells.len() != h.len() {
                 return Err(bad(
                     "invalid_input",
                     format!("rows[{line}]"),
-                    "more cells than the header has",
+                    format!("{} cells where the header has {}", cells.len(), h.len()),
                 ));
             }
             let cost = amount(cell(3), at("Cost"))?;
@@ -514,12 +567,26 @@ pub mod splitwise {
                 .filter(|(_, v)| v.is_sign_negative())
                 .map(|(m, v)| (m.clone(), -*v))
                 .collect();
-            let due: Decimal = positives.iter().map(|(_, v)| *v).sum();
+            let too_large = || {
+                bad(
+                    "overflow",
+                    format!("rows[{line}]"),
+                    "the amounts are too large to add up",
+                )
+            };
+            let due = positives
+                .iter()
+                .try_fold(Decimal::ZERO, |sum, (_, v)| sum.checked_add(*v))
+                .ok_or_else(too_large)?;
             let total = if cost >= due { cost } else { due };
-            let extra = total - due;
+            let extra = total.checked_sub(due).ok_or_else(too_large)?;
             let mut paid = Vec::new();
             for (i, (m, v)) in positives.iter().enumerate() {
-                let p = if i == 0 { *v + extra } else { *v };
+                let p = if i == 0 {
+                    v.checked_add(extra).ok_or_else(too_large)?
+                } else {
+                    *v
+                };
                 paid.push((m.clone(), s(&p.to_string())));
             }
             let mut owed = Vec::new();
@@ -589,10 +656,8 @@ pub mod splitwise {
         path.to_string()
     }
 
-    /// The group (the contract's input text) as Splitwise CSV.
-    pub fn write(group_text: &str) -> ApiResult<String> {
-        let group = wire::group_from_json(group_text).map_err(ApiError::internal)?;
-        let report = splitter_core::compute(&group).map_err(ApiError::internal)?;
+    /// The group, with its computed report, as Splitwise CSV.
+    pub fn write(group: &Group, report: &splitter_core::Report) -> ApiResult<String> {
         let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
         let mut head = vec!["Date", "Description", "Category", "Cost", "Currency"];
         head.extend(group.members.iter().map(|m| m.id.as_str()));
@@ -616,13 +681,19 @@ pub mod splitwise {
                 let paid = match &e.paid_by {
                     PaidBy::One(p) if p == &m.id => e.amount,
                     PaidBy::One(_) => zero,
-                    PaidBy::Several(list) => list.iter().filter(|(p, _)| p == &m.id).map(|(_, a)| *a).sum(),
+                    PaidBy::Several(list) => list
+                        .iter()
+                        .filter(|(p, _)| p == &m.id)
+                        .try_fold(zero, |sum, (_, a)| sum.checked_add(*a))
+                        .ok_or_else(|| ApiError::internal("a stored payer's amounts overflow"))?,
                 };
                 let share = shares
                     .get(&(e.id.as_str(), m.id.as_str()))
                     .copied()
                     .unwrap_or(zero);
-                let net = paid - share;
+                let net = paid
+                    .checked_sub(share)
+                    .ok_or_else(|| ApiError::internal("a stored expense's net overflows"))?;
                 row.push(if net.is_zero() {
                     "0".into()
                 } else {

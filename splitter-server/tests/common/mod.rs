@@ -11,7 +11,8 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 
 use serde_json::Value;
-use splitter_server::routes::Shared;
+use splitter_server::clock::ManualClock;
+use splitter_server::state::Shared;
 use splitter_server::{app, Config};
 
 /// A database (and maybe Redis) to run a test against.
@@ -120,6 +121,8 @@ pub struct Server {
     pub http: reqwest::Client,
     /// The access token sent by default (an account made at start).
     pub token: String,
+    /// The server's clock: stands still until a test moves it.
+    pub clock: Arc<ManualClock>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
@@ -136,14 +139,16 @@ pub async fn start(b: &Backend) -> Server {
     start_with(Config::for_urls(&b.database_url, b.redis_url.as_deref())).await
 }
 
-/// Starts a server with this configuration on a free port.
+/// Starts a server with this configuration on a free port, on a clock of its own.
 pub async fn start_with(config: Config) -> Server {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
-    let state = app::state(config).await.expect("server state");
-    let router = app::router(state.clone());
+    let clock = Arc::new(ManualClock::default());
+    let state = app::state_with_clock(config, clock.clone())
+        .await
+        .expect("server state");
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(app::serve(listener, router, async move {
+    tokio::spawn(app::serve(listener, state.clone(), async move {
         let _ = rx.await;
     }));
     let base = format!("http://{addr}");
@@ -154,6 +159,7 @@ pub async fn start_with(config: Config) -> Server {
         state,
         http,
         token,
+        clock,
         stop: Some(tx),
     }
 }
@@ -388,3 +394,20 @@ pub fn nets(v: &Value) -> Vec<(String, String)> {
 
 /// Shared handle type for tasks.
 pub type ArcServer = Arc<Server>;
+
+/// Sends again while the answer is `429 busy` (the compute threads at their bound for this
+/// client), waiting a little each time as `Retry-After` asks; at most a minute.
+pub async fn retry_busy<F, Fut>(mut send: F) -> Reply
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Reply>,
+{
+    let give_up = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let r = send().await;
+        if r.status != 429 || r.code() != "busy" || std::time::Instant::now() > give_up {
+            return r;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}

@@ -1,0 +1,129 @@
+//! Who has access to a group: `GET /v1/groups/{group}/access` lists the accounts (each linked to
+//! a member, with its role), and `DELETE /v1/groups/{group}/access/{account}` takes an account's
+//! access away: the owner may remove anyone but itself, and any account may leave. The member it
+//! was linked to stays (records name it) and can be linked again through a new invite.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::Serialize;
+use sqlx::Row;
+use utoipa::ToSchema;
+
+use super::Shared;
+use crate::auth::{self, Authed, Role};
+use crate::error::{ApiError, ApiResult};
+use crate::group_write::group_write;
+use crate::idempotency::{json_response, Made};
+use crate::store;
+
+/// An account with access to a group.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AccessOut {
+    /// The account's id.
+    pub account: String,
+    /// `owner` or `member`.
+    pub role: &'static str,
+    /// The member it is linked to.
+    pub member: Option<String>,
+    /// Unix seconds when it got access.
+    pub since: i64,
+}
+
+/// The accounts with access to a group.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AccessList {
+    /// Oldest first.
+    pub access: Vec<AccessOut>,
+}
+
+/// Lists the accounts with access to the group.
+#[utoipa::path(get, path = "/v1/groups/{group}/access", tag = "invites", security(("bearer" = [])),
+    params(("group" = String, Path, description = "Group id")),
+    responses((status = 200, description = "The accounts with access", body = AccessList),
+              (status = 404, description = "No such group (or not a member)", body = crate::openapi::ErrorBody)))]
+pub async fn list(
+    State(state): State<Shared>,
+    Authed(me): Authed,
+    Path(gid): Path<String>,
+) -> ApiResult<Response> {
+    auth::access(&state, &me, &gid).await?;
+    let rows = sqlx::query(
+        "SELECT account_id, role, member_id, created_at FROM group_access WHERE group_id = ? \
+         ORDER BY created_at, account_id",
+    )
+    .bind(&gid)
+    .fetch_all(&state.store.pool)
+    .await?;
+    let access = rows
+        .iter()
+        .map(|r| {
+            Ok(AccessOut {
+                account: store::text(r, 0)?,
+                role: Role::parse(&store::text(r, 1)?).as_str(),
+                member: store::opt_text(r, 2)?,
+                since: r.try_get(3)?,
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    Ok(json_response(
+        StatusCode::OK,
+        serde_json::to_string(&AccessList { access }).map_err(ApiError::internal)?,
+    ))
+}
+
+/// Takes an account's access to the group away (the owner removes others; anyone may leave).
+#[utoipa::path(delete, path = "/v1/groups/{group}/access/{account}", tag = "invites", security(("bearer" = [])),
+    params(("group" = String, Path, description = "Group id"), ("account" = String, Path, description = "Account id")),
+    responses((status = 204, description = "Removed"),
+              (status = 403, description = "Only the owner removes other accounts", body = crate::openapi::ErrorBody),
+              (status = 404, description = "No such group, or the account has no access", body = crate::openapi::ErrorBody),
+              (status = 409, description = "The owner cannot leave its own group (owner_member)", body = crate::openapi::ErrorBody)))]
+pub async fn remove(
+    State(state): State<Shared>,
+    Authed(me): Authed,
+    Path((gid, account)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    let now = state.now();
+    group_write!(&state, &me, &gid, None, 0, |tx, lock| {
+        if account == me.account {
+            if lock.role == Role::Owner {
+                return Err(ApiError::conflict(
+                    "owner_member",
+                    "",
+                    "the owner cannot leave its own group",
+                ));
+            }
+        } else {
+            lock.require_owner("remove other accounts")?;
+        }
+        let row = sqlx::query("SELECT member_id FROM group_access WHERE group_id = ? AND account_id = ?")
+            .bind(&gid)
+            .bind(&account)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| ApiError::not_found("account with access"))?;
+        let member = store::opt_text(&row, 0)?;
+        sqlx::query("DELETE FROM group_access WHERE group_id = ? AND account_id = ?")
+            .bind(&gid)
+            .bind(&account)
+            .execute(&mut *tx)
+            .await?;
+        let before = serde_json::json!({"account": account, "member": member}).to_string();
+        store::log(
+            tx,
+            store::Change {
+                group: &gid,
+                version: lock.version,
+                account: &me.account,
+                action: "access.remove",
+                target: &account,
+                before: Some(&before),
+                after: None,
+                at: now,
+            },
+        )
+        .await?;
+        Made::new(StatusCode::NO_CONTENT, String::new())
+    })
+}

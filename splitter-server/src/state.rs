@@ -1,0 +1,47 @@
+//! What every handler shares: the application state.
+
+use std::sync::Arc;
+
+use crate::auth::Tokens;
+use crate::cache::Cache;
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::cpu::Pool;
+use crate::limits::Limiter;
+use crate::metrics::Metrics;
+use crate::store::Store;
+
+/// What every handler shares.
+#[derive(Debug)]
+pub struct AppState {
+    /// The database.
+    pub store: Store,
+    /// The report cache.
+    pub cache: Arc<Cache>,
+    /// Request metrics.
+    pub metrics: Metrics,
+    /// The access-token key and lifetimes.
+    pub tokens: Tokens,
+    /// Rate-limit counters (in Redis when configured).
+    pub limiter: Limiter,
+    /// The configuration it was started with.
+    pub config: Config,
+    /// The wall clock (a test moves its own).
+    pub clock: Arc<dyn Clock>,
+    /// Threads that compute reports.
+    pub compute: Pool,
+    /// Threads that hash passwords.
+    pub hashing: Pool,
+    /// Connection counters (the serving loop's).
+    pub connections: Arc<crate::serve::ConnectionStats>,
+}
+
+impl AppState {
+    /// Unix seconds now, by the state's clock.
+    pub fn now(&self) -> i64 {
+        self.clock.now()
+    }
+}
+
+/// The state as handlers receive it.
+pub type Shared = Arc<AppState>;
