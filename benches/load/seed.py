@@ -19,7 +19,7 @@ def post(base: str, path: str, body: dict, token: str = "") -> dict:
 
 
 def main(base: str, groups: int, expenses: int) -> None:
-    creds = {"email": "load@example.com", "password": "load test password"}
+    creds = {"email": "load@example.com", "password": "wrk drives this server hard"}
     post(base, "/v1/accounts", creds)
     token = post(base, "/v1/auth/login", creds)["access_token"]
     members = [f"m{i:02d}" for i in range(1, 13)]

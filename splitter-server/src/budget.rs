@@ -51,7 +51,7 @@ pub const ACCOUNT: Budget = Budget {
     name: "account",
     body_bytes: 1024 * 1024,
     members: 2_000,
-    share_rows: 1_000_000,
+    share_rows: 200_000,
     pairwise_cells: 1_000_000,
     exact_limit: splitter_core::settle::MAX_EXACT_LIMIT,
     time: Duration::from_secs(5),

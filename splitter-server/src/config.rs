@@ -81,7 +81,7 @@ pub struct Config {
     #[arg(long, env = "SPLITTER_MAX_CONNECTIONS", default_value_t = 1024)]
     pub max_connections: usize,
     /// Open connections from one client address at most.
-    #[arg(long, env = "SPLITTER_MAX_CONNECTIONS_PER_ADDRESS", default_value_t = 64)]
+    #[arg(long, env = "SPLITTER_MAX_CONNECTIONS_PER_ADDRESS", default_value_t = 256)]
     pub max_connections_per_address: usize,
     /// Milliseconds a client has to send a request's headers (from connecting, or from the
     /// previous response on a kept-alive connection).

@@ -1,8 +1,11 @@
 //! Serving connections with bounds, so that slow or greedy clients cannot exhaust the process:
 //!
 //! - at most `max_connections` open connections, and at most `per_address` from one client
-//!   address (a trusted proxy excepted); a connection past either is closed at once, before any
-//!   byte is read;
+//!   address (a trusted proxy excepted); a connection past the per-address bound is closed at
+//!   once, before any byte is read. At the total bound, the oldest connection that is waiting
+//!   for a request (not serving one) is closed to make room, so that a slowloris from many
+//!   addresses cannot keep new clients out; only when every connection is serving a request is
+//!   the new one closed;
 //! - a client must send a request's headers within `header_timeout` of opening the connection or
 //!   of its previous response (so neither a slowloris nor an idle keep-alive connection holds a
 //!   slot for long), and they may be at most 64 KiB (`431` past it);
@@ -14,7 +17,7 @@
 //! layer of the router. On shutdown the server stops accepting, lets every connection finish its
 //! request in flight, and waits for them at most `drain` long.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::future::Future;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -79,20 +82,74 @@ pub fn usable_connections(wanted: usize) -> usize {
     wanted.min(usable)
 }
 
+/// What a connection past a bound is told before it is closed (best effort: written only if the
+/// socket takes it at once).
+fn refused_answer() -> &'static [u8] {
+    static ANSWER: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    ANSWER.get_or_init(|| {
+        let body = r#"{"error":{"code":"too_many_connections","message":"too many open connections; retry in a second","path":""}}"#;
+        format!(
+            "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 1\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .into_bytes()
+    })
+}
+
 /// Largest request head (request line and headers).
 const MAX_HEADER_BYTES: usize = 64 * 1024;
 
-/// Counts a connection against its address; uncounts when dropped.
+/// An open connection as the accept loop sees it.
+struct Open {
+    /// Requests being served on it (0: it waits for a request's head).
+    busy: Arc<AtomicUsize>,
+    /// Closes it.
+    evict: Arc<tokio::sync::Notify>,
+}
+
+/// The open connections by accept order (oldest first), and the per-address counts.
+#[derive(Default)]
+struct Registry {
+    open: Mutex<BTreeMap<u64, Open>>,
+    addresses: Mutex<HashMap<IpAddr, usize>>,
+    next: AtomicU64,
+}
+
+impl Registry {
+    /// Closes the oldest connection that waits for a request; false if every one is busy.
+    fn evict_idle(&self) -> bool {
+        let Ok(mut open) = self.open.lock() else {
+            return false;
+        };
+        let Some(id) = open
+            .iter()
+            .find(|(_, o)| o.busy.load(Ordering::SeqCst) == 0)
+            .map(|(id, _)| *id)
+        else {
+            return false;
+        };
+        if let Some(o) = open.remove(&id) {
+            o.evict.notify_one();
+        }
+        true
+    }
+}
+
+/// Counts a connection (against its address, too); uncounts when dropped.
 struct Seat {
     stats: Arc<ConnectionStats>,
-    addresses: Arc<Mutex<HashMap<IpAddr, usize>>>,
+    registry: Arc<Registry>,
+    id: u64,
     ip: Option<IpAddr>,
 }
 
 impl Drop for Seat {
     fn drop(&mut self) {
         self.stats.open.fetch_sub(1, Ordering::SeqCst);
-        if let (Some(ip), Ok(mut map)) = (self.ip, self.addresses.lock()) {
+        if let Ok(mut open) = self.registry.open.lock() {
+            open.remove(&self.id);
+        }
+        if let (Some(ip), Ok(mut map)) = (self.ip, self.registry.addresses.lock()) {
             if let Some(n) = map.get_mut(&ip) {
                 *n -= 1;
                 if *n == 0 {
@@ -103,33 +160,64 @@ impl Drop for Seat {
     }
 }
 
-/// Takes a seat for a connection from `peer`, or refuses it.
+/// Takes a seat for a connection from `peer` (making room by closing an idle connection when
+/// the total bound is reached), or refuses it.
 fn seat(
     limits: &Limits,
     stats: &Arc<ConnectionStats>,
-    addresses: &Arc<Mutex<HashMap<IpAddr, usize>>>,
+    registry: &Arc<Registry>,
     peer: SocketAddr,
-) -> Option<Seat> {
-    if stats.open.fetch_add(1, Ordering::SeqCst) >= limits.max_connections {
-        stats.open.fetch_sub(1, Ordering::SeqCst);
+) -> Option<(Seat, Open)> {
+    let ip = peer.ip();
+    let limited = !limits.proxies.contains(ip);
+    if limited {
+        let map = registry.addresses.lock().ok()?;
+        if map.get(&ip).copied().unwrap_or(0) >= limits.per_address {
+            return None;
+        }
+    }
+    if stats.open.load(Ordering::SeqCst) >= limits.max_connections && !registry.evict_idle() {
         return None;
     }
+    stats.open.fetch_add(1, Ordering::SeqCst);
+    let id = registry.next.fetch_add(1, Ordering::Relaxed);
     let mut seat = Seat {
         stats: stats.clone(),
-        addresses: addresses.clone(),
+        registry: registry.clone(),
+        id,
         ip: None,
     };
-    let ip = peer.ip();
-    if !limits.proxies.contains(ip) {
-        let mut map = addresses.lock().ok()?;
-        let n = map.entry(ip).or_insert(0);
-        if *n >= limits.per_address {
-            return None; // the seat's drop gives the open count back
-        }
-        *n += 1;
+    if limited {
+        let mut map = registry.addresses.lock().ok()?;
+        *map.entry(ip).or_insert(0) += 1;
         seat.ip = Some(ip);
     }
-    Some(seat)
+    let open = Open {
+        busy: Arc::new(AtomicUsize::new(0)),
+        evict: Arc::new(tokio::sync::Notify::new()),
+    };
+    let handle = Open {
+        busy: open.busy.clone(),
+        evict: open.evict.clone(),
+    };
+    registry.open.lock().ok()?.insert(id, open);
+    Some((seat, handle))
+}
+
+/// Counts a request being served on its connection while it lives.
+struct Busy(Arc<AtomicUsize>);
+
+impl Busy {
+    fn new(count: Arc<AtomicUsize>) -> Busy {
+        count.fetch_add(1, Ordering::SeqCst);
+        Busy(count)
+    }
+}
+
+impl Drop for Busy {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 /// Serves `router` on `listener` within `limits` until `shutdown` resolves, then drains.
@@ -140,7 +228,7 @@ pub async fn serve(
     stats: Arc<ConnectionStats>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let addresses: Arc<Mutex<HashMap<IpAddr, usize>>> = Arc::default();
+    let registry: Arc<Registry> = Arc::default();
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let mut connections = tokio::task::JoinSet::new();
     tokio::pin!(shutdown);
@@ -158,8 +246,11 @@ pub async fn serve(
             },
             _ = &mut shutdown => break,
         };
-        let Some(seat) = seat(&limits, &stats, &addresses, peer) else {
+        let Some((seat, handle)) = seat(&limits, &stats, &registry, peer) else {
             stats.refused.fetch_add(1, Ordering::Relaxed);
+            // A short answer if the socket takes it at once (never waiting on the client), so
+            // that a well-behaved client sees why; then closed.
+            let _ = stream.try_write(refused_answer());
             drop(stream);
             continue;
         };
@@ -174,12 +265,15 @@ pub async fn serve(
             let _seat = seat;
             let served = Arc::new(AtomicU64::new(0));
             let max_requests = limits.max_requests;
+            let busy = handle.busy.clone();
             let service = hyper::service::service_fn(move |mut req: Request<Incoming>| {
                 req.extensions_mut().insert(ConnectInfo(peer));
                 let n = served.fetch_add(1, Ordering::Relaxed) + 1;
                 let router = router.clone();
+                let busy = Busy::new(busy.clone());
                 async move {
                     let mut r = router.oneshot(req.map(axum::body::Body::new)).await?;
+                    drop(busy);
                     if n >= max_requests {
                         r.headers_mut()
                             .insert(header::CONNECTION, HeaderValue::from_static("close"));
@@ -202,6 +296,8 @@ pub async fn serve(
                     conn.as_mut().graceful_shutdown();
                     let _ = conn.await;
                 }
+                // Made room for a new connection while this one waited for a request.
+                _ = handle.evict.notified() => {}
             }
         });
     }

@@ -1,44 +1,29 @@
 -- Hardening (issue 12).
--- Ids compare byte for byte with no trailing-space padding: utf8mb4_bin is a PAD SPACE collation,
--- under which 'ana' and 'ana ' are one key and 'e1   ' finds e1. utf8mb4_nopad_bin (MariaDB 10.2+)
--- compares every byte.
-ALTER TABLE `groups` MODIFY id VARCHAR(64) NOT NULL COLLATE utf8mb4_nopad_bin;
-ALTER TABLE members
-    MODIFY group_id VARCHAR(64) NOT NULL COLLATE utf8mb4_nopad_bin,
-    MODIFY member_id VARCHAR(255) NOT NULL COLLATE utf8mb4_nopad_bin;
-ALTER TABLE expenses
-    MODIFY group_id VARCHAR(64) NOT NULL COLLATE utf8mb4_nopad_bin,
-    MODIFY id VARCHAR(64) NOT NULL COLLATE utf8mb4_nopad_bin,
-    MODIFY category VARCHAR(255) NULL COLLATE utf8mb4_nopad_bin;
-ALTER TABLE expense_members
-    MODIFY group_id VARCHAR(64) NOT NULL COLLATE utf8mb4_nopad_bin,
-    MODIFY member_id VARCHAR(255) NOT NULL COLLATE utf8mb4_nopad_bin;
-ALTER TABLE payments
-    MODIFY group_id VARCHAR(64) NOT NULL COLLATE utf8mb4_nopad_bin,
-    MODIFY id VARCHAR(64) NOT NULL COLLATE utf8mb4_nopad_bin,
-    MODIFY from_member VARCHAR(255) NOT NULL COLLATE utf8mb4_nopad_bin,
-    MODIFY to_member VARCHAR(255) NOT NULL COLLATE utf8mb4_nopad_bin;
-ALTER TABLE idempotency
-    MODIFY scope VARCHAR(64) NOT NULL COLLATE utf8mb4_nopad_bin,
-    MODIFY idem_key VARCHAR(255) NOT NULL COLLATE utf8mb4_nopad_bin;
-ALTER TABLE accounts
-    MODIFY id VARCHAR(64) NOT NULL COLLATE utf8mb4_nopad_bin,
-    MODIFY email VARCHAR(255) NOT NULL COLLATE utf8mb4_nopad_bin;
-ALTER TABLE sessions
-    MODIFY id VARCHAR(64) NOT NULL COLLATE utf8mb4_nopad_bin,
-    MODIFY account_id VARCHAR(64) NOT NULL COLLATE utf8mb4_nopad_bin;
-ALTER TABLE refresh_tokens MODIFY session_id VARCHAR(64) NOT NULL COLLATE utf8mb4_nopad_bin;
-ALTER TABLE group_access
-    MODIFY group_id VARCHAR(64) NOT NULL COLLATE utf8mb4_nopad_bin,
-    MODIFY account_id VARCHAR(64) NOT NULL COLLATE utf8mb4_nopad_bin,
-    MODIFY member_id VARCHAR(255) NULL COLLATE utf8mb4_nopad_bin;
-ALTER TABLE invites
-    MODIFY id VARCHAR(64) NOT NULL COLLATE utf8mb4_nopad_bin,
-    MODIFY group_id VARCHAR(64) NOT NULL COLLATE utf8mb4_nopad_bin,
-    MODIFY member_id VARCHAR(255) NULL COLLATE utf8mb4_nopad_bin;
-ALTER TABLE activity
-    MODIFY group_id VARCHAR(64) NOT NULL COLLATE utf8mb4_nopad_bin,
-    MODIFY target VARCHAR(255) NOT NULL COLLATE utf8mb4_nopad_bin;
+-- Text compares byte for byte with no trailing-space padding: utf8mb4_bin is a PAD SPACE
+-- collation, under which 'ana' and 'ana ' are one key and 'e1   ' finds e1. utf8mb4_nopad_bin
+-- (MariaDB 10.2+) compares every byte. Every table changes, so that no join compares two
+-- collations. The group id is the key three foreign keys refer to: they are dropped while both
+-- ends change, then made again. (JSON text columns become binary-collated too; the server reads
+-- them either way.)
+ALTER TABLE members DROP FOREIGN KEY members_group;
+ALTER TABLE expenses DROP FOREIGN KEY expenses_group;
+ALTER TABLE payments DROP FOREIGN KEY payments_group;
+ALTER TABLE `groups` CONVERT TO CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin;
+ALTER TABLE members CONVERT TO CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin;
+ALTER TABLE expenses CONVERT TO CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin;
+ALTER TABLE expense_members CONVERT TO CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin;
+ALTER TABLE payments CONVERT TO CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin;
+ALTER TABLE idempotency CONVERT TO CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin;
+ALTER TABLE settings CONVERT TO CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin;
+ALTER TABLE accounts CONVERT TO CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin;
+ALTER TABLE sessions CONVERT TO CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin;
+ALTER TABLE refresh_tokens CONVERT TO CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin;
+ALTER TABLE group_access CONVERT TO CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin;
+ALTER TABLE invites CONVERT TO CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin;
+ALTER TABLE activity CONVERT TO CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin;
+ALTER TABLE members ADD CONSTRAINT members_group FOREIGN KEY (group_id) REFERENCES `groups` (id);
+ALTER TABLE expenses ADD CONSTRAINT expenses_group FOREIGN KEY (group_id) REFERENCES `groups` (id);
+ALTER TABLE payments ADD CONSTRAINT payments_group FOREIGN KEY (group_id) REFERENCES `groups` (id);
 
 -- How many share rows the group's live expenses hold (a bound on what computing it costs), and
 -- each expense's own; groups made before this column count from 0.

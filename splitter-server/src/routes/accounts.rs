@@ -202,7 +202,14 @@ pub async fn login(
         Some(r) => (Some(store::text(&r, 0)?), Some(store::text(&r, 1)?)),
         None => (None, None),
     };
-    let ok = auth::verify_password(&state, &addr, password, hash).await?;
+    let ok = match auth::verify_password(&state, &addr, password, hash).await {
+        Ok(ok) => ok,
+        Err(e) => {
+            // Not checked (the hashing threads were busy): not an attempt.
+            state.limiter.take_back(&state.cache, &attempt).await;
+            return Err(e);
+        }
+    };
     let Some(id) = id.filter(|_| ok) else {
         return Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
