@@ -182,7 +182,9 @@ fn compute(
 #[utoipa::path(get, path = "/v1/groups/{group}/balances", tag = "reports", security(("bearer" = [])),
     params(("group" = String, Path, description = "Group id")),
     responses((status = 200, description = "Balances", body = BalancesOut),
-              (status = 404, description = "No such group", body = crate::openapi::ErrorBody)))]
+              (status = 404, description = "No such group", body = crate::openapi::ErrorBody),
+              (status = 413, description = "The computation ran past the account budget's time (over_budget)", body = crate::openapi::ErrorBody),
+              (status = 429, description = "Rate limited, or the compute threads are busy (busy)", body = crate::openapi::ErrorBody)))]
 pub async fn balances(
     State(state): State<Shared>,
     Authed(me): Authed,
@@ -199,7 +201,9 @@ pub async fn balances(
            ("method" = Option<crate::openapi::Settle>, Query, description = "minimal (default), greedy or pairwise")),
     responses((status = 200, description = "Settlement", body = SettlementOut),
               (status = 400, description = "Unknown method", body = crate::openapi::ErrorBody),
-              (status = 404, description = "No such group", body = crate::openapi::ErrorBody)))]
+              (status = 404, description = "No such group", body = crate::openapi::ErrorBody),
+              (status = 413, description = "The computation ran past the account budget's time (over_budget)", body = crate::openapi::ErrorBody),
+              (status = 429, description = "Rate limited, or the compute threads are busy (busy)", body = crate::openapi::ErrorBody)))]
 pub async fn settlement(
     State(state): State<Shared>,
     Authed(me): Authed,
