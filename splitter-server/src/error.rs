@@ -18,7 +18,7 @@ pub struct ApiError {
     /// Where in the request body (or which parameter) the problem is; empty for the whole.
     pub path: String,
     /// A database conflict that running the whole transaction again may cure (a deadlock, a busy
-    /// SQLite): [`crate::store::retrying`] does so before answering `503`.
+    /// SQLite): `store::retrying!` does so before answering `503`.
     pub retry: bool,
 }
 

@@ -1,4 +1,4 @@
-//! One write to a group, the same way for every writing handler ([`group_write!`]):
+//! One write to a group, the same way for every writing handler (`group_write!`):
 //!
 //! 1. a write transaction (SQLite takes its write lock at once);
 //! 2. the group's lock, folded into the access check ([`crate::auth::lock_member`]): the version
@@ -10,7 +10,7 @@
 //! 5. the response stored under the key, and the commit.
 //!
 //! The whole of it runs again when the database reports a conflict a retry may cure (a MySQL
-//! deadlock, a busy SQLite), at most a few times ([`crate::store::retrying!`]).
+//! deadlock, a busy SQLite), at most a few times (`store::retrying!`).
 
 use axum::response::{IntoResponse, Response};
 

@@ -6,7 +6,7 @@
 //! is taken up front). Reads that feed the cache take one consistent snapshot.
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use sqlx::any::AnyRow;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
@@ -125,14 +125,6 @@ pub fn opt_text(row: &AnyRow, i: usize) -> Result<Option<String>, sqlx::Error> {
                 .transpose()
         }
     }
-}
-
-/// Unix seconds now, by the system's clock (handlers use the state's clock instead).
-pub fn now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
 }
 
 /// What kind of database failure an error is.

@@ -973,7 +973,7 @@ async fn housekeeping(b: &Backend) {
     let pair = common::login(&s.http, &s.base, &email, true).await;
     let refresh = pair["refresh_token"].as_str().expect("refresh token").to_string();
     let pool = &s.state.store.pool;
-    let now = splitter_server::store::now();
+    let now = s.state.now();
     let ttl = i64::try_from(config.refresh_token_ttl).unwrap();
     // Now, and just before the token has been expired for a whole lifetime: nothing to delete.
     for at in [now, now + 2 * ttl - 5] {

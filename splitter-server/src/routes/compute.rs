@@ -1,6 +1,6 @@
 //! `POST /v1/compute`: the contract's input in, its output out, nothing stored. The body is
 //! byte for byte what [`splitter_core::compute_json`] returns, within the caller's
-//! [`Budget`](crate::budget::Budget): anonymous callers get the small one (64 KiB, 200 members,
+//! [`crate::budget::Budget`]: anonymous callers get the small one (64 KiB, 200 members,
 //! 20,000 share rows, `exact_limit` at most and by default 16, 1 s), callers with an access token
 //! the larger one. Past it: `413 over_budget`; the compute threads full: `429 busy`.
 //!

@@ -22,7 +22,7 @@ mod target;
 /// One attack on both backends: `name_sqlite` and `name_mysql_redis` (skipped, with a message,
 /// when the suite's MariaDB and Redis are not there and SPLITTER_SERVER_TESTS=sqlite-only).
 macro_rules! attack {
-    ($name:ident, $sqlite:ident, $mysql:ident, $run:path) => {
+    ($sqlite:ident, $mysql:ident, $run:path) => {
         #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
         #[ignore = "an attack: run by scripts/suites/server with --ignored"]
         async fn $sqlite() {
@@ -40,82 +40,57 @@ macro_rules! attack {
     };
 }
 
+attack!(login_bursts_sqlite, login_bursts_mysql_redis, login::login_bursts);
 attack!(
-    login,
-    login_bursts_sqlite,
-    login_bursts_mysql_redis,
-    login::login_bursts
-);
-attack!(
-    hashing,
     hashing_burst_sqlite,
     hashing_burst_mysql_redis,
     login::hashing_burst
 );
 attack!(
-    costly,
     costly_computations_sqlite,
     costly_computations_mysql_redis,
     compute::costly_computations
 );
 attack!(
-    storage,
     nothing_stored_sqlite,
     nothing_stored_mysql_redis,
     compute::nothing_stored_for_strangers
 );
+attack!(slowloris_sqlite, slowloris_mysql_redis, connections::slowloris);
 attack!(
-    slow,
-    slowloris_sqlite,
-    slowloris_mysql_redis,
-    connections::slowloris
-);
-attack!(
-    writes,
     concurrent_writes_sqlite,
     concurrent_writes_mysql_redis,
     races::concurrent_writes
 );
 attack!(
-    retries,
     concurrent_retries_sqlite,
     concurrent_retries_mysql_redis,
     races::concurrent_retries
 );
 attack!(
-    invites,
     invites_without_a_member_sqlite,
     invites_without_a_member_mysql_redis,
     inputs::invites_without_a_member
 );
-attack!(imports, imports_sqlite, imports_mysql_redis, inputs::imports);
+attack!(imports_sqlite, imports_mysql_redis, inputs::imports);
 attack!(
-    text,
     hostile_text_sqlite,
     hostile_text_mysql_redis,
     inputs::hostile_text
 );
 attack!(
-    labels,
     metric_labels_sqlite,
     metric_labels_mysql_redis,
     ops::metric_labels
 );
 attack!(
-    forwarded,
     forwarded_for_sqlite,
     forwarded_for_mysql_redis,
     ops::forwarded_for
 );
+attack!(token_secret_sqlite, token_secret_mysql_redis, ops::token_secret);
+attack!(cors_any_sqlite, cors_any_mysql_redis, ops::cors_any);
 attack!(
-    secret,
-    token_secret_sqlite,
-    token_secret_mysql_redis,
-    ops::token_secret
-);
-attack!(cors, cors_any_sqlite, cors_any_mysql_redis, ops::cors_any);
-attack!(
-    outage,
     database_outage_sqlite,
     database_outage_mysql_redis,
     ops::database_outage
