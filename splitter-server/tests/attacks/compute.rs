@@ -165,6 +165,47 @@ pub async fn costly_computations(b: &Backend) {
             .all(|(s, c)| *s == 200 || (*s == 413 && c == "over_budget") || (*s == 429 && c == "busy")),
         "{heavy:?}"
     );
+    // A member's stored group with the same balances: its settlement runs the same search, on
+    // the same threads, within the same budget (16 reads at once, 4 accounts' worth of them).
+    let stored = hard_group(None);
+    let g2 = t
+        .send(
+            &http,
+            "POST",
+            "/v1/groups/import",
+            Some(&stored.to_string()),
+            &[("authorization", &common::bearer(&owner))],
+        )
+        .await;
+    assert_eq!(g2.status, 201, "{}", g2.text);
+    let settle_path = format!("/v1/groups/{}/settlement", g2.json["id"].as_str().unwrap_or(""));
+    let mut reads = Vec::new();
+    for _ in 0..16 {
+        let (base, path, auth) = (t.base.clone(), settle_path.clone(), common::bearer(&owner));
+        reads.push(tokio::spawn(async move {
+            let r = common::send(
+                &reqwest::Client::new(),
+                &base,
+                "GET",
+                &path,
+                None,
+                &[("authorization", &auth)],
+            )
+            .await;
+            (r.status, r.code().to_string())
+        }));
+    }
+    let mut stored_reads = Vec::new();
+    for r in reads {
+        stored_reads.push(r.await.expect("read"));
+    }
+    assert!(
+        stored_reads
+            .iter()
+            .all(|(s, c)| *s == 200 || (*s == 413 && c == "over_budget") || (*s == 429 && c == "busy")),
+        "{stored_reads:?}"
+    );
+    let stored_statuses: Vec<u16> = stored_reads.iter().map(|r| r.0).collect();
     let idle = t.pools_idle().await;
     let health = t.health_within_a_second().await;
     // Amplification: 200 members x 120 equal expenses would be 24,000 share rows of output.
@@ -189,6 +230,7 @@ pub async fn costly_computations(b: &Backend) {
     t.server_errors += write_errors;
     t.note(&quick_statuses);
     t.note(&heavy_statuses);
+    t.note(&stored_statuses);
     let listed = t
         .send(
             &http,
@@ -215,6 +257,10 @@ pub async fn costly_computations(b: &Backend) {
             (
                 "accounts exact_limit 24 x16",
                 format!("{:?}", tally(&heavy_statuses)),
+            ),
+            (
+                "a stored group's settlement x16",
+                format!("{:?}", tally(&stored_statuses)),
             ),
             (
                 "compute threads idle after the last answer",
