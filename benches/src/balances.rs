@@ -27,6 +27,51 @@ pub fn round(n: usize, seed: u64) -> Vec<i128> {
     v
 }
 
+/// `n` balances made of disjoint zero-sum groups of 3 to 6 members, shuffled, and the number of
+/// groups planted. Values are random up to 10^6 minor units (one of each group being minus the
+/// others' sum), so almost surely no other subset adds up to zero and the fewest transfers is
+/// `n` minus the groups planted: the best known answer, a settlement must find the groups.
+pub fn planted(n: usize, seed: u64) -> (Vec<i128>, usize) {
+    let mut rng = SplitMix64::new(seed);
+    let mut v: Vec<i128> = Vec::with_capacity(n);
+    let mut groups = 0;
+    while v.len() < n {
+        let left = n - v.len();
+        let k = if left <= 6 {
+            left
+        } else {
+            usize::try_from(rng.range(3, 6)).unwrap_or(3).min(left - 3)
+        };
+        loop {
+            let mut g: Vec<i128> = (0..k - 1)
+                .map(|j| {
+                    let x = i128::from(rng.range(1, 1_000_000));
+                    // Both signs in every group: the first positive, the second negative.
+                    match j {
+                        0 => x,
+                        1 => -x,
+                        _ if rng.chance(1, 2) => x,
+                        _ => -x,
+                    }
+                })
+                .collect();
+            let last = -g.iter().sum::<i128>();
+            if last != 0 {
+                g.push(last);
+                v.extend(g);
+                break;
+            }
+        }
+        groups += 1;
+    }
+    // Shuffle (Fisher-Yates), so groups are not neighbours.
+    for i in (1..v.len()).rev() {
+        let j = usize::try_from(rng.below(u64::try_from(i + 1).unwrap_or(1))).unwrap_or(0);
+        v.swap(i, j);
+    }
+    (v, groups)
+}
+
 fn balanced(n: usize, seed: u64, range: i64) -> Vec<i128> {
     let mut rng = SplitMix64::new(seed);
     let mut v: Vec<i128> = (0..n - 1)

@@ -27,7 +27,7 @@ use std::collections::HashMap;
 
 use rust_decimal::Decimal;
 use serde_json::Value;
-use splitter_core::{tie_key, BalancesIn, Currency, Group, PaidBy, SettleMethod, Split};
+use splitter_core::{tie_key, BalancesIn, Currency, Group, PaidBy, Part, SettleMethod, Split};
 
 /// The outcome of a check: `Err` names the broken invariant.
 pub type Check = Result<(), String>;
@@ -200,16 +200,16 @@ fn check_split(group: &Group, k: usize, total: i128, exp: u32, parts: &[i128]) -
             })
             .collect()
     };
-    let keyed = |list: &[(String, Decimal)]| -> Result<(Vec<usize>, Vec<Decimal>), String> {
+    let keyed = |list: &[Part]| -> Result<(Vec<usize>, Vec<Decimal>), String> {
         let who = list
             .iter()
-            .map(|(id, _)| {
+            .map(|Part { member: id, .. }| {
                 pos.get(id.as_str())
                     .copied()
                     .ok_or_else(|| format!("{what}: unknown '{id}'"))
             })
             .collect::<Result<Vec<_>, _>>()?;
-        Ok((who, list.iter().map(|(_, d)| *d).collect()))
+        Ok((who, list.iter().map(|p| p.value).collect()))
     };
     let everyone: Vec<usize> = (0..group.members.len()).collect();
     let key = |i: usize| tie_key(&e.id, &group.members[i].id);
@@ -475,7 +475,7 @@ pub fn check_report(group: &Group, out: &str) -> Check {
                 want_paid[b][p] = want_paid[b][p].checked_add(in_group).ok_or("paid overflows")?;
             }
             PaidBy::Several(list) => {
-                for (id, a) in list {
+                for Part { member: id, value: a } in list {
                     let p = *pos.get(id.as_str()).ok_or("unknown payer accepted")?;
                     if erate(k).is_some() {
                         paid_known[b][p] = false;

@@ -6,8 +6,8 @@
 use arbitrary::{Result, Unstructured};
 use rust_decimal::Decimal;
 use splitter_core::{
-    BalancesIn, Currency, Expense, Extra, Group, Item, Member, Options, PaidBy, Payment, SettleMethod, Split,
-    Transfer,
+    BalancesIn, Currency, Expense, Extra, Group, Item, Member, Options, PaidBy, Part, Payment, SettleMethod,
+    Split, Transfer,
 };
 
 /// The currencies used: 2, 0, 3 and 2 decimals.
@@ -116,7 +116,7 @@ fn split(
                     0 => 0,
                     _ => u.int_in_range(1i64..=30)?,
                 };
-                shares.push((m, Decimal::new(w, scale)));
+                shares.push(Part::new(m, Decimal::new(w, scale)));
             }
             (Split::Shares { shares }, total)
         }
@@ -133,7 +133,7 @@ fn split(
                     u.int_in_range(0..=left.max(0))?
                 };
                 left -= p;
-                percent.push((m.clone(), Decimal::new(p, scale)));
+                percent.push(Part::new(m.clone(), Decimal::new(p, scale)));
             }
             (Split::Percent { percent }, total)
         }
@@ -156,7 +156,7 @@ fn split(
             }
             let amounts = amounts
                 .into_iter()
-                .map(|(m, a)| Ok((m, decimal(u, a, exp)?)))
+                .map(|(m, a)| Ok(Part::new(m, decimal(u, a, exp)?)))
                 .collect::<Result<_>>()?;
             (Split::Exact { amounts }, sum)
         }
@@ -166,7 +166,7 @@ fn split(
                 if u.ratio(1u8, 2)? {
                     let cap = (total / 4).max(1);
                     let a = u.int_in_range(-cap..=cap)?;
-                    adjustments.push((m, decimal(u, a, exp)?));
+                    adjustments.push(Part::new(m, decimal(u, a, exp)?));
                 }
             }
             let members = if u.ratio(1u8, 2)? {
@@ -240,7 +240,7 @@ fn expense(u: &mut Unstructured, k: usize, gcur: &str, members: &[String]) -> Re
                 total.checked_mul(pct).map_or(0, |x| x / 100)
             };
             left -= a;
-            list.push((p.clone(), decimal(u, a, exp)?));
+            list.push(Part::new(p.clone(), decimal(u, a, exp)?));
         }
         PaidBy::Several(list)
     };

@@ -9,11 +9,17 @@ use serde::{Serialize, Serializer};
 
 /// A currency: its ISO 4217 code and how many decimals its minor unit has.
 ///
+/// Two bytes, `Copy`; displayed and serialized as its code, and comparable with a `str` code.
+/// Every amount of a report carries exactly [`Currency::exponent`] decimals.
+///
 /// # Example
 /// ```
 /// use splitter_core::Currency;
+///
 /// let kwd = Currency::find("KWD").ok_or("unknown")?;
 /// assert_eq!(kwd.exponent(), 3);
+/// assert_eq!(kwd.to_string(), "KWD");
+/// assert!(kwd == *"KWD");
 /// assert!(Currency::find("XYZ").is_none());
 /// # Ok::<(), &str>(())
 /// ```
@@ -24,7 +30,17 @@ pub struct Currency {
 }
 
 impl Currency {
-    /// Looks a code up in the ISO 4217 table. Codes are upper case (`"EUR"`, not `"eur"`).
+    /// Looks a code up in the ISO 4217 table. Codes are upper case (`"EUR"`, not `"eur"`);
+    /// codes with no minor unit (precious metals, SDRs, testing codes) are not in the table.
+    ///
+    /// # Example
+    /// ```
+    /// use splitter_core::Currency;
+    ///
+    /// assert_eq!(Currency::find("JPY").map(Currency::exponent), Some(0));
+    /// assert_eq!(Currency::find("jpy"), None);
+    /// assert_eq!(Currency::find("XAU"), None); // gold
+    /// ```
     pub fn find(code: &str) -> Option<Currency> {
         let i = TABLE.binary_search_by(|(c, _)| (*c).cmp(code)).ok()?;
         Some(Currency {
@@ -33,16 +49,47 @@ impl Currency {
     }
 
     /// The three-letter code.
+    ///
+    /// # Example
+    /// ```
+    /// use splitter_core::Currency;
+    ///
+    /// let clf = Currency::find("CLF").ok_or("unknown")?;
+    /// assert_eq!(clf.code(), "CLF");
+    /// # Ok::<(), &str>(())
+    /// ```
     pub fn code(self) -> &'static str {
         TABLE[usize::from(self.index)].0
     }
 
-    /// The number of decimals of the minor unit (JPY 0, EUR 2, KWD 3).
+    /// The number of decimals of the minor unit (JPY 0, EUR 2, KWD 3, CLF 4): an amount in
+    /// this currency must be a whole number of `10^-exponent`.
+    ///
+    /// # Example
+    /// ```
+    /// use splitter_core::Currency;
+    ///
+    /// let exponents: Vec<u32> = ["JPY", "EUR", "KWD", "CLF"]
+    ///     .into_iter()
+    ///     .filter_map(Currency::find)
+    ///     .map(Currency::exponent)
+    ///     .collect();
+    /// assert_eq!(exponents, [0, 2, 3, 4]);
+    /// ```
     pub fn exponent(self) -> u32 {
         u32::from(TABLE[usize::from(self.index)].1)
     }
 
     /// Every currency of the table, ordered by code.
+    ///
+    /// # Example
+    /// ```
+    /// use splitter_core::Currency;
+    ///
+    /// let three: Vec<&str> = Currency::all().filter(|c| c.exponent() == 3).map(Currency::code).collect();
+    /// assert_eq!(three, ["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"]);
+    /// assert_eq!(Currency::all().next().map(Currency::code), Some("AED"));
+    /// ```
     pub fn all() -> impl Iterator<Item = Currency> {
         (0..TABLE.len()).filter_map(|i| {
             Some(Currency {

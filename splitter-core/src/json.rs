@@ -5,9 +5,24 @@
 //! The reader is our own (RFC 8259, strict): no float ever exists, an object can never pass for
 //! a number, nesting is limited, and a syntax error names its line and column.
 
-use crate::error::{Error, ErrorCode, Result};
+use std::borrow::Cow;
 
-/// A parsed JSON value.
+use crate::error::{Error, ErrorCode, Result};
+use crate::source::{Entries, Items, Node, Source};
+
+/// A parsed JSON value: what the server and the bindings read a request into before handing it
+/// to [`crate::wire::group_from_value`] (the engine's own [`crate::compute_json`] reads text
+/// without a tree, through a [`Document`]).
+///
+/// # Example
+/// ```
+/// use splitter_core::Json;
+/// let v = Json::parse(r#"{"rate": 1.10, "members": ["ana"]}"#)?;
+/// let Json::Object(entries) = &v else { unreachable!() };
+/// assert_eq!(entries[0], ("rate".to_string(), Json::Number("1.10".into())));
+/// assert_eq!(entries[1].1.kind(), "an array");
+/// # Ok::<(), splitter_core::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Json {
     /// `null`
@@ -35,7 +50,11 @@ pub enum Json {
 pub const MAX_DEPTH: usize = 128;
 
 impl Json {
-    /// Parses JSON text; `invalid_json` with the line and column on a syntax error.
+    /// Parses JSON text.
+    ///
+    /// # Errors
+    /// `invalid_json`, with the line and column, when the text is not JSON (RFC 8259, strict:
+    /// no trailing commas, no comments, no lone surrogates) or nests deeper than 128 levels.
     ///
     /// # Example
     /// ```
@@ -46,21 +65,15 @@ impl Json {
     /// # Ok::<(), splitter_core::Error>(())
     /// ```
     pub fn parse(text: &str) -> Result<Json> {
-        let mut p = Reader {
-            text,
-            at: 0,
-            depth: 0,
-        };
-        p.skip_space();
-        let v = p.value()?;
-        p.skip_space();
-        if p.at != text.len() {
-            return Err(p.fail("unexpected text after the JSON value"));
-        }
-        Ok(v)
+        Reader::new(text, Tree).whole()
     }
 
     /// The name of the value's JSON type, for messages.
+    ///
+    /// # Example
+    /// ```
+    /// assert_eq!(splitter_core::Json::Null.kind(), "null");
+    /// ```
     pub fn kind(&self) -> &'static str {
         match self {
             Json::Null => "null",
@@ -74,13 +87,148 @@ impl Json {
     }
 }
 
-struct Reader<'a> {
-    text: &'a str,
-    at: usize,
-    depth: usize,
+/// A scalar as the reader sees it, borrowed from the text where it can be.
+enum Scalar<'t> {
+    Null,
+    Bool(bool),
+    Number(&'t str),
+    String(Cow<'t, str>),
 }
 
-impl Reader<'_> {
+/// What the reader makes of what it reads: a [`Json`] tree, or (for a [`Document`]) nothing but
+/// a note of where each array and object ends.
+trait Build<'t> {
+    type Value;
+    type Open;
+    fn scalar(&mut self, s: Scalar<'t>) -> Self::Value;
+    /// An array (`object` false) or an object opens at byte `at`.
+    fn open(&mut self, object: bool, at: usize) -> Self::Open;
+    fn item(&mut self, open: &mut Self::Open, key: Option<Cow<'t, str>>, value: Self::Value);
+    /// It closes just before byte `end`.
+    fn close(&mut self, open: Self::Open, end: usize) -> Self::Value;
+}
+
+/// Builds a [`Json`] tree.
+struct Tree;
+
+impl<'t> Build<'t> for Tree {
+    type Value = Json;
+    type Open = Json;
+
+    fn scalar(&mut self, s: Scalar<'t>) -> Json {
+        match s {
+            Scalar::Null => Json::Null,
+            Scalar::Bool(b) => Json::Bool(b),
+            Scalar::Number(n) => Json::Number(n.to_string()),
+            Scalar::String(s) => Json::String(s.into_owned()),
+        }
+    }
+
+    fn open(&mut self, object: bool, _: usize) -> Json {
+        if object {
+            Json::Object(Vec::new())
+        } else {
+            Json::Array(Vec::new())
+        }
+    }
+
+    fn item(&mut self, open: &mut Json, key: Option<Cow<'t, str>>, value: Json) {
+        match (open, key) {
+            (Json::Object(entries), Some(k)) => entries.push((k.into_owned(), value)),
+            (Json::Array(items), _) => items.push(value),
+            _ => {}
+        }
+    }
+
+    fn close(&mut self, open: Json, _: usize) -> Json {
+        open
+    }
+}
+
+/// Checks syntax only, noting each array's and object's end in [`Document::ends`].
+struct Scan {
+    ends: Vec<End>,
+}
+
+impl<'t> Build<'t> for Scan {
+    type Value = ();
+    type Open = usize;
+
+    fn scalar(&mut self, _: Scalar<'t>) {}
+
+    fn open(&mut self, _: bool, _: usize) -> usize {
+        self.ends.push(End {
+            at: 0,
+            next: 0,
+            len: 0,
+        });
+        self.ends.len() - 1
+    }
+
+    fn item(&mut self, k: &mut usize, _: Option<Cow<'t, str>>, _: ()) {
+        if let Some(e) = self.ends.get_mut(*k) {
+            e.len = e.len.saturating_add(1);
+        }
+    }
+
+    fn close(&mut self, k: usize, end: usize) {
+        let next = narrow(self.ends.len());
+        if let Some(e) = self.ends.get_mut(k) {
+            e.at = narrow(end);
+            e.next = next;
+        }
+    }
+}
+
+/// A position or count of a [`Document`], which is shorter than 4 GiB.
+fn narrow(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// Where an array or object ends: the byte after its closing bracket, and the ordinal of the
+/// first array or object after it (those inside it are numbered in between); and how many
+/// items or entries it holds. (32 bits each: a document is shorter than 4 GiB, and a large
+/// input has a million of these.)
+#[derive(Debug, Clone, Copy)]
+struct End {
+    at: u32,
+    next: u32,
+    len: u32,
+}
+
+struct Reader<'t, B> {
+    text: &'t str,
+    at: usize,
+    depth: usize,
+    build: B,
+}
+
+/// One byte repeated in every byte of a word.
+const fn splat(b: u8) -> u64 {
+    0x0101_0101_0101_0101 * b as u64
+}
+
+impl<'t, B: Build<'t>> Reader<'t, B> {
+    fn new(text: &'t str, build: B) -> Reader<'t, B> {
+        Reader {
+            text,
+            at: 0,
+            depth: 0,
+            build,
+        }
+    }
+
+    /// Reads the whole text: one value with only whitespace around it.
+    fn whole(&mut self) -> Result<B::Value> {
+        self.skip_space();
+        let v = self.value()?;
+        self.skip_space();
+        if self.at != self.text.len() {
+            return Err(self.fail("unexpected text after the JSON value"));
+        }
+        Ok(v)
+    }
+
     fn peek(&self) -> Option<u8> {
         self.text.as_bytes().get(self.at).copied()
     }
@@ -111,31 +259,32 @@ impl Reader<'_> {
         }
     }
 
-    fn value(&mut self) -> Result<Json> {
-        match self.peek() {
-            None => Err(self.fail("unexpected end of input")),
-            Some(b'{') => self.nested(Reader::object),
-            Some(b'[') => self.nested(Reader::array),
-            Some(b'"') => self.string().map(Json::String),
-            Some(b't') => self.word("true", Json::Bool(true)),
-            Some(b'f') => self.word("false", Json::Bool(false)),
-            Some(b'n') => self.word("null", Json::Null),
-            Some(b'-' | b'0'..=b'9') => self.number(),
-            Some(_) => Err(self.fail("unexpected character")),
-        }
+    fn value(&mut self) -> Result<B::Value> {
+        let scalar = match self.peek() {
+            None => return Err(self.fail("unexpected end of input")),
+            Some(b'{') => return self.nested(true),
+            Some(b'[') => return self.nested(false),
+            Some(b'"') => Scalar::String(self.string()?),
+            Some(b't') => self.word("true", Scalar::Bool(true))?,
+            Some(b'f') => self.word("false", Scalar::Bool(false))?,
+            Some(b'n') => self.word("null", Scalar::Null)?,
+            Some(b'-' | b'0'..=b'9') => Scalar::Number(self.number()?),
+            Some(_) => return Err(self.fail("unexpected character")),
+        };
+        Ok(self.build.scalar(scalar))
     }
 
-    fn nested(&mut self, read: fn(&mut Self) -> Result<Json>) -> Result<Json> {
+    fn nested(&mut self, object: bool) -> Result<B::Value> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
             return Err(self.fail("nesting too deep"));
         }
-        let v = read(self);
+        let v = self.container(object);
         self.depth -= 1;
         v
     }
 
-    fn word(&mut self, word: &str, v: Json) -> Result<Json> {
+    fn word(&mut self, word: &str, v: Scalar<'t>) -> Result<Scalar<'t>> {
         if self.text[self.at..].starts_with(word) {
             self.at += word.len();
             Ok(v)
@@ -152,7 +301,7 @@ impl Reader<'_> {
         self.at - start
     }
 
-    fn number(&mut self) -> Result<Json> {
+    fn number(&mut self) -> Result<&'t str> {
         let start = self.at;
         if self.peek() == Some(b'-') {
             self.at += 1;
@@ -179,7 +328,7 @@ impl Reader<'_> {
                 return Err(self.fail("invalid number"));
             }
         }
-        Ok(Json::Number(self.text[start..self.at].to_string()))
+        Ok(&self.text[start..self.at])
     }
 
     fn hex4(&mut self) -> Result<u32> {
@@ -194,47 +343,76 @@ impl Reader<'_> {
         Ok(code)
     }
 
-    fn string(&mut self) -> Result<String> {
-        self.at += 1; // the opening quote
-        let mut out = String::new();
-        loop {
-            let start = self.at;
-            // Stops only at ASCII bytes, so both ends are character boundaries.
-            while matches!(self.peek(), Some(b) if b != b'"' && b != b'\\' && b >= 0x20) {
-                self.at += 1;
+    /// Moves to the next `"`, `\` or control character (or the end), eight bytes at a time.
+    fn plain_run(&mut self) {
+        let bytes = self.text.as_bytes();
+        while let Some(chunk) = bytes.get(self.at..self.at + 8) {
+            let w = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+            // The lowest flagged byte of each test is exact (a borrow only runs upwards).
+            let zero = |v: u64| v.wrapping_sub(splat(1)) & !v & splat(0x80);
+            let hit = zero(w ^ splat(b'"'))
+                | zero(w ^ splat(b'\\'))
+                | (w.wrapping_sub(splat(0x20)) & !w & splat(0x80));
+            if hit != 0 {
+                self.at += (hit.trailing_zeros() / 8) as usize;
+                return;
             }
-            out.push_str(&self.text[start..self.at]);
+            self.at += 8;
+        }
+        while matches!(self.peek(), Some(b) if b != b'"' && b != b'\\' && b >= 0x20) {
+            self.at += 1;
+        }
+    }
+
+    /// A string, borrowed from the text unless it has escapes.
+    fn string(&mut self) -> Result<Cow<'t, str>> {
+        self.at += 1; // the opening quote
+        let start = self.at;
+        self.plain_run();
+        if self.peek() == Some(b'"') {
+            self.at += 1;
+            // Stops only at ASCII bytes, so both ends are character boundaries.
+            return Ok(Cow::Borrowed(&self.text[start..self.at - 1]));
+        }
+        let mut out = String::from(&self.text[start..self.at]);
+        loop {
             match self.peek() {
                 None => return Err(self.fail("unterminated string")),
                 Some(b'"') => {
                     self.at += 1;
-                    return Ok(out);
+                    return Ok(Cow::Owned(out));
                 }
                 Some(b'\\') => {
                     self.at += 1;
-                    let c = match self.peek() {
-                        Some(b'"') => '"',
-                        Some(b'\\') => '\\',
-                        Some(b'/') => '/',
-                        Some(b'b') => '\u{8}',
-                        Some(b'f') => '\u{c}',
-                        Some(b'n') => '\n',
-                        Some(b'r') => '\r',
-                        Some(b't') => '\t',
-                        Some(b'u') => {
-                            self.at += 1;
-                            let c = self.unicode_escape()?;
-                            out.push(c);
-                            continue;
-                        }
-                        _ => return Err(self.fail("invalid escape")),
-                    };
-                    self.at += 1;
-                    out.push(c);
+                    out.push(self.escape()?);
                 }
                 Some(_) => return Err(self.fail("control character in a string")),
             }
+            let start = self.at;
+            self.plain_run();
+            out.push_str(&self.text[start..self.at]);
         }
+    }
+
+    /// After a backslash: the escaped character, the reader moved past the escape.
+    fn escape(&mut self) -> Result<char> {
+        let c = match self.peek() {
+            Some(b'"') => '"',
+            Some(b'\\') => '\\',
+            Some(b'/') => '/',
+            Some(b'b') => '\u{8}',
+            Some(b'f') => '\u{c}',
+            Some(b'n') => '\n',
+            Some(b'r') => '\r',
+            Some(b't') => '\t',
+            Some(b'u') => {
+                self.at += 1;
+                return self.unicode_escape();
+            }
+            _ => return Err(self.fail("invalid escape")),
+        };
+        self.at += 1;
+        Ok(c)
     }
 
     /// After `\u`: one code point, or a surrogate pair written as two escapes.
@@ -258,57 +436,250 @@ impl Reader<'_> {
         char::from_u32(code).ok_or_else(|| self.fail("invalid \\u escape"))
     }
 
-    fn array(&mut self) -> Result<Json> {
+    /// An array or an object, at its opening bracket.
+    fn container(&mut self, object: bool) -> Result<B::Value> {
+        let mut open = self.build.open(object, self.at);
+        let close = if object { b'}' } else { b']' };
         self.at += 1;
-        let mut items = Vec::new();
         self.skip_space();
-        if self.peek() == Some(b']') {
+        if self.peek() == Some(close) {
             self.at += 1;
-            return Ok(Json::Array(items));
+            return Ok(self.build.close(open, self.at));
         }
         loop {
             self.skip_space();
-            items.push(self.value()?);
+            let key = if object {
+                if self.peek() != Some(b'"') {
+                    return Err(self.fail("expected a key in double quotes"));
+                }
+                let key = self.string()?;
+                self.skip_space();
+                self.expect(b':', "expected ':'")?;
+                self.skip_space();
+                Some(key)
+            } else {
+                None
+            };
+            let value = self.value()?;
+            self.build.item(&mut open, key, value);
             self.skip_space();
             match self.peek() {
                 Some(b',') => self.at += 1,
-                Some(b']') => {
+                Some(c) if c == close => {
                     self.at += 1;
-                    return Ok(Json::Array(items));
+                    return Ok(self.build.close(open, self.at));
                 }
+                _ if object => return Err(self.fail("expected ',' or '}'")),
                 _ => return Err(self.fail("expected ',' or ']'")),
             }
         }
     }
+}
 
-    fn object(&mut self) -> Result<Json> {
-        self.at += 1;
-        let mut entries = Vec::new();
-        self.skip_space();
-        if self.peek() == Some(b'}') {
-            self.at += 1;
-            return Ok(Json::Object(entries));
+/// JSON text checked once and then read lazily, one array or object at a time, straight from
+/// the text: strings without escapes are borrowed, and no tree is built. This is how
+/// [`crate::compute_json`] reads its input: the memory it needs beyond the text is one entry
+/// per array and object.
+///
+/// # Example
+/// ```
+/// use splitter_core::{wire, Document};
+/// let doc = Document::new(r#"{"currency": "EUR", "members": ["ana"]}"#)?;
+/// let group = wire::group_from_value(&doc.root())?;
+/// assert_eq!(group.members[0].id, "ana");
+/// assert_eq!(Document::new("[1,]").unwrap_err().code.as_str(), "invalid_json");
+/// # Ok::<(), splitter_core::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct Document<'t> {
+    text: &'t str,
+    ends: Vec<End>,
+}
+
+impl<'t> Document<'t> {
+    /// The longest text a document reads: 4 GiB less a byte. ([`Json::parse`] reads longer
+    /// ones; [`crate::wire::group_from_json`] turns to it for them.)
+    pub const MAX_LEN: usize = u32::MAX as usize;
+
+    /// Checks the text's syntax (the same rules and errors as [`Json::parse`]).
+    ///
+    /// # Errors
+    /// `invalid_json`, with the line and column, when the text is not JSON or nests deeper
+    /// than 128 levels; `invalid_input` when it is longer than [`Document::MAX_LEN`].
+    pub fn new(text: &'t str) -> Result<Document<'t>> {
+        if text.len() > Self::MAX_LEN {
+            return Err(Error::new(
+                ErrorCode::InvalidInput,
+                "",
+                "the JSON text is 4 GiB or longer, more than a document reads",
+            ));
         }
-        loop {
-            self.skip_space();
-            if self.peek() != Some(b'"') {
-                return Err(self.fail("expected a key in double quotes"));
+        // At most one entry per bracket: sized once, not doubled (and copied) as it grows.
+        let brackets = text.bytes().filter(|b| matches!(b, b'{' | b'[')).count();
+        let mut r = Reader::new(
+            text,
+            Scan {
+                ends: Vec::with_capacity(brackets),
+            },
+        );
+        r.whole()?;
+        Ok(Document {
+            text,
+            ends: r.build.ends,
+        })
+    }
+
+    /// The top-level value.
+    ///
+    /// # Example
+    /// ```
+    /// use splitter_core::{Document, Node, Source};
+    /// let doc = Document::new(r#" "ana" "#)?;
+    /// assert!(matches!(doc.root().node(), Node::String(s) if s == "ana"));
+    /// # Ok::<(), splitter_core::Error>(())
+    /// ```
+    pub fn root(&self) -> Lazy<'_> {
+        let mut r = Reader::new(self.text, Scan { ends: Vec::new() });
+        r.skip_space();
+        self.at(&mut r, &mut 0)
+    }
+
+    /// The value at the reader's position (already checked, so reading cannot fail); `k` is the
+    /// ordinal of the next array or object, moved past this value's.
+    #[inline(always)]
+    fn at<'d>(&'d self, r: &mut Reader<'d, Scan>, k: &mut usize) -> Lazy<'d> {
+        let start = r.at;
+        let kind = match r.peek() {
+            Some(c @ (b'{' | b'[')) => {
+                let end = self.ends.get(*k).copied().unwrap_or(End {
+                    at: narrow(r.text.len()),
+                    next: narrow(*k + 1),
+                    len: 0,
+                });
+                let kind = Kind::Container {
+                    object: c == b'{',
+                    at: start,
+                    k: *k,
+                };
+                r.at = end.at as usize;
+                *k = end.next as usize;
+                kind
             }
-            let key = self.string()?;
-            self.skip_space();
-            self.expect(b':', "expected ':'")?;
-            self.skip_space();
-            entries.push((key, self.value()?));
-            self.skip_space();
-            match self.peek() {
-                Some(b',') => self.at += 1,
-                Some(b'}') => {
-                    self.at += 1;
-                    return Ok(Json::Object(entries));
+            _ => match r.value_scalar() {
+                Ok(Scalar::Null) => Kind::Null,
+                Ok(Scalar::Bool(b)) => Kind::Bool(b),
+                Ok(Scalar::Number(n)) => Kind::Number(n),
+                Ok(Scalar::String(s)) => Kind::String(s),
+                Err(e) => Kind::Broken(e.message),
+            },
+        };
+        Lazy { doc: self, kind }
+    }
+}
+
+impl<'t> Reader<'t, Scan> {
+    /// A scalar, in a document already checked.
+    fn value_scalar(&mut self) -> Result<Scalar<'t>> {
+        match self.peek() {
+            Some(b'"') => Ok(Scalar::String(self.string()?)),
+            Some(b't') => self.word("true", Scalar::Bool(true)),
+            Some(b'f') => self.word("false", Scalar::Bool(false)),
+            Some(b'n') => self.word("null", Scalar::Null),
+            _ => Ok(Scalar::Number(self.number()?)),
+        }
+    }
+}
+
+/// A value of a [`Document`], read when it is looked at ([`Source`]): an array or an object is
+/// read one level at a time, each time [`Source::node`] is called, straight from the text.
+///
+/// # Example
+/// ```
+/// use splitter_core::{Document, Node, Source};
+/// let doc = Document::new(r#"{"members": ["ana", "ben"]}"#)?;
+/// let root = doc.root();
+/// let Node::Object(entries) = root.node() else { unreachable!() };
+/// assert_eq!(entries.key(0), "members");
+/// let Node::Array(items) = entries.value(0).node() else { unreachable!() };
+/// assert_eq!(items.as_slice().len(), 2);
+/// # Ok::<(), splitter_core::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct Lazy<'d> {
+    doc: &'d Document<'d>,
+    kind: Kind<'d>,
+}
+
+#[derive(Debug)]
+enum Kind<'d> {
+    Null,
+    Bool(bool),
+    Number(&'d str),
+    String(Cow<'d, str>),
+    Container {
+        object: bool,
+        at: usize,
+        k: usize,
+    },
+    /// Cannot happen in a checked document; kept so that nothing panics if it did.
+    Broken(String),
+}
+
+impl Source for Lazy<'_> {
+    fn node(&self) -> Node<'_, Self> {
+        match &self.kind {
+            Kind::Null => Node::Null,
+            Kind::Bool(b) => Node::Bool(*b),
+            Kind::Number(n) => Node::Number(Cow::Borrowed(n)),
+            Kind::String(s) => Node::String(Cow::Borrowed(s)),
+            Kind::Broken(message) => Node::Refused(ErrorCode::InvalidJson, message.clone()),
+            Kind::Container { object, at, k } => {
+                let doc = self.doc;
+                let mut r = Reader::new(doc.text, Scan { ends: Vec::new() });
+                r.at = at + 1;
+                let mut next = k + 1;
+                let close = if *object { b'}' } else { b']' };
+                let len = doc.ends.get(*k).map_or(0, |e| e.len as usize);
+                let (mut items, mut entries) = if *object {
+                    (Vec::new(), Vec::with_capacity(len))
+                } else {
+                    (Vec::with_capacity(len), Vec::new())
+                };
+                loop {
+                    r.skip_space();
+                    match r.peek() {
+                        Some(b',') => {
+                            r.at += 1;
+                            r.skip_space();
+                        }
+                        Some(c) if c == close => break,
+                        None => break,
+                        _ => {}
+                    }
+                    if *object {
+                        let key = match r.string() {
+                            Ok(key) => key,
+                            Err(e) => return Node::Refused(ErrorCode::InvalidJson, e.message),
+                        };
+                        r.skip_space();
+                        r.at += 1; // ':'
+                        r.skip_space();
+                        entries.push((key, doc.at(&mut r, &mut next)));
+                    } else {
+                        items.push(doc.at(&mut r, &mut next));
+                    }
                 }
-                _ => return Err(self.fail("expected ',' or '}'")),
+                if *object {
+                    Node::Object(Entries::Text(entries))
+                } else {
+                    Node::Array(Items::Owned(items))
+                }
             }
         }
+    }
+
+    fn is_null(&self) -> bool {
+        matches!(self.kind, Kind::Null)
     }
 }
 

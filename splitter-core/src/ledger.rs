@@ -10,7 +10,7 @@ use rust_decimal::Decimal;
 use crate::apportion::{apportion_into, ApportionError, TieSeed, Work};
 use crate::currency::Currency;
 use crate::error::{ErrorCode, Path, Result};
-use crate::model::{BalancesIn, Group, PaidBy, SettleMethod};
+use crate::model::{BalancesIn, Group, PaidBy, Part, SettleMethod};
 use crate::money::{self, Minor};
 use crate::report::Share;
 use crate::settle::MAX_EXACT_LIMIT;
@@ -57,6 +57,42 @@ fn check_id(id: &str, path: &Path, what: &str) -> Result<()> {
         return Err(path.err(ErrorCode::InvalidInput, format!("{what} id is empty")));
     }
     Ok(())
+}
+
+/// A date, when given, is `YYYY-MM-DD` naming a real day of the proleptic Gregorian calendar.
+fn check_date(date: Option<&str>, path: &Path) -> Result<()> {
+    match date {
+        Some(d) if !is_iso_date(d) => Err(path.err(
+            ErrorCode::InvalidInput,
+            format!("'{}' is not an ISO 8601 date (YYYY-MM-DD)", money::clip(d)),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// `YYYY-MM-DD` naming a real day of the proleptic Gregorian calendar.
+fn is_iso_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return false;
+    }
+    let num = |r: std::ops::Range<usize>| {
+        s.get(r)
+            .filter(|t| t.bytes().all(|c| c.is_ascii_digit()))
+            .and_then(|t| t.parse::<u32>().ok())
+    };
+    let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else {
+        return false;
+    };
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&d)
 }
 
 fn check_rate(rate: Decimal, path: &Path) -> Result<()> {
@@ -219,6 +255,7 @@ impl<'g> Ledger<'g> {
         for (k, e) in group.expenses.iter().enumerate() {
             let p = ep.index(k);
             check_id(&e.id, &p.field("id"), "an expense")?;
+            check_date(e.date.as_deref(), &p.field("date"))?;
             if repeat == Some(k) {
                 return Err(p.field("id").err(
                     ErrorCode::DuplicateId,
@@ -260,7 +297,11 @@ impl<'g> Ledger<'g> {
                         );
                     }
                     let mut sum = 0;
-                    for (id, amount) in list {
+                    for Part {
+                        member: id,
+                        value: amount,
+                    } in list
+                    {
                         let ip = pp.field(id);
                         let i = roster.find(id, &ip, || format!("{}: paid_by names", what()))?;
                         if std::mem::replace(&mut payer_seen[i], k) == k {
@@ -376,6 +417,7 @@ impl<'g> Ledger<'g> {
         let mut pids = HashSet::new();
         for (k, pay) in group.payments.iter().enumerate() {
             let p = pp.index(k);
+            check_date(pay.date.as_deref(), &p.field("date"))?;
             if let Some(id) = &pay.id {
                 check_id(id, &p.field("id"), "a payment")?;
                 if !pids.insert(id.as_str()) {
@@ -460,5 +502,54 @@ impl<'g> Ledger<'g> {
                     .ok_or_else(|| Path::Root.err(ErrorCode::Overflow, "a balance overflows"))
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iso_dates() {
+        for ok in ["2024-02-29", "2026-11-22", "2000-02-29", "0001-01-01"] {
+            assert!(is_iso_date(ok), "{ok}");
+        }
+        for bad in [
+            "2023-02-29",
+            "1900-02-29",
+            "2026-13-01",
+            "2026-00-10",
+            "2026-1-01",
+            "26-11-22",
+            "2026-11-22T00:00",
+            "2026-04-31",
+            "２０２６-11-22",
+        ] {
+            assert!(!is_iso_date(bad), "{bad}");
+        }
+    }
+
+    /// The typed API checks what the JSON reader used to: a bad date is refused by `compute`.
+    #[test]
+    fn typed_groups_get_every_check() {
+        use crate::model::{Expense, Group, Member, PaidBy, Split};
+        let mut e = Expense::new(
+            "e1",
+            Decimal::new(100, 2),
+            PaidBy::One("a".into()),
+            Split::Equal { members: None },
+        );
+        e.date = Some("2026-02-30".into());
+        let g = Group {
+            currency: "EUR".into(),
+            members: vec![Member::new("a")],
+            expenses: vec![e],
+            ..Group::default()
+        };
+        let err = crate::compute(&g).unwrap_err();
+        assert_eq!(
+            (err.code.as_str(), err.path.as_str()),
+            ("invalid_input", "expenses[0].date")
+        );
     }
 }

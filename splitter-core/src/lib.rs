@@ -1,27 +1,5 @@
-//! # splitter-core
-//!
-//! Exact expense splitting and debt settlement. A pure engine: no I/O, no clock, no randomness,
-//! no floating point anywhere near money.
-//!
-//! Give it a [`Group`] (members, expenses with any of six split types, payments, rates and
-//! options), get back a [`Report`]: each member's balance, each member's share of each expense,
-//! and the suggested transfers that settle everyone to exactly zero, with the fewest transfers
-//! provable where the search is small enough.
-//!
-//! The same engine speaks the JSON wire contract through [`compute_json`]; the command-line
-//! tool, the bindings and the server all call it.
-//!
-//! ## Guarantees
-//! - Amounts are whole minor units of their currency; every part is the floor or the ceiling of
-//!   its exact proportional part, and parts add up to their total exactly.
-//! - Balances of a currency add up to exactly zero; applying the suggested transfers as payments
-//!   brings every balance to exactly zero.
-//! - Bad input is an [`Error`] with a stable [`ErrorCode`] and a path into the input; never a
-//!   panic, never a wrong number.
-//!
-//! See `ARCHITECTURE.md` for the layers and the rounding rule in full.
+#![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
-#![doc = include_str!("../../README.md")]
 
 mod apportion;
 mod cancel;
@@ -33,6 +11,8 @@ mod ledger;
 mod model;
 mod money;
 mod report;
+#[cfg(feature = "serde")]
+mod serde_impls;
 pub mod settle;
 mod source;
 mod split;
@@ -43,10 +23,18 @@ pub use cancel::Halt;
 pub use currency::Currency;
 pub use engine::{compute, compute_cancellable, compute_json, compute_value};
 pub use error::{Error, ErrorCode, Result};
-pub use json::Json;
+pub use json::{Document, Json, Lazy};
 pub use model::{
-    BalancesIn, Cost, Expense, Extra, Group, Item, Member, Options, PaidBy, Payment, SettleMethod, Split,
+    BalancesIn, Cost, Expense, Extra, Group, Item, Member, Options, PaidBy, Part, Payment, SettleMethod,
+    Split, UnknownOption,
 };
 pub use report::{Balance, Report, Share, Transfer};
+/// The exact decimal type of every amount, rate, weight and percentage: `rust_decimal`'s,
+/// re-exported so that callers use the engine's version with no dependency of their own.
 pub use rust_decimal::Decimal;
 pub use source::{Entries, Items, Node, Source};
+
+/// The project README's Rust examples, compiled and run as doc tests (not part of the API).
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ProjectReadme;

@@ -2,7 +2,10 @@
 //! at exact rates, and formatting with exactly the currency's number of decimals.
 //!
 //! Every operation is checked: a result past what a [`Decimal`] can hold (about 7.9e28) is an
-//! `overflow` error, never a panic or a wrapped number.
+//! `overflow` error, never a panic or a wrapped number. Products that do not fit 128 bits (an
+//! amount times a 28-digit rate, a weight scaled to 28 decimals times a total) are computed again
+//! in [`Wide`], 320-bit integers, so they are exact; `docs/contract-choices.md` ("Range of exact
+//! results") proves that 320 bits hold every intermediate value.
 
 use rust_decimal::Decimal;
 
@@ -14,6 +17,30 @@ pub(crate) type Minor = i128;
 
 /// The largest magnitude a [`Decimal`] mantissa can hold: 2^96 - 1.
 const MAX_MANTISSA: i128 = (1 << 96) - 1;
+
+/// An unsigned integer of 320 bits, for the few products that do not fit an `i128`: the largest
+/// intermediate value of the engine is below 2^317 (docs/contract-choices.md, "Range of exact
+/// results").
+pub(crate) type Wide = bnum::BUint<5>;
+
+/// `v` as a [`Wide`].
+pub(crate) const fn wide(v: u128) -> Wide {
+    // The low and the high 64 bits.
+    Wide::from_digits([v as u64, (v >> 64) as u64, 0, 0, 0])
+}
+
+/// `(n / d, n % d)`, for `d > 0`.
+pub(crate) fn div_rem(n: Wide, d: Wide) -> (Wide, Wide) {
+    let q = n / d;
+    // q * d <= n: neither overflows.
+    (q, n - q * d)
+}
+
+/// `w` as a `u128`, if it fits.
+pub(crate) fn narrow(w: &Wide) -> Option<u128> {
+    let l = w.digits();
+    (l[2] == 0 && l[3] == 0 && l[4] == 0).then(|| u128::from(l[1]) << 64 | u128::from(l[0]))
+}
 
 /// Reads a decimal written in plain notation: an optional `-`, digits, and optionally a `.` and
 /// more digits (`"12.30"`, `"-5"`, `"0.333"`). Exponents, spaces, `+`, and a bare `.5` are refused
@@ -182,19 +209,40 @@ pub(crate) fn convert(
 ) -> Result<Minor> {
     let too_big = || path.err(ErrorCode::Overflow, "the converted amount is out of range");
     // value = amount / 10^ef * mantissa / 10^scale * 10^et
-    let num = amount.checked_mul(rate.mantissa()).ok_or_else(too_big)?;
     let down = from.exponent() + rate.scale();
     let up = to.exponent();
     let result = if up >= down {
-        num.checked_mul(pow10(up - down).ok_or_else(too_big)?)
+        // Multiplied by 10^(up - down) >= 1: a product past 128 bits is past the range anyway.
+        amount
+            .checked_mul(rate.mantissa())
+            .and_then(|num| num.checked_mul(pow10(up - down)?))
             .ok_or_else(too_big)?
     } else {
-        div_round_half_away(num, pow10(down - up).ok_or_else(too_big)?)
+        let d = pow10(down - up).ok_or_else(too_big)?;
+        match amount.checked_mul(rate.mantissa()) {
+            Some(num) => div_round_half_away(num, d),
+            None => convert_wide(amount, rate.mantissa(), d).ok_or_else(too_big)?,
+        }
     };
     if result.abs() > MAX_MANTISSA {
         return Err(too_big());
     }
     Ok(result)
+}
+
+/// `amount * mantissa / d` rounded half away from zero, for `d > 0`, when `amount * mantissa`
+/// is past 128 bits: the product (below 2^256) and the division in [`Wide`]. `None` if the
+/// result does not fit an `i128` (it is then past the range of exact amounts anyway).
+#[cold]
+#[inline(never)]
+fn convert_wide(amount: i128, mantissa: i128, d: i128) -> Option<i128> {
+    let num = wide(amount.unsigned_abs()).checked_mul(wide(mantissa.unsigned_abs()))?;
+    let d = d.unsigned_abs();
+    let (q, r) = div_rem(num, wide(d));
+    // r < d <= 10^38, so 2r fits a u128.
+    let up = narrow(&r)? * 2 >= d;
+    let q = i128::try_from(narrow(&q)?.checked_add(u128::from(up))?).ok()?;
+    Some(if (amount < 0) != (mantissa < 0) { -q } else { q })
 }
 
 /// `n / d` rounded half away from zero, for `d > 0`.
@@ -209,6 +257,9 @@ fn div_round_half_away(n: i128, d: i128) -> i128 {
 
 #[cfg(test)]
 mod tests {
+    use num_bigint::{BigInt, BigUint};
+    use proptest::prelude::*;
+
     use super::*;
 
     fn eur() -> Currency {
@@ -270,5 +321,109 @@ mod tests {
         assert_eq!(convert(-1, usd, dec("0.5"), eur(), &Path::Root), Ok(-1));
         assert_eq!(convert(1000, jpy, dec("0.0061"), eur(), &Path::Root), Ok(610));
         assert_eq!(convert(100, eur(), dec("163.5"), jpy, &Path::Root), Ok(164));
+    }
+
+    #[test]
+    fn conversion_past_128_bits_is_exact() {
+        // Issue 13: 12345678901.23 USD at 0.1234567890123456789012345678 is 1524157875.32 EUR
+        // (the product of the two mantissas is about 1.5e39, past 2^127).
+        let usd = Currency::find("USD").unwrap();
+        let rate = dec("0.1234567890123456789012345678");
+        assert_eq!(
+            convert(1_234_567_890_123, usd, rate, eur(), &Path::Root),
+            Ok(152_415_787_532)
+        );
+        assert_eq!(
+            convert(-1_234_567_890_123, usd, rate, eur(), &Path::Root),
+            Ok(-152_415_787_532)
+        );
+        // The largest amount at the largest rate below 1 with 28 decimals.
+        let max = MAX_MANTISSA;
+        let rate = dec("0.9999999999999999999999999999");
+        // (2^96 - 1) * (1 - 1e-28) = 2^96 - 1 - 7.92...
+        assert_eq!(convert(max, usd, rate, eur(), &Path::Root), Ok(max - 8));
+        // Exactly half a unit, past 128 bits: away from zero.
+        let jpy = Currency::find("JPY").unwrap();
+        let half = dec("0.5000000000000000000000000000");
+        assert_eq!(convert(max, jpy, half, jpy, &Path::Root), Ok(1 << 95));
+        assert_eq!(convert(-max, jpy, half, jpy, &Path::Root), Ok(-(1 << 95)));
+        assert_eq!(convert(max - 2, jpy, half, jpy, &Path::Root), Ok((1 << 95) - 1));
+        // Past the range: overflow, never a wrong number.
+        let e = convert(max, usd, dec("1.000000000000000000000000001"), eur(), &Path::Root).unwrap_err();
+        assert_eq!(e.code, ErrorCode::Overflow);
+    }
+
+    /// Half away from zero on big integers: the reference for [`convert`].
+    fn reference_convert(amount: i128, from: u32, mantissa: i128, scale: u32, to: u32) -> BigInt {
+        let num = BigInt::from(amount.unsigned_abs()) * BigInt::from(mantissa) * BigInt::from(10).pow(to);
+        let den = BigInt::from(10).pow(from + scale);
+        let (q, r) = (&num / &den, &num % &den);
+        let q = if r * 2 >= den { q + 1 } else { q };
+        if amount < 0 {
+            -q
+        } else {
+            q
+        }
+    }
+
+    fn edgy(bits: u32) -> impl Strategy<Value = i128> {
+        let max = (1i128 << bits) - 1;
+        prop_oneof![Just(1), Just(2), Just(max), Just(max - 1), 1..=max]
+    }
+
+    /// A 320-bit value from limbs, each all zeros, all ones, a top bit alone, or anything.
+    fn limbs(count: usize) -> impl Strategy<Value = [u64; 5]> {
+        let limb = prop_oneof![Just(0u64), Just(u64::MAX), Just(1 << 63), Just(1), any::<u64>()];
+        proptest::collection::vec(limb, count).prop_map(|v| {
+            let mut out = [0; 5];
+            out[..v.len()].copy_from_slice(&v);
+            out
+        })
+    }
+
+    fn big(l: [u64; 5]) -> BigUint {
+        l.iter()
+            .rev()
+            .fold(BigUint::from(0u8), |acc, d| (acc << 64) + BigUint::from(*d))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+
+        /// The wide division (the crate's long division) against big integers, with limbs that
+        /// stress its quotient estimates.
+        #[test]
+        fn wide_division_is_exact(n in limbs(5), d in (1usize..=5).prop_flat_map(limbs)) {
+            let (bn, bd) = (big(n), big(d));
+            prop_assume!(bd != BigUint::from(0u8));
+            let (q, r) = div_rem(Wide::from_digits(n), Wide::from_digits(d));
+            prop_assert_eq!(big(*q.digits()), &bn / &bd);
+            prop_assert_eq!(big(*r.digits()), &bn % &bd);
+        }
+
+        /// Amounts up to 2^96 - 1 minor units at rates with mantissas up to 2^96 - 1 and up to
+        /// 28 decimals, between currencies of 0 to 4 decimals: exact, or `overflow` exactly when
+        /// the result is past the range.
+        #[test]
+        fn conversion_is_exact_across_the_range(
+            amount in edgy(96),
+            negative in any::<bool>(),
+            mantissa in edgy(96),
+            scale in prop_oneof![Just(0u32), Just(28u32), 0u32..=28],
+            from in prop::sample::select(vec!["JPY", "EUR", "KWD", "CLF"]),
+            to in prop::sample::select(vec!["JPY", "EUR", "KWD", "CLF"]),
+        ) {
+            let amount = if negative { -amount } else { amount };
+            let (from, to) = (Currency::find(from).unwrap(), Currency::find(to).unwrap());
+            let rate = Decimal::from_i128_with_scale(mantissa, scale);
+            let expected = reference_convert(amount, from.exponent(), mantissa, scale, to.exponent());
+            let in_range = expected.magnitude() <= &BigUint::from(MAX_MANTISSA.unsigned_abs());
+            match convert(amount, from, rate, to, &Path::Root) {
+                Ok(got) => prop_assert!(in_range && BigInt::from(got) == expected, "{got} != {expected}"),
+                Err(e) => {
+                    prop_assert!(!in_range && e.code == ErrorCode::Overflow, "{e:?}, expected {expected}")
+                }
+            }
+        }
     }
 }

@@ -12,6 +12,50 @@ use crate::error::ErrorCode;
 use crate::json::Json;
 
 /// A value the reader can look at: the core's [`Json`], or a binding's host value.
+///
+/// # Example
+/// A host's own values read in place: here a tiny tree of the host's making, read into a
+/// [`crate::Group`] with the contract's errors.
+/// ```
+/// use std::borrow::Cow;
+/// use std::rc::Rc;
+/// use splitter_core::{wire, Entries, Items, Node, Source};
+///
+/// enum Host { Text(&'static str), List(Vec<Host>), Map(Vec<(&'static str, Host)>) }
+///
+/// impl Source for Host {
+///     fn node(&self) -> Node<'_, Host> {
+///         match self {
+///             Host::Text(s) => Node::String(Cow::Borrowed(s)),
+///             Host::List(items) => Node::Array(Items::Borrowed(items)),
+///             // A host map's keys cannot repeat: `Unique` spares the reader the check.
+///             Host::Map(entries) => Node::Object(Entries::Unique(
+///                 entries.iter().map(|(k, v)| (Rc::from(*k), v.clone_shallow())).collect(),
+///             )),
+///         }
+///     }
+/// }
+///
+/// impl Host {
+///     fn clone_shallow(&self) -> Host {
+///         match self {
+///             Host::Text(s) => Host::Text(s),
+///             Host::List(items) => Host::List(items.iter().map(Host::clone_shallow).collect()),
+///             Host::Map(e) => Host::Map(e.iter().map(|(k, v)| (*k, v.clone_shallow())).collect()),
+///         }
+///     }
+/// }
+///
+/// let group = Host::Map(vec![
+///     ("currency", Host::Text("EUR")),
+///     ("members", Host::List(vec![Host::Text("ana"), Host::Text("ben")])),
+/// ]);
+/// assert_eq!(wire::group_from_value(&group)?.members.len(), 2);
+/// let bad = Host::Map(vec![("currency", Host::List(vec![]))]);
+/// assert_eq!(wire::group_from_value(&bad).unwrap_err().to_string(),
+///            "invalid_input at currency: expected a string, not an array");
+/// # Ok::<(), splitter_core::Error>(())
+/// ```
 pub trait Source: Sized {
     /// This value as one JSON node. Strings, arrays and objects may be borrowed from the value
     /// or handed over owned (the reader then keeps them without copying).
@@ -24,7 +68,8 @@ pub trait Source: Sized {
     }
 }
 
-/// One node of a JSON-like tree.
+/// One node of a JSON-like tree: what [`Source::node`] shows the reader (see the example on
+/// [`Source`]).
 #[derive(Debug)]
 pub enum Node<'a, S> {
     /// `null`
@@ -46,7 +91,7 @@ pub enum Node<'a, S> {
     Refused(ErrorCode, String),
 }
 
-/// The elements of an array node.
+/// The elements of an array node (see the example on [`Source`]).
 #[derive(Debug)]
 pub enum Items<'a, S> {
     /// Borrowed from the value.
@@ -65,7 +110,7 @@ impl<S> Items<'_, S> {
     }
 }
 
-/// The keys and values of an object node.
+/// The keys and values of an object node (see the example on [`Source`]).
 #[derive(Debug)]
 pub enum Entries<'a, S> {
     /// Borrowed from the value (the core's [`Json`]).
@@ -73,6 +118,9 @@ pub enum Entries<'a, S> {
     /// Built for this node; keys are shared (`Rc`: a reading happens on one thread) so that a
     /// binding can reuse one key for many objects.
     Owned(Vec<(Rc<str>, S)>),
+    /// Built for this node with keys borrowed from JSON text where they had no escapes (a
+    /// [`crate::Lazy`] value of a [`crate::Document`]).
+    Text(Vec<(Cow<'a, str>, S)>),
     /// Like `Owned`, from a host map whose keys cannot repeat (a Python `dict`): the reader
     /// skips looking for repeated keys.
     Unique(Vec<(Rc<str>, S)>),
@@ -84,6 +132,7 @@ impl<S> Entries<'_, S> {
         match self {
             Entries::Borrowed(e) => e.len(),
             Entries::Owned(e) | Entries::Unique(e) => e.len(),
+            Entries::Text(e) => e.len(),
         }
     }
 
@@ -97,6 +146,7 @@ impl<S> Entries<'_, S> {
         match self {
             Entries::Borrowed(e) => &e[i].0,
             Entries::Owned(e) | Entries::Unique(e) => &e[i].0,
+            Entries::Text(e) => &e[i].0,
         }
     }
 
@@ -105,6 +155,7 @@ impl<S> Entries<'_, S> {
         match self {
             Entries::Borrowed(e) => &e[i].1,
             Entries::Owned(e) | Entries::Unique(e) => &e[i].1,
+            Entries::Text(e) => &e[i].1,
         }
     }
 

@@ -4,13 +4,11 @@
 //! Parts are accumulated in a [`Scratch`] reused from one expense to the next: a split among a
 //! few members of a large group costs only those few, and no expense allocates.
 
-use rust_decimal::Decimal;
-
-use crate::apportion::{apportion_into, ApportionError, TieSeed, Work};
+use crate::apportion::{apportion_into, apportion_wide_into, ApportionError, TieSeed, Work};
 use crate::currency::Currency;
 use crate::error::{ErrorCode, Path, Result};
-use crate::model::Split;
-use crate::money::{self, Minor};
+use crate::model::{Part, Split};
+use crate::money::{self, wide, Minor, Wide};
 
 /// The members of a group, found by id with a binary search (no hashing, so no input can make a
 /// lookup slow).
@@ -152,6 +150,8 @@ pub(crate) struct Scratch {
     names: Marks,
     who: Vec<usize>,
     weights: Vec<i128>,
+    /// The weights of a shares split when one of them does not fit an `i128`.
+    wide_weights: Vec<Wide>,
     keys: Vec<u64>,
     pub(crate) work: Work,
 }
@@ -168,6 +168,7 @@ impl Scratch {
             names: Marks::new(n),
             who: Vec::new(),
             weights: Vec::new(),
+            wide_weights: Vec::new(),
             keys: Vec::new(),
             work: Work::default(),
         }
@@ -200,6 +201,16 @@ pub(crate) fn split(
     path: &Path,
 ) -> Result<()> {
     let e = cx.expense;
+    // The JSON reader bounds nesting; a typed group built in Rust is bounded here, the same way.
+    if path.depth() > crate::json::MAX_DEPTH {
+        return Err(path.err(
+            ErrorCode::InvalidInput,
+            format!(
+                "expense {e}: splits are nested more than {} levels deep",
+                crate::json::MAX_DEPTH
+            ),
+        ));
+    }
     match how {
         Split::Equal { members } => {
             member_list(cx, sc, members.as_deref(), &path.field("members"))?;
@@ -209,20 +220,26 @@ pub(crate) fn split(
         }
         Split::Shares { shares } => {
             let p = path.field("shares");
-            weighted(cx, sc, shares, &p, ("shares", "shares name"))?;
-            if sc.weights.iter().all(|w| *w == 0) {
-                return Err(p.err(ErrorCode::EmptySplit, format!("expense {e}: every share is zero")));
+            match weighted(cx, sc, shares, &p, ("shares", "shares name"))? {
+                Scaled::Narrow(_) if sc.weights.iter().all(|w| *w == 0) => {
+                    return Err(p.err(ErrorCode::EmptySplit, format!("expense {e}: every share is zero")));
+                }
+                Scaled::Narrow(_) => spread(cx, sc, total, seed, path)?,
+                // One weight is past 2^127: they are not all zero.
+                Scaled::Wide => spread_wide(cx, sc, total, seed, path)?,
             }
-            spread(cx, sc, total, seed, path)?;
         }
         Split::Percent { percent } => {
             let p = path.field("percent");
-            weighted(cx, sc, percent, &p, ("percent", "percent name"))?;
-            let sum = percent
-                .iter()
-                .try_fold(Decimal::ZERO, |s, (_, v)| s.checked_add(*v))
-                .ok_or_else(|| p.err(ErrorCode::Overflow, "percentages overflow"))?;
-            if sum != Decimal::ONE_HUNDRED {
+            // Exactly 100: the weights' sum is 100 on their common scale. (A sum of decimals
+            // could round.) A weight past 2^127 is past 100 * 10^28 on any scale.
+            let (sum, scale) = match weighted(cx, sc, percent, &p, ("percent", "percent name"))? {
+                Scaled::Narrow(scale) => (sc.weights.iter().try_fold(0i128, |s, w| s.checked_add(*w)), scale),
+                Scaled::Wide => (None, 0),
+            };
+            let hundred = money::pow10(scale).and_then(|f| f.checked_mul(100));
+            if sum.is_none() || sum != hundred {
+                let sum = sum.map_or_else(|| "more than 100".to_string(), |s| fixed(s, scale));
                 return Err(p.err(
                     ErrorCode::SplitMismatch,
                     format!("expense {e}: percentages add up to {sum}, not 100"),
@@ -237,7 +254,11 @@ pub(crate) fn split(
             }
             let mut sum = 0;
             sc.names.clear();
-            for (id, amount) in amounts {
+            for Part {
+                member: id,
+                value: amount,
+            } in amounts
+            {
                 let ip = p.field(id);
                 let i = named_once(cx, sc, id, &ip, "amounts name")?;
                 let m = money::to_minor(*amount, cx.currency, &ip)?;
@@ -259,7 +280,11 @@ pub(crate) fn split(
             let ap = path.field("adjustments");
             let mut adjusted = 0;
             sc.names.clear();
-            for (id, amount) in adjustments {
+            for Part {
+                member: id,
+                value: amount,
+            } in adjustments
+            {
                 let ip = ap.field(id);
                 let i = named_once(cx, sc, id, &ip, "adjustments name")?;
                 let m = money::to_minor(*amount, cx.currency, &ip)?;
@@ -361,20 +386,66 @@ fn itemized(
 fn spread(cx: &SplitContext, sc: &mut Scratch, total: Minor, seed: TieSeed, path: &Path) -> Result<()> {
     sc.keys.clear();
     sc.keys.extend(sc.who.iter().map(|i| seed.key(cx.roster.id(*i))));
-    apportion_into(total, &sc.weights, &sc.keys, &mut sc.work).map_err(|err| match err {
+    let done = apportion_into(total, &sc.weights, &sc.keys, &mut sc.work);
+    add_parts(cx, sc, done, path)
+}
+
+/// [`spread`] by `sc.wide_weights`.
+#[cold]
+fn spread_wide(cx: &SplitContext, sc: &mut Scratch, total: Minor, seed: TieSeed, path: &Path) -> Result<()> {
+    sc.keys.clear();
+    sc.keys.extend(sc.who.iter().map(|i| seed.key(cx.roster.id(*i))));
+    let done = apportion_wide_into(total, &sc.wide_weights, &sc.keys, &mut sc.work);
+    add_parts(cx, sc, done, path)
+}
+
+/// Adds the parts of a division (`sc.work.parts`, one per member of `sc.who`) into `sc.acc`.
+fn add_parts(
+    cx: &SplitContext,
+    sc: &mut Scratch,
+    done: std::result::Result<(), ApportionError>,
+    path: &Path,
+) -> Result<()> {
+    done.map_err(|err| match err {
         ApportionError::ZeroWeights => path.err(
             ErrorCode::EmptySplit,
             format!("expense {}: nobody to split among", cx.expense),
         ),
         ApportionError::Overflow => path.err(
             ErrorCode::Overflow,
-            format!("expense {}: the split overflows", cx.expense),
+            format!(
+                "expense {}: a part is past the range of exact amounts",
+                cx.expense
+            ),
         ),
     })?;
     for (i, add) in sc.who.iter().zip(&sc.work.parts) {
         sc.acc.add(*i, *add, path)?;
     }
     Ok(())
+}
+
+/// `v / 10^scale` written with `scale` decimals (`fixed(-905, 1)` is `-90.5`), for messages:
+/// exact where a [`Decimal`] could not hold it.
+fn fixed(v: i128, scale: u32) -> String {
+    let digits = v.unsigned_abs().to_string();
+    let scale = scale as usize;
+    let digits = format!("{digits:0>width$}", width = scale + 1);
+    let (int, frac) = digits.split_at(digits.len() - scale);
+    let sign = if v < 0 { "-" } else { "" };
+    if frac.is_empty() {
+        format!("{sign}{int}")
+    } else {
+        format!("{sign}{int}.{frac}")
+    }
+}
+
+/// How [`weighted`] scaled the weights.
+enum Scaled {
+    /// Into `sc.weights`, on this common scale (number of decimals).
+    Narrow(u32),
+    /// Into `sc.wide_weights` (one of them is past 2^127).
+    Wide,
 }
 
 /// The member named `id` at `path`, refusing one already named in the current list.
@@ -413,24 +484,26 @@ fn member_list(cx: &SplitContext, sc: &mut Scratch, members: Option<&[String]>, 
     Ok(())
 }
 
-/// Fills `sc.who` and `sc.weights` with the weights of a shares or percent split, as integers
-/// on one common scale.
+/// Fills `sc.who` and `sc.weights` (or, when one of them does not fit an `i128`,
+/// `sc.wide_weights`) with the weights of a shares or percent split, as integers on one common
+/// scale: each below 2^96 * 10^28 < 2^190.
 fn weighted(
     cx: &SplitContext,
     sc: &mut Scratch,
-    entries: &[(String, Decimal)],
+    entries: &[Part],
     path: &Path,
     (what, naming): (&str, &str),
-) -> Result<()> {
+) -> Result<Scaled> {
     let e = cx.expense;
     if entries.is_empty() {
         return Err(path.err(ErrorCode::EmptySplit, format!("expense {e}: no {what}")));
     }
-    let scale = entries.iter().map(|(_, w)| w.scale()).max().unwrap_or(0);
+    let scale = entries.iter().map(|p| p.value.scale()).max().unwrap_or(0);
     sc.who.clear();
     sc.weights.clear();
     sc.names.clear();
-    for (id, w) in entries {
+    let mut too_wide = false;
+    for Part { member: id, value: w } in entries {
         let p = path.field(id);
         let i = named_once(cx, sc, id, &p, naming)?;
         if w.is_sign_negative() && !w.is_zero() {
@@ -439,27 +512,47 @@ fn weighted(
                 format!("expense {e}: {what} cannot be negative ({w})"),
             ));
         }
-        let v = money::pow10(scale - w.scale())
-            .and_then(|f| w.mantissa().checked_mul(f))
-            .ok_or_else(|| p.err(ErrorCode::Overflow, "weight out of range"))?;
+        // Zero if it does not fit: then all are made again in `sc.wide_weights`.
+        let v = money::pow10(scale - w.scale()).and_then(|f| w.mantissa().checked_mul(f));
+        too_wide |= v.is_none();
         sc.who.push(i);
-        sc.weights.push(v);
+        sc.weights.push(v.unwrap_or(0));
     }
-    Ok(())
+    if !too_wide {
+        return Ok(Scaled::Narrow(scale));
+    }
+    sc.wide_weights.clear();
+    sc.wide_weights
+        .extend(entries.iter().map(|Part { value: w, .. }| {
+            // mantissa < 2^96 and 10^(scale - w.scale()) <= 10^28 < 2^94: no overflow.
+            let f = money::pow10(scale - w.scale()).unwrap_or(0).unsigned_abs();
+            wide(w.mantissa().unsigned_abs()).wrapping_mul(wide(f))
+        }));
+    Ok(Scaled::Wide)
 }
 
-/// At most how many members a split gives a part to (for reserving memory; never too small).
+/// At most how many members a split gives a part to (for reserving memory and for budgets; never
+/// too small). Walks nested items with a stack of its own, so no nesting can exhaust the thread's.
 pub(crate) fn most_parts(how: &Split, members: usize) -> usize {
-    let n = match how {
-        Split::Equal { members: None } | Split::Adjustment { members: None, .. } => members,
-        Split::Equal { members: Some(m) } => m.len(),
-        Split::Shares { shares: l } | Split::Percent { percent: l } | Split::Exact { amounts: l } => l.len(),
-        Split::Adjustment {
-            members: Some(m),
-            adjustments,
-        } => m.len() + adjustments.len(),
-        Split::Itemized { items, .. } => items.iter().map(|i| most_parts(&i.split, members)).sum(),
-    };
+    let mut n = 0usize;
+    let mut todo = vec![how];
+    while let Some(split) = todo.pop() {
+        n = n.saturating_add(match split {
+            Split::Equal { members: None } | Split::Adjustment { members: None, .. } => members,
+            Split::Equal { members: Some(m) } => m.len(),
+            Split::Shares { shares: l } | Split::Percent { percent: l } | Split::Exact { amounts: l } => {
+                l.len()
+            }
+            Split::Adjustment {
+                members: Some(m),
+                adjustments,
+            } => m.len() + adjustments.len(),
+            Split::Itemized { items, .. } => {
+                todo.extend(items.iter().map(|i| &i.split));
+                0
+            }
+        });
+    }
     n.min(members)
 }
 
@@ -495,6 +588,16 @@ mod tests {
             let e = roster.find(missing, &Path::Root, || "x".into()).unwrap_err();
             assert_eq!(e.code, ErrorCode::UnknownMember, "{missing:?}");
         }
+    }
+
+    #[test]
+    fn fixed_writes_every_digit() {
+        assert_eq!(fixed(900, 1), "90.0");
+        assert_eq!(fixed(-905, 1), "-90.5");
+        assert_eq!(fixed(5, 3), "0.005");
+        assert_eq!(fixed(100, 0), "100");
+        // 50 with 28 decimals: past what a Decimal holds.
+        assert_eq!(fixed(5 * 10i128.pow(29), 28), format!("50.{}", "0".repeat(28)));
     }
 
     #[test]

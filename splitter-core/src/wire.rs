@@ -5,31 +5,63 @@ use std::borrow::Cow;
 use std::collections::HashSet;
 
 use rust_decimal::Decimal;
-use serde_json::{json, Map, Value};
 
 use crate::error::{Error, ErrorCode, Path, Result};
-use crate::json::{Json, MAX_DEPTH};
-use crate::model::{
-    BalancesIn, Expense, Extra, Group, Item, Member, Options, PaidBy, Payment, SettleMethod, Split,
-};
+use crate::json::{Document, MAX_DEPTH};
+use crate::model::{Expense, Extra, Group, Item, Member, Options, PaidBy, Part, Payment, Split};
 use crate::money;
 use crate::report::{Report, Transfer};
 use crate::source::{Entries, Node, Source};
 
-/// Reads a group from the contract's JSON text.
+/// Reads a group from the contract's JSON text (lazily, through a [`Document`]: no tree).
+///
+/// # Errors
+/// `invalid_json` (with the line and column) when the text is not JSON; otherwise the first
+/// problem the reader finds in the group's shape, with its path: `invalid_input`,
+/// `invalid_amount` (an amount, rate or weight that is not a decimal string or JSON number),
+/// `duplicate_id` (a key repeated in an object) or `invalid_option`. What only
+/// [`crate::compute`] checks (members, currencies, splits adding up) is left to it.
+///
+/// # Example
+/// ```
+/// use splitter_core::wire::group_from_json;
+/// let group = group_from_json(r#"{"currency": "EUR", "members": ["ana", {"id": "ben", "name": "Ben"}]}"#)?;
+/// assert_eq!(group.members[1].name.as_deref(), Some("Ben"));
+/// let err = group_from_json(r#"{"currency": "EUR", "members": "ana"}"#).unwrap_err();
+/// assert_eq!(err.to_string(), "invalid_input at members: expected an array, not a string");
+/// # Ok::<(), splitter_core::Error>(())
+/// ```
 pub fn group_from_json(text: &str) -> Result<Group> {
-    group_from_value(&Json::parse(text)?)
+    if text.len() > Document::MAX_LEN {
+        return group_from_value(&crate::Json::parse(text)?);
+    }
+    group_from_value(&Document::new(text)?.root())
 }
 
 /// Reads a group from a parsed JSON value, or from a binding's own objects read in place (any
 /// [`Source`]); errors carry the contract's code and path either way.
+///
+/// # Errors
+/// As [`group_from_json`], less `invalid_json`; a [`Node::Refused`] value is refused with its
+/// own code and message.
+///
+/// # Example
+/// ```
+/// use splitter_core::{wire, Json};
+/// let value = Json::parse(r#"{"currency": "JPY", "members": ["a", "b"]}"#)?;
+/// assert_eq!(wire::group_from_value(&value)?.currency, "JPY");
+/// # Ok::<(), splitter_core::Error>(())
+/// ```
 pub fn group_from_value<S: Source>(v: &S) -> Result<Group> {
     let root = Path::Root;
     let o = Obj::new(v.node(), &root, "the group")?;
     let currency = string(o.require("currency")?, &root.field("currency"))?.into_owned();
     let members = list(o.require("members")?, &root.field("members"), member)?;
     let rates = match o.get("rates") {
-        Some(v) => decimal_map(v, &root.field("rates"))?,
+        Some(v) => decimal_map(v, &root.field("rates"))?
+            .into_iter()
+            .map(|p| (p.member, p.value))
+            .collect(),
         None => Vec::new(),
     };
     let expenses = match o.get("expenses") {
@@ -58,6 +90,10 @@ pub fn group_from_value<S: Source>(v: &S) -> Result<Group> {
 /// Puts the options that `v` names (an object in the form of the contract's `options`) over
 /// the group's own, as the bindings' keyword options do; errors are at `options.<field>`.
 ///
+/// # Errors
+/// `invalid_input` (not an object, an unknown field, a wrong type) or `invalid_option` (an
+/// unknown method, an `exact_limit` past 24), at `options.<field>`.
+///
 /// # Example
 /// ```
 /// use splitter_core::{wire, Json, SettleMethod};
@@ -72,8 +108,10 @@ pub fn override_options<S: Source>(group: &mut Group, v: &S) -> Result<()> {
     options_into(&mut group.options, v, &root.field("options"), &group.currency)
 }
 
-/// Writes a group in the contract's JSON form (amounts as decimal strings), the inverse of
-/// [`group_from_json`]: reading the text back gives the same [`Group`].
+/// Writes a group in the contract's compact JSON form (amounts as decimal strings), the inverse
+/// of [`group_from_json`]: reading the text back gives the same [`Group`]. The contract's maps
+/// (`shares`, `paid_by`, ...) are written in their order with any repeated member kept, so that
+/// a group the engine would refuse (`duplicate_id`) is still refused once written and read back.
 ///
 /// # Example
 /// ```
@@ -85,116 +123,470 @@ pub fn override_options<S: Source>(group: &mut Group, v: &S) -> Result<()> {
 /// # Ok::<(), splitter_core::Error>(())
 /// ```
 pub fn group_to_json(group: &Group) -> String {
-    let members: Vec<Value> = group
-        .members
-        .iter()
-        .map(|m| match &m.name {
-            Some(name) => json!({ "id": m.id, "name": name }),
-            None => json!(m.id),
-        })
-        .collect();
-    let mut out = json!({
-        "currency": group.currency,
-        "members": members,
-        "rates": decimal_object(&group.rates),
-        "expenses": group.expenses.iter().map(expense_value).collect::<Vec<_>>(),
-        "payments": group.payments.iter().map(payment_value).collect::<Vec<_>>(),
-    });
+    let mut w = Chunked {
+        buf: Vec::with_capacity(256 + group.expenses.len() * 256),
+        out: std::io::sink(),
+        limit: usize::MAX,
+        fresh: true,
+    };
+    w.open(b'{');
+    w.key("currency");
+    w.string(&group.currency);
+    w.key("members");
+    w.open(b'[');
+    for m in &group.members {
+        w.elem();
+        match &m.name {
+            Some(name) => {
+                w.open(b'{');
+                w.key("id");
+                w.string(&m.id);
+                w.key("name");
+                w.string(name);
+                w.close(b'}');
+            }
+            None => w.string(&m.id),
+        }
+    }
+    w.close(b']');
+    w.key("rates");
+    w.open(b'{');
+    for (code, rate) in &group.rates {
+        w.key(code);
+        w.decimal(rate);
+    }
+    w.close(b'}');
+    w.key("expenses");
+    w.open(b'[');
+    for e in &group.expenses {
+        w.elem();
+        expense_into(&mut w, e);
+    }
+    w.close(b']');
+    w.key("payments");
+    w.open(b'[');
+    for p in &group.payments {
+        w.elem();
+        payment_into(&mut w, p);
+    }
+    w.close(b']');
     let o = &group.options;
-    let mut options = Map::new();
-    options.insert("settle".into(), json!(o.settle.as_str()));
-    options.insert("balances_in".into(), json!(o.balances_in.as_str()));
+    w.key("options");
+    w.open(b'{');
+    w.key("settle");
+    w.string(o.settle.as_str());
+    w.key("balances_in");
+    w.string(o.balances_in.as_str());
     if let Some(limit) = o.exact_limit {
-        options.insert("exact_limit".into(), json!(limit));
+        w.key("exact_limit");
+        w.raw(limit.to_string().as_bytes());
     }
     if !o.previous.is_empty() {
-        options.insert(
-            "previous".into(),
-            serde_json::to_value(&o.previous).unwrap_or_default(),
-        );
-    }
-    out["options"] = Value::Object(options);
-    out.to_string()
-}
-
-fn decimal_object(pairs: &[(String, Decimal)]) -> Value {
-    Value::Object(
-        pairs
-            .iter()
-            .map(|(k, v)| (k.clone(), json!(v.to_string())))
-            .collect(),
-    )
-}
-
-/// Adds `key: value` when the value is there.
-fn put(o: &mut Value, key: &str, value: Option<Value>) {
-    if let (Some(v), Value::Object(map)) = (value, o) {
-        map.insert(key.into(), v);
-    }
-}
-
-fn expense_value(e: &Expense) -> Value {
-    let paid_by = match &e.paid_by {
-        PaidBy::One(id) => json!(id),
-        PaidBy::Several(list) => decimal_object(list),
-    };
-    let mut v = json!({ "id": e.id, "amount": e.amount.to_string(), "paid_by": paid_by, "split": split_value(&e.split) });
-    put(&mut v, "currency", e.currency.as_ref().map(|c| json!(c)));
-    put(&mut v, "rate", e.rate.map(|r| json!(r.to_string())));
-    put(&mut v, "description", e.description.as_ref().map(|d| json!(d)));
-    put(&mut v, "date", e.date.as_ref().map(|d| json!(d)));
-    put(&mut v, "category", e.category.as_ref().map(|c| json!(c)));
-    v
-}
-
-fn split_value(s: &Split) -> Value {
-    match s {
-        Split::Equal { members } => {
-            let mut v = json!({ "type": "equal" });
-            put(&mut v, "members", members.as_ref().map(|m| json!(m)));
-            v
+        w.key("previous");
+        w.open(b'[');
+        for t in &o.previous {
+            w.elem();
+            w.open(b'{');
+            w.key("from");
+            w.string(&t.from);
+            w.key("to");
+            w.string(&t.to);
+            w.key("amount");
+            w.decimal(&t.amount);
+            w.key("currency");
+            w.string(&t.currency);
+            w.close(b'}');
         }
-        Split::Shares { shares } => json!({ "type": "shares", "shares": decimal_object(shares) }),
-        Split::Percent { percent } => json!({ "type": "percent", "percent": decimal_object(percent) }),
-        Split::Exact { amounts } => json!({ "type": "exact", "amounts": decimal_object(amounts) }),
-        Split::Adjustment { members, adjustments } => {
-            let mut v = json!({ "type": "adjustment", "adjustments": decimal_object(adjustments) });
-            put(&mut v, "members", members.as_ref().map(|m| json!(m)));
-            v
+        w.close(b']');
+    }
+    w.close(b'}');
+    w.close(b'}');
+    String::from_utf8(w.buf).unwrap_or_default()
+}
+
+/// `"key":"value"` when the value is there.
+fn opt_into<W: std::io::Write>(w: &mut Chunked<W>, key: &str, value: Option<&String>) {
+    if let Some(v) = value {
+        w.key(key);
+        w.string(v);
+    }
+}
+
+/// A map of the contract (`shares`, `paid_by`, ...) in its order, repeats kept.
+fn parts_into<W: std::io::Write>(w: &mut Chunked<W>, parts: &[Part]) {
+    w.open(b'{');
+    for p in parts {
+        w.key(&p.member);
+        w.decimal(&p.value);
+    }
+    w.close(b'}');
+}
+
+fn expense_into<W: std::io::Write>(w: &mut Chunked<W>, e: &Expense) {
+    w.open(b'{');
+    w.key("id");
+    w.string(&e.id);
+    w.key("amount");
+    w.decimal(&e.amount);
+    opt_into(w, "currency", e.currency.as_ref());
+    if let Some(rate) = &e.rate {
+        w.key("rate");
+        w.decimal(rate);
+    }
+    w.key("paid_by");
+    match &e.paid_by {
+        PaidBy::One(id) => w.string(id),
+        PaidBy::Several(list) => parts_into(w, list),
+    }
+    w.key("split");
+    split_into(w, &e.split);
+    opt_into(w, "description", e.description.as_ref());
+    opt_into(w, "date", e.date.as_ref());
+    opt_into(w, "category", e.category.as_ref());
+    w.close(b'}');
+}
+
+fn split_into<W: std::io::Write>(w: &mut Chunked<W>, s: &Split) {
+    w.open(b'{');
+    w.key("type");
+    let members = |w: &mut Chunked<W>, members: &Option<Vec<String>>| {
+        if let Some(list) = members {
+            w.key("members");
+            w.open(b'[');
+            for m in list {
+                w.elem();
+                w.string(m);
+            }
+            w.close(b']');
+        }
+    };
+    match s {
+        Split::Equal { members: m } => {
+            w.string("equal");
+            members(w, m);
+        }
+        Split::Shares { shares } => {
+            w.string("shares");
+            w.key("shares");
+            parts_into(w, shares);
+        }
+        Split::Percent { percent } => {
+            w.string("percent");
+            w.key("percent");
+            parts_into(w, percent);
+        }
+        Split::Exact { amounts } => {
+            w.string("exact");
+            w.key("amounts");
+            parts_into(w, amounts);
+        }
+        Split::Adjustment {
+            members: m,
+            adjustments,
+        } => {
+            w.string("adjustment");
+            members(w, m);
+            w.key("adjustments");
+            parts_into(w, adjustments);
         }
         Split::Itemized { items, extras } => {
-            let items: Vec<Value> = items
-                .iter()
-                .map(|i| {
-                    let mut v = json!({ "amount": i.amount.to_string(), "split": split_value(&i.split) });
-                    put(&mut v, "description", i.description.as_ref().map(|d| json!(d)));
-                    v
-                })
-                .collect();
-            let extras: Vec<Value> = extras
-                .iter()
-                .map(|x| json!({ "label": x.label, "amount": x.amount.to_string() }))
-                .collect();
-            json!({ "type": "itemized", "items": items, "extras": extras })
+            w.string("itemized");
+            w.key("items");
+            w.open(b'[');
+            for i in items {
+                w.elem();
+                w.open(b'{');
+                w.key("amount");
+                w.decimal(&i.amount);
+                w.key("split");
+                split_into(w, &i.split);
+                opt_into(w, "description", i.description.as_ref());
+                w.close(b'}');
+            }
+            w.close(b']');
+            w.key("extras");
+            w.open(b'[');
+            for x in extras {
+                w.elem();
+                w.open(b'{');
+                w.key("label");
+                w.string(&x.label);
+                w.key("amount");
+                w.decimal(&x.amount);
+                w.close(b'}');
+            }
+            w.close(b']');
         }
     }
+    w.close(b'}');
 }
 
-fn payment_value(p: &Payment) -> Value {
-    let mut v = json!({ "from": p.from, "to": p.to, "amount": p.amount.to_string() });
-    put(&mut v, "currency", p.currency.as_ref().map(|c| json!(c)));
-    put(&mut v, "rate", p.rate.map(|r| json!(r.to_string())));
-    put(&mut v, "id", p.id.as_ref().map(|i| json!(i)));
-    put(&mut v, "date", p.date.as_ref().map(|d| json!(d)));
-    v
+fn payment_into<W: std::io::Write>(w: &mut Chunked<W>, p: &Payment) {
+    w.open(b'{');
+    w.key("from");
+    w.string(&p.from);
+    w.key("to");
+    w.string(&p.to);
+    w.key("amount");
+    w.decimal(&p.amount);
+    opt_into(w, "currency", p.currency.as_ref());
+    if let Some(rate) = &p.rate {
+        w.key("rate");
+        w.decimal(rate);
+    }
+    opt_into(w, "id", p.id.as_ref());
+    opt_into(w, "date", p.date.as_ref());
+    w.close(b'}');
 }
 
-/// The report as the contract's compact JSON (the canonical, byte-identical form).
+/// The report as the contract's compact JSON (the canonical, byte-identical form): the bytes
+/// [`write_report`] writes.
+///
+/// # Example
+/// ```
+/// use splitter_core::{compute, wire};
+/// let group = wire::group_from_json(r#"{"currency": "EUR", "members": ["ana", "ben"],
+///     "expenses": [{"id": "x", "amount": "3.00", "paid_by": "ana", "split": {"type": "equal"}}]}"#)?;
+/// let json = wire::report_to_json(&compute(&group)?);
+/// assert!(json.starts_with(r#"{"currency":"EUR","balances":[{"member":"ana","currency":"EUR","#));
+/// # Ok::<(), splitter_core::Error>(())
+/// ```
 pub fn report_to_json(report: &Report) -> String {
-    serde_json::to_string(report).unwrap_or_default()
+    let mut w = Chunked {
+        buf: Vec::with_capacity(report_size(report)),
+        out: std::io::sink(),
+        limit: usize::MAX,
+        fresh: true,
+    };
+    // Nothing is written to the sink (no limit), so nothing fails; only UTF-8 is written.
+    let _ = report_into(report, &mut w);
+    String::from_utf8(w.buf).unwrap_or_default()
+}
+
+/// Writes the report as the contract's compact JSON to `out`, a piece at a time (a few tens of
+/// kilobytes held at once, however large the report): for a caller writing a large report to a
+/// file, a socket or standard output without holding its text.
+///
+/// # Errors
+/// The writer's own error, as soon as a write fails.
+///
+/// # Example
+/// ```
+/// use splitter_core::{compute, wire};
+/// let group = wire::group_from_json(r#"{"currency": "EUR", "members": ["ana", "ben"],
+///     "expenses": [{"id": "x", "amount": "3.00", "paid_by": "ana", "split": {"type": "equal"}}]}"#)?;
+/// let report = compute(&group)?;
+/// let mut out = Vec::new();
+/// wire::write_report(&report, &mut out).expect("a Vec takes every write");
+/// assert_eq!(out, wire::report_to_json(&report).into_bytes());
+/// # Ok::<(), splitter_core::Error>(())
+/// ```
+pub fn write_report<W: std::io::Write>(report: &Report, out: W) -> std::io::Result<()> {
+    let mut w = Chunked {
+        buf: Vec::with_capacity(CHUNK + 1024),
+        out,
+        limit: CHUNK,
+        fresh: true,
+    };
+    report_into(report, &mut w)?;
+    w.out.write_all(&w.buf)?;
+    w.out.flush()
+}
+
+/// Writes the report's JSON through `w`.
+fn report_into<W: std::io::Write>(report: &Report, w: &mut Chunked<W>) -> std::io::Result<()> {
+    w.raw(b"{\"currency\":");
+    w.string(&report.currency);
+    w.raw(b",\"balances\":[");
+    for (i, b) in report.balances.iter().enumerate() {
+        w.raw(if i == 0 { b"{\"member\":" } else { b",{\"member\":" });
+        w.string(&b.member);
+        w.raw(b",\"currency\":");
+        w.string(&b.currency);
+        w.raw(b",\"paid\":");
+        w.decimal(&b.paid);
+        w.raw(b",\"owed\":");
+        w.decimal(&b.owed);
+        w.raw(b",\"net\":");
+        w.decimal(&b.net);
+        w.raw(b"}");
+        w.flush_some()?;
+    }
+    w.raw(b"],\"shares\":[");
+    for (i, s) in report.shares.iter().enumerate() {
+        w.raw(if i == 0 {
+            b"{\"expense\":"
+        } else {
+            b",{\"expense\":"
+        });
+        w.string(&s.expense);
+        w.raw(b",\"member\":");
+        w.string(&s.member);
+        w.raw(b",\"currency\":");
+        w.string(s.currency.code());
+        w.raw(b",\"amount\":");
+        w.decimal(&s.amount);
+        if let Some(g) = &s.group_amount {
+            w.raw(b",\"group_amount\":");
+            w.decimal(g);
+        }
+        w.raw(b"}");
+        w.flush_some()?;
+    }
+    w.raw(b"],\"transfers\":[");
+    for (i, t) in report.transfers.iter().enumerate() {
+        w.raw(if i == 0 { b"{\"from\":" } else { b",{\"from\":" });
+        w.string(&t.from);
+        w.raw(b",\"to\":");
+        w.string(&t.to);
+        w.raw(b",\"amount\":");
+        w.decimal(&t.amount);
+        w.raw(b",\"currency\":");
+        w.string(&t.currency);
+        w.raw(b"}");
+        w.flush_some()?;
+    }
+    w.raw(b"],\"settle\":");
+    w.string(report.settle.as_str());
+    w.raw(if report.optimal {
+        b",\"optimal\":true}"
+    } else {
+        b",\"optimal\":false}"
+    });
+    Ok(())
+}
+
+/// About the length of a report's JSON, to size its buffer once.
+fn report_size(report: &Report) -> usize {
+    let share = report
+        .shares
+        .first()
+        .map_or(0, |s| 80 + s.expense.len() + s.member.len());
+    128 + report.balances.len() * 96 + report.shares.len() * share + report.transfers.len() * 96
+}
+
+/// How many bytes [`write_report`] gathers before handing them to its writer.
+const CHUNK: usize = 1 << 16;
+
+/// A writer's buffer, handed over to it whenever it holds `limit` bytes or more.
+struct Chunked<W> {
+    buf: Vec<u8>,
+    out: W,
+    limit: usize,
+    /// Just after an opening bracket: the next key or element needs no comma.
+    fresh: bool,
+}
+
+impl<W: std::io::Write> Chunked<W> {
+    fn raw(&mut self, bytes: &[u8]) {
+        self.buf.extend_from_slice(bytes);
+    }
+
+    fn open(&mut self, bracket: u8) {
+        self.buf.push(bracket);
+        self.fresh = true;
+    }
+
+    fn close(&mut self, bracket: u8) {
+        self.buf.push(bracket);
+        self.fresh = false;
+    }
+
+    /// Before an array's element.
+    fn elem(&mut self) {
+        if !self.fresh {
+            self.buf.push(b',');
+        }
+        self.fresh = false;
+    }
+
+    /// An object's key and its colon.
+    fn key(&mut self, key: &str) {
+        self.elem();
+        self.string(key);
+        self.buf.push(b':');
+    }
+
+    /// A JSON string, escaped exactly as `serde_json` escapes it.
+    fn string(&mut self, s: &str) {
+        self.buf.push(b'"');
+        let bytes = s.as_bytes();
+        let mut start = 0;
+        for (i, &b) in bytes.iter().enumerate() {
+            let escape: &[u8] = match b {
+                b'"' => b"\\\"",
+                b'\\' => b"\\\\",
+                b'\n' => b"\\n",
+                b'\r' => b"\\r",
+                b'\t' => b"\\t",
+                0x08 => b"\\b",
+                0x0c => b"\\f",
+                0..=0x1f => b"",
+                _ => continue,
+            };
+            self.buf.extend_from_slice(&bytes[start..i]);
+            if escape.is_empty() {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                self.buf.extend_from_slice(b"\\u00");
+                self.buf.push(HEX[usize::from(b >> 4)]);
+                self.buf.push(HEX[usize::from(b & 0xf)]);
+            } else {
+                self.buf.extend_from_slice(escape);
+            }
+            start = i + 1;
+        }
+        self.buf.extend_from_slice(&bytes[start..]);
+        self.buf.push(b'"');
+    }
+
+    /// A decimal as a JSON string, as its `Display` writes it (`"-0.50"`, `"300"`).
+    fn decimal(&mut self, d: &Decimal) {
+        let mut digits = [0u8; 40];
+        let mut n = d.mantissa().unsigned_abs();
+        let mut len = 0;
+        while n > 0 || len == 0 {
+            digits[len] = b'0' + (n % 10) as u8;
+            n /= 10;
+            len += 1;
+        }
+        let scale = d.scale() as usize;
+        self.buf.push(b'"');
+        if d.is_sign_negative() {
+            self.buf.push(b'-');
+        }
+        if len <= scale {
+            self.buf.push(b'0');
+            self.buf.push(b'.');
+            self.buf.extend(std::iter::repeat_n(b'0', scale - len));
+            self.buf.extend(digits[..len].iter().rev());
+        } else {
+            self.buf.extend(digits[scale..len].iter().rev());
+            if scale > 0 {
+                self.buf.push(b'.');
+                self.buf.extend(digits[..scale].iter().rev());
+            }
+        }
+        self.buf.push(b'"');
+    }
+
+    /// Hands the buffer to the writer once it is past the limit.
+    fn flush_some(&mut self) -> std::io::Result<()> {
+        if self.buf.len() >= self.limit {
+            self.out.write_all(&self.buf)?;
+            self.buf.clear();
+        }
+        Ok(())
+    }
 }
 
 /// The error as the contract's error object: `{"error": {"code", "message", "path"}}`.
+///
+/// # Example
+/// ```
+/// let err = splitter_core::compute_json("[1,").unwrap_err();
+/// let text = splitter_core::wire::error_to_json(&err);
+/// assert!(text.starts_with(r#"{"error":{"code":"invalid_json","message":"#));
+/// ```
 pub fn error_to_json(e: &Error) -> String {
     serde_json::json!({ "error": { "code": e.code.as_str(), "message": e.message, "path": e.path } })
         .to_string()
@@ -298,44 +690,6 @@ fn opt_string<S: Source>(o: &Obj<S>, key: &str) -> Result<Option<String>> {
         .transpose()
 }
 
-fn opt_date<S: Source>(o: &Obj<S>, key: &str) -> Result<Option<String>> {
-    let d = opt_string(o, key)?;
-    if let Some(s) = &d {
-        if !is_iso_date(s) {
-            return Err(o.path.field(key).err(
-                ErrorCode::InvalidInput,
-                format!("'{}' is not an ISO 8601 date (YYYY-MM-DD)", money::clip(s)),
-            ));
-        }
-    }
-    Ok(d)
-}
-
-/// `YYYY-MM-DD` naming a real day of the proleptic Gregorian calendar.
-fn is_iso_date(s: &str) -> bool {
-    let b = s.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return false;
-    }
-    let num = |r: std::ops::Range<usize>| {
-        s.get(r)
-            .filter(|t| t.bytes().all(|c| c.is_ascii_digit()))
-            .and_then(|t| t.parse::<u32>().ok())
-    };
-    let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else {
-        return false;
-    };
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
-    };
-    (1..=days).contains(&d)
-}
-
 /// An amount, rate, share or weight: a decimal string, or a JSON number read from its text.
 fn decimal<S: Source>(v: &S, path: &Path) -> Result<Decimal> {
     match v.node() {
@@ -358,7 +712,7 @@ fn decimal<S: Source>(v: &S, path: &Path) -> Result<Decimal> {
     }
 }
 
-fn decimal_map<S: Source>(v: &S, path: &Path) -> Result<Vec<(String, Decimal)>> {
+fn decimal_map<S: Source>(v: &S, path: &Path) -> Result<Vec<Part>> {
     decimal_entries(v.node(), path)
 }
 
@@ -417,7 +771,7 @@ fn expense<S: Source>(v: &S, path: &Path) -> Result<Expense> {
     };
     let split = split(o.require("split")?, &path.field("split"))?;
     let description = opt_string(&o, "description")?;
-    let date = opt_date(&o, "date")?;
+    let date = opt_string(&o, "date")?;
     let category = opt_string(&o, "category")?;
     o.finish(&[
         "id",
@@ -444,11 +798,14 @@ fn expense<S: Source>(v: &S, path: &Path) -> Result<Expense> {
 }
 
 /// [`decimal_map`] of a node already looked at.
-fn decimal_entries<S: Source>(node: Node<'_, S>, path: &Path) -> Result<Vec<(String, Decimal)>> {
+fn decimal_entries<S: Source>(node: Node<'_, S>, path: &Path) -> Result<Vec<Part>> {
     let o = Obj::new(node, path, "this")?;
     let mut out = Vec::with_capacity(o.entries.len());
     for (k, v) in o.entries.iter() {
-        out.push((k.to_string(), decimal(v, &path.field(k))?));
+        out.push(Part {
+            member: k.to_string(),
+            value: decimal(v, &path.field(k))?,
+        });
     }
     Ok(out)
 }
@@ -562,7 +919,7 @@ fn payment<S: Source>(v: &S, path: &Path) -> Result<Payment> {
         .map(|v| decimal(v, &path.field("rate")))
         .transpose()?;
     let id = opt_string(&o, "id")?;
-    let date = opt_date(&o, "date")?;
+    let date = opt_string(&o, "date")?;
     o.finish(&["from", "to", "amount", "currency", "rate", "id", "date"])?;
     Ok(Payment {
         id,
@@ -594,33 +951,26 @@ fn options_into<S: Source>(out: &mut Options, v: &S, path: &Path, group_currency
     let o = Obj::new(v.node(), path, "options")?;
     if let Some(v) = o.get("settle") {
         let p = path.field("settle");
-        out.settle = match &*option_string(v, &p)? {
-            "minimal" => SettleMethod::Minimal,
-            "greedy" => SettleMethod::Greedy,
-            "pairwise" => SettleMethod::Pairwise,
-            other => {
-                return Err(p.err(
-                    ErrorCode::InvalidOption,
-                    format!(
-                        "settle must be minimal, greedy or pairwise, not '{}'",
-                        money::clip(other)
-                    ),
-                ))
-            }
-        };
+        let name = option_string(v, &p)?;
+        out.settle = name.parse().map_err(|_| {
+            p.err(
+                ErrorCode::InvalidOption,
+                format!(
+                    "settle must be minimal, greedy or pairwise, not '{}'",
+                    money::clip(&name)
+                ),
+            )
+        })?;
     }
     if let Some(v) = o.get("balances_in") {
         let p = path.field("balances_in");
-        out.balances_in = match &*option_string(v, &p)? {
-            "group" => BalancesIn::Group,
-            "each" => BalancesIn::Each,
-            other => {
-                return Err(p.err(
-                    ErrorCode::InvalidOption,
-                    format!("balances_in must be group or each, not '{}'", money::clip(other)),
-                ))
-            }
-        };
+        let name = option_string(v, &p)?;
+        out.balances_in = name.parse().map_err(|_| {
+            p.err(
+                ErrorCode::InvalidOption,
+                format!("balances_in must be group or each, not '{}'", money::clip(&name)),
+            )
+        })?;
     }
     if let Some(v) = o.get("exact_limit") {
         let p = path.field("exact_limit");
@@ -659,7 +1009,7 @@ fn transfer<S: Source>(v: &S, path: &Path, group_currency: &str) -> Result<Trans
 
 #[cfg(test)]
 mod tests {
-    use super::{group_from_value, is_iso_date};
+    use super::group_from_value;
     use crate::json::Json;
 
     /// A group whose only expense has the given amount and whose options are `options`.
@@ -737,22 +1087,74 @@ mod tests {
     }
 
     #[test]
-    fn iso_dates() {
-        for ok in ["2024-02-29", "2026-11-22", "2000-02-29", "0001-01-01"] {
-            assert!(is_iso_date(ok), "{ok}");
+    fn a_large_report_streams_in_chunks_to_the_same_bytes() {
+        use crate::report::{Report, Share};
+        use std::sync::Arc;
+        let (e, m): (Arc<str>, Arc<str>) = ("expense".into(), "member".into());
+        let share = |i: i64| Share {
+            expense: e.clone(),
+            member: m.clone(),
+            currency: crate::Currency::find("EUR").unwrap(),
+            amount: rust_decimal::Decimal::new(i, 2),
+            group_amount: (i % 3 == 0).then(|| rust_decimal::Decimal::new(-i, 3)),
+        };
+        let report = Report {
+            currency: "EUR".into(),
+            balances: Vec::new(),
+            shares: (0..10_000).map(share).collect(),
+            transfers: Vec::new(),
+            settle: crate::SettleMethod::Minimal,
+            optimal: true,
+        };
+        let text = super::report_to_json(&report);
+        assert!(text.len() > 5 * super::CHUNK);
+        assert_eq!(text, serde_json::to_string(&report).unwrap());
+        /// Takes at most 1000 bytes per write, to show that short writes are carried on.
+        struct Slow(Vec<u8>, usize);
+        impl std::io::Write for Slow {
+            fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+                let n = b.len().min(1000);
+                self.0.extend_from_slice(&b[..n]);
+                self.1 += 1;
+                Ok(n)
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
         }
-        for bad in [
-            "2023-02-29",
-            "1900-02-29",
-            "2026-13-01",
-            "2026-00-10",
-            "2026-1-01",
-            "26-11-22",
-            "2026-11-22T00:00",
-            "2026-04-31",
-            "２０２６-11-22",
-        ] {
-            assert!(!is_iso_date(bad), "{bad}");
+        let mut slow = Slow(Vec::new(), 0);
+        super::write_report(&report, &mut slow).unwrap();
+        assert_eq!(slow.0, text.into_bytes());
+        assert!(slow.1 > 5);
+    }
+
+    #[test]
+    fn a_written_group_keeps_the_order_and_repeats_of_its_maps() {
+        let text = r#"{"currency":"EUR","members":["cy","ana"],"expenses":[{"id":"e1","amount":"3.00",
+            "paid_by":{"cy":"1.00","ana":"2.00"},"split":{"type":"shares","shares":{"cy":"1","ana":"2"}}}]}"#;
+        let mut group = super::group_from_json(text).unwrap();
+        let written = super::group_to_json(&group);
+        assert!(
+            written.contains(r#""paid_by":{"cy":"1.00","ana":"2.00"}"#),
+            "{written}"
+        );
+        assert_eq!(super::group_from_json(&written).unwrap(), group);
+        // A typed group may repeat a member; written and read back, it is refused the same way.
+        if let crate::Split::Shares { shares } = &mut group.expenses[0].split {
+            shares.push(crate::Part::new("cy", 3));
         }
+        let written = super::group_to_json(&group);
+        assert!(
+            written.contains(r#""shares":{"cy":"1","ana":"2","cy":"3"}"#),
+            "{written}"
+        );
+        let (typed, read) = (
+            crate::compute(&group).unwrap_err(),
+            super::group_from_json(&written).unwrap_err(),
+        );
+        assert_eq!(
+            (typed.code, typed.path.as_str()),
+            (read.code, "expenses[0].split.shares.cy")
+        );
     }
 }

@@ -84,3 +84,52 @@ fn corpus_covers_every_error_code() {
         );
     }
 }
+
+/// `compute_json` reads its text lazily ([`splitter_core::Document`]); the bindings and the
+/// server read a [`splitter_core::Json`] tree. Both must give the same group or the same error, on
+/// every case and on every case damaged: cut short, a byte changed, a character escaped.
+#[test]
+fn the_lazy_reader_agrees_with_the_tree_reader() {
+    use splitter_core::{wire, Document, Json};
+    let read_lazy = |t: &str| Document::new(t).and_then(|d| wire::group_from_value(&d.root()));
+    let read_tree = |t: &str| Json::parse(t).and_then(|v| wire::group_from_value(&v));
+    let mut texts = Vec::new();
+    for (_, case) in cases() {
+        let text = input_text(&case);
+        let pretty = serde_json::from_str::<Value>(&text)
+            .map(|v| serde_json::to_string_pretty(&v).unwrap())
+            .unwrap_or_default();
+        let escaped = text
+            .replacen("\"a", "\"\\u0061", 3)
+            .replacen("e\"", "\\u0065\"", 3);
+        let step = (text.len() / 40).max(1);
+        for at in (0..text.len())
+            .step_by(step)
+            .filter(|i| text.is_char_boundary(*i))
+        {
+            texts.push(text[..at].to_string());
+            for b in ["}", "]", ",", "\"", "\\", "0", " ", "{", "[", "\u{1}"] {
+                let mut damaged = text.clone();
+                let end = (at + 1..=text.len())
+                    .find(|i| text.is_char_boundary(*i))
+                    .unwrap_or(at);
+                damaged.replace_range(at..end, b);
+                texts.push(damaged);
+            }
+        }
+        texts.extend([text, pretty, escaped]);
+    }
+    let mut differ = Vec::new();
+    for t in &texts {
+        if read_lazy(t) != read_tree(t) {
+            differ.push(t.clone());
+        }
+    }
+    assert!(
+        differ.is_empty(),
+        "{} of {} texts read differently; first: {}",
+        differ.len(),
+        texts.len(),
+        differ[0]
+    );
+}

@@ -6,8 +6,8 @@ use proptest::prelude::*;
 use rust_decimal::{Decimal, RoundingStrategy};
 use splitter_core::settle::{greedy, lower_bound, minimal};
 use splitter_core::{
-    compute, BalancesIn, Currency, Expense, Extra, Group, Item, Member, Options, PaidBy, Payment, Report,
-    SettleMethod, Split, Transfer,
+    compute, BalancesIn, Currency, Expense, Extra, Group, Item, Member, Options, PaidBy, Part, Payment,
+    Report, SettleMethod, Split, Transfer,
 };
 
 const IDS: [&str; 7] = ["ana", "ben", "cy", "dee", "eli", "fay", "gus"];
@@ -29,14 +29,14 @@ fn split_strategy(n: usize, total: i64, currency: &'static str, depth: u32) -> B
     ];
     let shares =
         (subset.clone(), proptest::collection::vec(0u32..400, n)).prop_filter_map("all zero", |(m, w)| {
-            let shares: Vec<(String, Decimal)> = m
+            let shares: Vec<Part> = m
                 .iter()
                 .zip(&w)
-                .map(|(id, w)| (id.to_string(), Decimal::new(i64::from(*w), 1)))
+                .map(|(id, w)| Part::new(*id, Decimal::new(i64::from(*w), 1)))
                 .collect();
             shares
                 .iter()
-                .any(|(_, w)| !w.is_zero())
+                .any(|p| !p.value.is_zero())
                 .then_some(Split::Shares { shares })
         });
     let percent = subset.clone().prop_flat_map(|m| {
@@ -49,7 +49,7 @@ fn split_strategy(n: usize, total: i64, currency: &'static str, depth: u32) -> B
             let percent = m
                 .iter()
                 .enumerate()
-                .map(|(i, id)| (id.to_string(), Decimal::new(i64::from(cuts[i + 1] - cuts[i]), 2)))
+                .map(|(i, id)| Part::new(*id, Decimal::new(i64::from(cuts[i + 1] - cuts[i]), 2)))
                 .collect();
             Split::Percent { percent }
         })
@@ -61,7 +61,7 @@ fn split_strategy(n: usize, total: i64, currency: &'static str, depth: u32) -> B
             let amounts = m
                 .iter()
                 .zip(parts.iter().chain([&rest]))
-                .map(|(id, p)| (id.to_string(), money(*p, currency)))
+                .map(|(id, p)| Part::new(*id, money(*p, currency)))
                 .collect();
             Split::Exact { amounts }
         })
@@ -77,7 +77,7 @@ fn split_strategy(n: usize, total: i64, currency: &'static str, depth: u32) -> B
             adjustments: a
                 .iter()
                 .zip(&adj)
-                .map(|(id, v)| (id.to_string(), money(v * total.abs() / 2100, currency)))
+                .map(|(id, v)| Part::new(*id, money(v * total.abs() / 2100, currency)))
                 .collect(),
         });
     let simple = prop_oneof![equal, shares, percent, exact, adjustment].boxed();
@@ -143,7 +143,7 @@ fn expense_strategy(n: usize, k: usize) -> impl Strategy<Value = Expense> {
                             total * w[i] / sum
                         };
                         given += a;
-                        out.push((id.to_string(), money(a, currency)));
+                        out.push(Part::new(*id, money(a, currency)));
                     }
                     PaidBy::Several(out)
                 })
@@ -260,6 +260,27 @@ proptest! {
     }
 
     #[test]
+    fn the_report_writer_writes_what_serde_json_writes(group in group_strategy(), odd in proptest::collection::vec((any::<i64>(), 0u32..=28, any::<bool>()), 0..4)) {
+        // The engine writes its output by hand (for speed); it must be serde_json's bytes, with
+        // amounts of any scale and sign (negative zero too) and ids that need escaping.
+        if let Ok(mut report) = compute(&group) {
+            for (i, (m, scale, neg)) in odd.into_iter().enumerate() {
+                let mut d = Decimal::new(m, scale);
+                d.set_sign_negative(neg);
+                if let Some(b) = report.balances.get_mut(i) {
+                    b.net = d;
+                    b.member = format!("\"{i}\\\n\u{1}\u{7f}é\u{1F600}/");
+                }
+            }
+            let text = splitter_core::wire::report_to_json(&report);
+            prop_assert_eq!(&text, &serde_json::to_string(&report).unwrap());
+            let mut streamed = Vec::new();
+            splitter_core::wire::write_report(&report, &mut streamed).unwrap();
+            prop_assert_eq!(streamed, text.into_bytes());
+        }
+    }
+
+    #[test]
     fn the_json_form_reads_back_to_the_same_group(group in group_strategy()) {
         let text = splitter_core::wire::group_to_json(&group);
         prop_assert_eq!(splitter_core::wire::group_from_json(&text).unwrap(), group);
@@ -296,7 +317,7 @@ proptest! {
             currency: "EUR".into(),
             members: IDS[..n].iter().map(|id| Member::new(*id)).collect(),
             expenses: vec![Expense::new("x", money(total, "EUR"), PaidBy::One("ana".into()), Split::Shares {
-                shares: IDS[..n].iter().zip(&weights).map(|(id, w)| (id.to_string(), Decimal::from(*w))).collect(),
+                shares: IDS[..n].iter().zip(&weights).map(|(id, w)| Part::new(*id, *w)).collect(),
             })],
             ..Group::default()
         };
@@ -405,8 +426,8 @@ proptest! {
         // One expense paid by m00, shared exactly: m00 is owed the total, the others owe or are
         // owed their part.
         let total: i64 = parts.iter().sum::<i64>() + 1;
-        let mut amounts: Vec<(String, Decimal)> = ids[1..].iter().zip(&parts).map(|(id, p)| (id.clone(), Decimal::new(*p, 2))).collect();
-        amounts.push((ids[0].clone(), Decimal::new(1, 2)));
+        let mut amounts: Vec<Part> = ids[1..].iter().zip(&parts).map(|(id, p)| Part::new(id.clone(), Decimal::new(*p, 2))).collect();
+        amounts.push(Part::new(ids[0].clone(), Decimal::new(1, 2)));
         prop_assume!(total != 0);
         let mut group = Group {
             currency: "EUR".into(),
@@ -477,7 +498,7 @@ fn pairwise_refuses_an_expense_with_too_many_debts() {
     let members: Vec<Member> = (0..n).map(|i| Member::new(format!("m{i}"))).collect();
     let payers = members
         .iter()
-        .map(|m| (m.id.clone(), Decimal::new(1, 2)))
+        .map(|m| Part::new(m.id.clone(), Decimal::new(1, 2)))
         .collect();
     let mut group = Group {
         currency: "EUR".into(),

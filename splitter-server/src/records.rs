@@ -204,7 +204,7 @@ pub fn check_expense(head: &GroupHead, body: Json, id: &str) -> Result<CheckedEx
     let mut members = Vec::new();
     match &expense.paid_by {
         PaidBy::One(m) => members.push(m.clone()),
-        PaidBy::Several(list) => members.extend(list.iter().map(|(m, _)| m.clone())),
+        PaidBy::Several(list) => members.extend(list.iter().map(|p| p.member.clone())),
     }
     split_members(&expense.split, &mut members);
     members.sort();
@@ -345,10 +345,10 @@ fn split_members(split: &Split, out: &mut Vec<String>) {
         Split::Equal { members } => out.extend(members.iter().flatten().cloned()),
         Split::Adjustment { members, adjustments } => {
             out.extend(members.iter().flatten().cloned());
-            out.extend(adjustments.iter().map(|(m, _)| m.clone()));
+            out.extend(adjustments.iter().map(|p| p.member.clone()));
         }
         Split::Shares { shares: l } | Split::Percent { percent: l } | Split::Exact { amounts: l } => {
-            out.extend(l.iter().map(|(m, _)| m.clone()))
+            out.extend(l.iter().map(|p| p.member.clone()))
         }
         Split::Itemized { items, .. } => {
             for item in items {

@@ -71,14 +71,8 @@ pub enum Command {
 
 /// Reads a settlement method's wire name.
 fn settle_method(name: &str) -> Result<SettleMethod, String> {
-    match name {
-        "minimal" => Ok(SettleMethod::Minimal),
-        "greedy" => Ok(SettleMethod::Greedy),
-        "pairwise" => Ok(SettleMethod::Pairwise),
-        other => Err(format!(
-            "--settle must be minimal, greedy or pairwise, not '{other}'"
-        )),
-    }
+    name.parse::<SettleMethod>()
+        .map_err(|_| format!("--settle must be minimal, greedy or pairwise, not '{name}'"))
 }
 
 /// Parses the arguments (without the program name). `Err` carries a one-line usage error.

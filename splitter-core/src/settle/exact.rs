@@ -16,19 +16,41 @@
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
+// The safety net lives beside the search it backs (a child module: its only caller is here).
+#[path = "chains.rs"]
+mod chains;
+
 use super::greedy::greedy_moves;
 use super::search::GiveUp;
 use super::{lower_bound, search, Move, Settlement};
 use crate::cancel::Cancel;
 
-/// Steps the multiset search may take before the DP takes over (about 30 ms of work).
-const SEARCH_BUDGET: u64 = 1 << 22;
+/// Steps the multiset search may take before the level-set DP of `chains` takes over (about 10
+/// ms of work; the DP's worst, at 24 balances, is a few tens of milliseconds).
+const SEARCH_BUDGET: u64 = 1 << 18;
 
 /// Lookups the triple finder may make above the exact limit (about 10 ms of work).
 const TRIPLE_BUDGET: usize = 1 << 20;
 
+/// Above the exact limit, what the small groups leave is cut into groups smallest first (the
+/// exact search's enumeration, without its backtracking) when it is at most this many balances
+/// (its states are 64-bit), within this budget (tens of milliseconds).
+const LARGE_SEARCH_MEMBERS: usize = 36;
+const LARGE_SEARCH_BUDGET: u64 = 1 << 20;
+
+/// The most subset sums the small-group finder lists at once: pairs of about 1,000 balances
+/// (32 bytes each: 16 MiB), triples of about 115.
+const PAIR_SUMS: usize = 1 << 19;
+const TRIPLE_SUMS: usize = 1 << 18;
+
 /// The fewest transfers, proven optimal when at most `exact_limit` balances are left after the
 /// safe reductions.
+///
+/// `nets` are in minor units and must add up to zero; their positions are the tie-break order.
+/// `exact_limit` should be at most [`super::MAX_EXACT_LIMIT`] (the exact search's memory grows
+/// as 2^`exact_limit`); [`super::DEFAULT_EXACT_LIMIT`] is the usual choice. Above the limit the
+/// answer is never worse than [`super::greedy`] and `optimal` is true only when the count meets
+/// [`super::lower_bound`].
 ///
 /// # Example
 /// ```
@@ -52,14 +74,37 @@ pub(crate) fn minimal_until(nets: &[i128], exact_limit: usize, cancel: Cancel<'_
         }
         return Some(Settlement { moves, optimal: true });
     }
-    // Above the limit: triples, then exact or greedy on what is left.
-    let (triples, left) = match_triples(nets, &rest);
-    for t in &triples {
-        moves.extend(greedy_moves(nets, t));
+    // Above the limit: the smallest zero-sum groups first (triples, then groups of 4, 5 and 6
+    // found as two halves with opposite sums, within list budgets), then what is left: exact
+    // within the limit; above it (up to 36), cut smallest group first by the exact search's
+    // enumeration; beyond, greedy.
+    let (mut small, mut left) = match_triples(nets, &rest);
+    for (a, b) in [(2, 2), (2, 3), (3, 3)] {
+        let (found, rest_of) = match_by_halves(nets, &left, a, b);
+        small.extend(found);
+        left = rest_of;
+    }
+    for g in &small {
+        moves.extend(greedy_moves(nets, g));
     }
     if left.len() <= exact_limit {
         for g in exact_groups(nets, &left, cancel)? {
             moves.extend(greedy_moves(nets, &g));
+        }
+    } else if left.len() <= LARGE_SEARCH_MEMBERS {
+        let values: Vec<i128> = left.iter().map(|i| nets[*i]).collect();
+        match search::smallest_first_groups(&values, LARGE_SEARCH_BUDGET, cancel) {
+            Ok(groups) => {
+                let mut found = Vec::new();
+                for g in groups {
+                    let g: Vec<usize> = g.into_iter().map(|k| left[k]).collect();
+                    found.extend(greedy_moves(nets, &g));
+                }
+                let plain = greedy_moves(nets, &left);
+                moves.extend(if found.len() <= plain.len() { found } else { plain });
+            }
+            Err(GiveUp::Cancelled) => return None,
+            Err(GiveUp::Budget) => moves.extend(greedy_moves(nets, &left)),
         }
     } else {
         moves.extend(greedy_moves(nets, &left));
@@ -78,6 +123,7 @@ fn exact_groups(nets: &[i128], among: &[usize], cancel: Cancel<'_>) -> Option<Ve
     let values: Vec<i128> = among.iter().map(|i| nets[*i]).collect();
     let groups = match search::zero_sum_groups(&values, SEARCH_BUDGET, cancel) {
         Ok(groups) => groups,
+        Err(GiveUp::Budget) if values.len() >= 6 => chains::zero_sum_groups(&values, cancel)?,
         Err(GiveUp::Budget) => subset_dp(&values, cancel)?,
         Err(GiveUp::Cancelled) => return None,
     };
@@ -170,6 +216,94 @@ fn match_triples(nets: &[i128], among: &[usize]) -> (Vec<Vec<usize>>, Vec<usize>
     }
     let left = among.iter().copied().filter(|i| !used[*i]).collect();
     (triples, left)
+}
+
+/// The sums of every `k`-subset (`k` at most 3) of `among`'s positions (as indices into `among`),
+/// sorted by sum; `None` when there would be more than `limit`.
+fn subset_sums(nets: &[i128], among: &[usize], k: usize, limit: usize) -> Option<Vec<(i128, [u32; 3])>> {
+    let m = among.len();
+    let count = match k {
+        2 => m.checked_mul(m.saturating_sub(1))? / 2,
+        3 => {
+            m.checked_mul(m.saturating_sub(1))?
+                .checked_mul(m.saturating_sub(2))?
+                / 6
+        }
+        _ => return None,
+    };
+    if count > limit {
+        return None;
+    }
+    let idx = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
+    let v = |i: usize| nets[among[i]];
+    let mut out = Vec::with_capacity(count);
+    for a in 0..m {
+        for b in a + 1..m {
+            if k == 2 {
+                out.push((v(a) + v(b), [idx(a), idx(b), u32::MAX]));
+                continue;
+            }
+            for c in b + 1..m {
+                out.push((v(a) + v(b) + v(c), [idx(a), idx(b), idx(c)]));
+            }
+        }
+    }
+    out.sort_unstable();
+    Some(out)
+}
+
+/// Zero-sum groups of `small + big` members (`small` and `big` each 2 or 3: quadruples as two
+/// pairs, quintuples as a pair and a triple, sextuples as two triples) among `among`, found
+/// greedily: every `small`- and `big`-subset's sum is listed and sorted once (each list at most
+/// [`PAIR_SUMS`] or [`TRIPLE_SUMS`] long), then each small subset, in order, looks for a disjoint unused big one
+/// with the opposite sum. Returns the groups and the positions left. Not a safe reduction, hence
+/// used only above the exact limit.
+fn match_by_halves(
+    nets: &[i128],
+    among: &[usize],
+    small: usize,
+    big: usize,
+) -> (Vec<Vec<usize>>, Vec<usize>) {
+    let nothing = || (Vec::new(), among.to_vec());
+    let limit = |k: usize| if k == 2 { PAIR_SUMS } else { TRIPLE_SUMS };
+    let Some(smalls) = subset_sums(nets, among, small, limit(small)) else {
+        return nothing();
+    };
+    let bigs = if big == small {
+        None
+    } else {
+        match subset_sums(nets, among, big, limit(big)) {
+            Some(b) => Some(b),
+            None => return nothing(),
+        }
+    };
+    let bigs = bigs.as_ref().unwrap_or(&smalls);
+    let members = |e: &(i128, [u32; 3])| e.1.into_iter().filter(|i| *i != u32::MAX).map(|i| i as usize);
+    let mut used = vec![false; among.len()];
+    let mut groups = Vec::new();
+    for e in &smalls {
+        if members(e).any(|i| used[i]) {
+            continue;
+        }
+        let start = bigs.partition_point(|p| p.0 < -e.0);
+        let partner = bigs[start..]
+            .iter()
+            .take_while(|p| p.0 == -e.0)
+            .find(|p| members(p).all(|i| !used[i] && members(e).all(|j| j != i)));
+        if let Some(p) = partner {
+            let mut g: Vec<usize> = members(e).chain(members(p)).collect();
+            for i in &g {
+                used[*i] = true;
+            }
+            for i in g.iter_mut() {
+                *i = among[*i];
+            }
+            g.sort_unstable();
+            groups.push(g);
+        }
+    }
+    let left = (0..among.len()).filter(|i| !used[*i]).map(|i| among[i]).collect();
+    (groups, left)
 }
 
 /// The lowest unused position holding `v` (one is known to be there), now used.

@@ -7,6 +7,20 @@ use super::{lower_bound, Move, Settlement};
 
 /// Settles by always matching the largest debtor with the largest creditor (ties: lower
 /// position first). At most n - 1 transfers; `optimal` only when the count meets the lower bound.
+///
+/// `nets` are in minor units and must add up to zero. Time O(n log n); for the fewest transfers
+/// use [`super::minimal`].
+///
+/// # Example
+/// ```
+/// use splitter_core::settle::{greedy, Move};
+///
+/// let s = greedy(&[-10, -3, -3, 6, 5, 5]);
+/// // The largest debt (10) first goes to the largest credit (6), then to a 5.
+/// assert_eq!(s.moves[..2], [Move { from: 0, to: 3, amount: 6 }, Move { from: 0, to: 4, amount: 4 }]);
+/// assert_eq!(s.moves.len(), 5); // minimal needs 4
+/// assert!(!s.optimal);
+/// ```
 pub fn greedy(nets: &[i128]) -> Settlement {
     let moves = greedy_moves(nets, &(0..nets.len()).collect::<Vec<_>>());
     let optimal = moves.len() == lower_bound(nets);

@@ -7,6 +7,31 @@
 //! Every method moves money only from members who owe (negative net) to members who are owed
 //! (positive net), so the total amount moved is always the minimum possible: the sum of what the
 //! debtors owe.
+//!
+//! [`crate::compute`] calls these for each currency of a group; they are public for a caller
+//! that has balances of its own. The amounts of a [`crate::Report`] carry exactly their
+//! currency's decimals, so a balance's mantissa is its net in minor units.
+//!
+//! # Example
+//! ```
+//! use splitter_core::settle::{minimal, DEFAULT_EXACT_LIMIT};
+//! use splitter_core::{compute, Decimal, Expense, Group, Member, PaidBy, Split};
+//!
+//! let group = Group {
+//!     currency: "EUR".into(),
+//!     members: vec![Member::new("ana"), Member::new("ben"), Member::new("cy")],
+//!     expenses: vec![Expense::new("e1", Decimal::new(9000, 2), PaidBy::One("ana".into()),
+//!                                 Split::Equal { members: None })],
+//!     ..Group::default()
+//! };
+//! let report = compute(&group)?;
+//! let nets: Vec<i128> = report.balances.iter().map(|b| b.net.mantissa()).collect();
+//! assert_eq!(nets, [6000, -3000, -3000]); // in cents
+//! let s = minimal(&nets, DEFAULT_EXACT_LIMIT);
+//! let moves: Vec<(usize, usize, i128)> = s.moves.iter().map(|m| (m.from, m.to, m.amount)).collect();
+//! assert_eq!(moves, [(1, 0, 3000), (2, 0, 3000)]);
+//! # Ok::<(), splitter_core::Error>(())
+//! ```
 
 mod exact;
 mod greedy;
@@ -22,13 +47,54 @@ pub(crate) use pairwise::{pairwise, Failure as PairwiseFailure};
 /// The default `exact_limit`: up to this many non-zero balances (after safe reductions),
 /// `minimal` proves its count optimal. At 24 the worst case (the search giving up and the subset
 /// DP finishing) stays under 1 s and 300 MB on a 2-core machine; typical groups take microseconds.
+/// It is what [`Options::exact_limit`](crate::Options::exact_limit) `None` means.
+///
+/// # Example
+/// ```
+/// use splitter_core::settle::{minimal, DEFAULT_EXACT_LIMIT};
+///
+/// let nets = [-10, -3, -3, 6, 5, 5];
+/// // With no exact search the same 4 transfers are found, but not proven the fewest.
+/// assert!(!minimal(&nets, 0).optimal);
+/// assert!(minimal(&nets, DEFAULT_EXACT_LIMIT).optimal);
+/// ```
 pub const DEFAULT_EXACT_LIMIT: usize = 24;
 
 /// The largest `exact_limit` accepted: the subset DP that backs the search needs 17 bytes per
-/// subset, 2^24 subsets at 24.
+/// subset, 2^24 subsets at 24. A group asking for more is refused with `invalid_option`;
+/// [`minimal`] itself does not check its argument, so keep it within this bound.
+///
+/// # Example
+/// ```
+/// use splitter_core::settle::MAX_EXACT_LIMIT;
+/// use splitter_core::{compute, ErrorCode, Group, Member, Options};
+///
+/// let mut group = Group {
+///     currency: "EUR".into(),
+///     members: vec![Member::new("ana")],
+///     options: Options { exact_limit: Some(MAX_EXACT_LIMIT), ..Options::default() },
+///     ..Group::default()
+/// };
+/// assert!(compute(&group).is_ok());
+/// group.options.exact_limit = Some(MAX_EXACT_LIMIT + 1);
+/// assert_eq!(compute(&group).unwrap_err().code, ErrorCode::InvalidOption);
+/// ```
 pub const MAX_EXACT_LIMIT: usize = 24;
 
 /// A transfer between two positions of a list of nets: `from` pays `to` the `amount` (> 0).
+/// Paying it adds `amount` to the net at `from` and takes it from the net at `to`.
+///
+/// # Example
+/// ```
+/// use splitter_core::settle::greedy;
+///
+/// let mut nets = [-700, 400, 300];
+/// for m in greedy(&nets).moves {
+///     nets[m.from] += m.amount;
+///     nets[m.to] -= m.amount;
+/// }
+/// assert_eq!(nets, [0, 0, 0]);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Move {
     /// The payer's position.
@@ -39,7 +105,18 @@ pub struct Move {
     pub amount: i128,
 }
 
-/// Suggested transfers and whether their number is proven to be the minimum.
+/// Suggested transfers and whether their number is proven to be the minimum. (The `Default`
+/// value, no moves and `optimal` false, is only a starting point.)
+///
+/// # Example
+/// ```
+/// use splitter_core::settle::{minimal, Move, DEFAULT_EXACT_LIMIT};
+///
+/// // A debt facing a credit of the same size is settled directly.
+/// let s = minimal(&[-5, 5, -3, 3], DEFAULT_EXACT_LIMIT);
+/// assert_eq!(s.moves, [Move { from: 0, to: 1, amount: 5 }, Move { from: 2, to: 3, amount: 3 }]);
+/// assert!(s.optimal);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Settlement {
     /// The transfers.
@@ -50,45 +127,40 @@ pub struct Settlement {
 
 /// A lower bound on the number of transfers: each group of balances that settles among itself
 /// needs at least one debtor and one creditor, so there are at most min(debtors, creditors)
-/// groups, and at least n - min(...) = max(debtors, creditors) transfers.
+/// groups, and at least n - min(...) = max(debtors, creditors) transfers. Zeros do not count.
+///
+/// # Example
+/// ```
+/// use splitter_core::settle::{lower_bound, minimal, DEFAULT_EXACT_LIMIT};
+///
+/// let nets = [-10, -3, -3, 6, 5, 5, 0];
+/// assert_eq!(lower_bound(&nets), 3);
+/// // The bound is not always reached: here the fewest is 4.
+/// assert_eq!(minimal(&nets, DEFAULT_EXACT_LIMIT).moves.len(), 4);
+/// ```
 pub fn lower_bound(nets: &[i128]) -> usize {
     let debtors = nets.iter().filter(|n| **n < 0).count();
     let creditors = nets.iter().filter(|n| **n > 0).count();
     debtors.max(creditors)
 }
 
-/// Keeps the earlier suggestions that are still to be paid; they are applied to `nets`, which
-/// then holds what is left to settle.
+/// The earlier suggestions still to be paid, when the balances changed only by paying some of
+/// them; `None` otherwise. `nets` is left as it is: the unpaid ones settle it exactly.
 ///
-/// `previous` lists every earlier suggestion, paid or not. If the balances changed only by paying
-/// some of them, the paid ones are exactly a subset whose effect equals what `nets` lacks for the
-/// whole list to settle it; suggestions form a forest, where that subset is unique and found by
-/// peeling leaves. Failing that (a cycle, or balances that changed some other way), each
-/// suggestion is kept, in order, if its payer still owes and its receiver is still owed at least
-/// its amount.
-pub(crate) fn keep_previous(nets: &mut [i128], previous: &[Move]) -> Vec<Move> {
-    let kept = match unpaid(nets, previous) {
-        Some(unpaid) => unpaid,
-        None => previous
-            .iter()
-            .copied()
-            .filter(|m| {
-                let fits =
-                    m.amount > 0 && m.from != m.to && nets[m.from] <= -m.amount && nets[m.to] >= m.amount;
-                if fits {
-                    nets[m.from] += m.amount;
-                    nets[m.to] -= m.amount;
-                }
-                fits
-            })
-            .collect(),
-    };
-    kept
-}
-
-/// The suggestions not yet paid, applied to `nets`, when the balances differ from what the whole
-/// list settles by exactly some of its transfers forming a forest; `None` otherwise.
-fn unpaid(nets: &mut [i128], previous: &[Move]) -> Option<Vec<Move>> {
+/// `previous` lists every earlier suggestion, paid or not. Had none been paid, `nets` plus the
+/// effect of the whole list would be zero; so `nets` plus that effect is exactly the effect of
+/// the paid ones.
+/// Suggestions form a forest (a settlement never needs a cycle), and in a forest the subset with a
+/// given effect is unique and found by peeling leaves: a leaf's transfer was paid exactly when
+/// the leaf still lacks its amount.
+///
+/// The answer is `None` as well when the list is not a forest (a cycle, or two transfers for one
+/// pair), when the balances changed some other way (new expenses, say), or when an unpaid
+/// suggestion would not go from a member who owes (negative net) to one who is owed (positive
+/// net): passing money through a debtor moves more than the debts add up to. The unpaid part of a
+/// real earlier `minimal` or `greedy` settlement always passes: its payers only ever paid, so
+/// one with a transfer left still owes, and likewise its receivers are still owed.
+pub(crate) fn unpaid(nets: &[i128], previous: &[Move]) -> Option<Vec<Move>> {
     if previous.iter().any(|m| m.amount <= 0 || m.from == m.to) {
         return None;
     }
@@ -138,11 +210,69 @@ fn unpaid(nets: &mut [i128], previous: &[Move]) -> Option<Vec<Move>> {
         .filter(|(_, p)| !**p)
         .map(|(m, _)| *m)
         .collect();
-    for m in &unpaid {
-        nets[m.from] += m.amount;
-        nets[m.to] -= m.amount;
+    // Only from a debtor to a creditor. The unpaid transfers settle `nets` exactly, so each one
+    // then also fits: its payer owes, and its receiver is owed, at least its amount.
+    if unpaid.iter().any(|m| nets[m.from] >= 0 || nets[m.to] <= 0) {
+        return None;
     }
     Some(unpaid)
+}
+
+/// Keeps, in order, each earlier suggestion that still fits: its payer still owes and its
+/// receiver is still owed at least its amount, after the suggestions kept before it. The kept
+/// ones are applied to `nets`, which then holds what is left to settle.
+///
+/// A kept suggestion therefore always goes from a member who owes to one who is owed, and never
+/// beyond what either has left, so the total moved stays the sum of the debts. Two kept
+/// suggestions may name the same pair; [`merge`] joins them.
+pub(crate) fn keep_previous(nets: &mut [i128], previous: &[Move]) -> Vec<Move> {
+    previous
+        .iter()
+        .copied()
+        .filter(|m| {
+            let fits = m.amount > 0 && m.from != m.to && nets[m.from] <= -m.amount && nets[m.to] >= m.amount;
+            if fits {
+                nets[m.from] += m.amount;
+                nets[m.to] -= m.amount;
+            }
+            fits
+        })
+        .collect()
+}
+
+/// Joins the transfers that name the same (payer, receiver) pair into one, their amounts added,
+/// at the place of the first; the order is otherwise kept.
+pub(crate) fn merge(moves: Vec<Move>) -> Vec<Move> {
+    let mut order: Vec<usize> = (0..moves.len()).collect();
+    order.sort_by_key(|k| (moves[*k].from, moves[*k].to, *k));
+    let mut out = moves.clone();
+    let mut gone = vec![false; moves.len()];
+    let mut first: Option<usize> = None;
+    for k in order {
+        match first {
+            Some(f) if moves[f].from == moves[k].from && moves[f].to == moves[k].to => {
+                out[f].amount += moves[k].amount;
+                gone[k] = true;
+            }
+            _ => first = Some(k),
+        }
+    }
+    out.into_iter()
+        .zip(gone)
+        .filter(|(_, g)| !g)
+        .map(|(m, _)| m)
+        .collect()
+}
+
+/// The balances that `moves` settle exactly: those of the members when the moves were
+/// suggested, if they are a settlement. `None` on overflow.
+pub(crate) fn settled_by(len: usize, moves: &[Move]) -> Option<Vec<i128>> {
+    let mut nets = vec![0i128; len];
+    for m in moves {
+        nets[m.from] = nets[m.from].checked_sub(m.amount)?;
+        nets[m.to] = nets[m.to].checked_add(m.amount)?;
+    }
+    Some(nets)
 }
 
 #[cfg(test)]
@@ -199,9 +329,44 @@ mod tests {
             },
         ];
         let mut nets = vec![-5, 5, 5, -5];
-        let kept = keep_previous(&mut nets, &previous);
-        assert_eq!(kept, vec![previous[1], previous[2]]);
-        assert_eq!(nets, vec![0, 0, 0, 0]);
+        assert_eq!(unpaid(&nets, &previous), Some(vec![previous[1], previous[2]]));
+        // Fitting in order would have kept the paid one (and then nothing else).
+        assert_eq!(keep_previous(&mut nets, &previous), vec![previous[0]]);
+        assert_eq!(nets, vec![0, 0, 5, -5]);
+    }
+
+    #[test]
+    fn the_unpaid_are_not_kept_when_they_pass_money_through_a_debtor() {
+        // Issue 13, item 5: a +6, b -3, c -3 with c->b 3 then b->a 6. The list settles the
+        // balances exactly, but b owes and would receive: 9 would move instead of 6.
+        let (a, b, c) = (0, 1, 2);
+        let previous = [
+            Move {
+                from: c,
+                to: b,
+                amount: 3,
+            },
+            Move {
+                from: b,
+                to: a,
+                amount: 6,
+            },
+        ];
+        let mut nets = vec![6, -3, -3];
+        assert_eq!(unpaid(&nets, &previous), None);
+        // Neither fits either: b is no creditor, and b owes 3, not 6.
+        assert_eq!(keep_previous(&mut nets, &previous), vec![]);
+        assert_eq!(nets, vec![6, -3, -3]);
+    }
+
+    #[test]
+    fn two_transfers_for_one_pair_are_joined() {
+        let m = |from, to, amount| Move { from, to, amount };
+        assert_eq!(
+            merge(vec![m(1, 0, 2), m(2, 0, 2), m(1, 0, 3), m(2, 1, 1)]),
+            vec![m(1, 0, 5), m(2, 0, 2), m(2, 1, 1)]
+        );
+        assert_eq!(settled_by(3, &[m(1, 0, 5), m(2, 0, 2)]), Some(vec![7, -5, -2]));
     }
 
     #[test]

@@ -32,12 +32,22 @@ struct Classes {
     offset: Vec<u32>,
     /// Members of each class, as positions in the caller's list.
     members: Vec<Vec<usize>>,
+    /// Every class has one member: a state is then a plain bitmask.
+    single: bool,
 }
 
 impl Classes {
     fn left(&self, s: State, i: usize) -> u32 {
         let width = bits(self.count[i]);
         ((s >> self.offset[i]) & ((1u64 << width) - 1)) as u32
+    }
+
+    /// True when multiset `big` holds multiset `small` (among the classes `live`).
+    fn holds(&self, big: State, small: State, live: &[usize]) -> bool {
+        if self.single {
+            return small & !big == 0;
+        }
+        live.iter().all(|i| self.left(small, *i) <= self.left(big, *i))
     }
 
     /// min(debtors left, creditors left): at most that many groups can still be made.
@@ -87,6 +97,9 @@ struct Search<'c> {
     budget: u64,
     /// Read at every state; once raised, the search gives up.
     cancel: Cancel<'c>,
+    /// Take each state's smallest group and go on, without trying the others: a heuristic (no
+    /// proof of the optimum) whose work is one enumeration per group found.
+    first_only: bool,
 }
 
 /// Why the search found no answer.
@@ -145,9 +158,30 @@ impl Search<'_> {
             }
         }
         groups.sort_unstable();
+        // Only minimal groups: an optimal partition has no group holding a smaller zero-sum
+        // group (cutting it would make one more group), and a group that holds one holds one
+        // with the pivot too (the smaller group, or what is left of it), listed before it
+        // (smallest first). So a group holding a group kept earlier is skipped.
+        // (Taking only the smallest, it is minimal already.) A check is a few instructions, an
+        // eighth of a step of the budget.
+        let mut kept: Vec<State> = Vec::new();
+        for (_, g) in groups {
+            if self.first_only {
+                kept.push(g);
+                break;
+            }
+            let checks = u64::try_from(kept.len() / 8).unwrap_or(u64::MAX);
+            if checks > self.budget {
+                return None;
+            }
+            self.budget -= checks;
+            if !kept.iter().any(|k| cl.holds(g, *k, &live)) {
+                kept.push(g);
+            }
+        }
         let bound = cl.bound(s);
         let mut best = (0u32, s);
-        for (_, g) in groups {
+        for g in kept {
             let rest = s - g;
             if cl.bound(rest) < best.0 {
                 continue;
@@ -173,6 +207,27 @@ pub(crate) fn zero_sum_groups(
     budget: u64,
     cancel: Cancel<'_>,
 ) -> Result<Vec<Vec<usize>>, GiveUp> {
+    run(values, budget, cancel, false)
+}
+
+/// Zero-sum groups of `values` (all non-zero, adding up to zero) found by taking, again and again,
+/// the smallest group with the first of what is left: not proven the most, but each group found
+/// costs one enumeration, and on balances made of disjoint groups with few other zero-sum
+/// subsets it finds them. Gives up as [`zero_sum_groups`] does.
+pub(crate) fn smallest_first_groups(
+    values: &[i128],
+    budget: u64,
+    cancel: Cancel<'_>,
+) -> Result<Vec<Vec<usize>>, GiveUp> {
+    run(values, budget, cancel, true)
+}
+
+fn run(
+    values: &[i128],
+    budget: u64,
+    cancel: Cancel<'_>,
+    first_only: bool,
+) -> Result<Vec<Vec<usize>>, GiveUp> {
     if values.is_empty() {
         return Ok(Vec::new());
     }
@@ -190,6 +245,7 @@ pub(crate) fn zero_sum_groups(
         count: Vec::new(),
         offset: Vec::new(),
         members: Vec::new(),
+        single: false,
     };
     for i in order {
         if let (Some(&v), Some(c), Some(m)) = (cl.value.last(), cl.count.last_mut(), cl.members.last_mut()) {
@@ -213,11 +269,13 @@ pub(crate) fn zero_sum_groups(
     if at > 64 {
         return Err(GiveUp::Budget);
     }
+    cl.single = cl.count.iter().all(|c| *c == 1);
     let mut search = Search {
         cl: &cl,
         memo: HashMap::new(),
         budget,
         cancel,
+        first_only,
     };
     if search.best(full).is_none() {
         return Err(if cancel.raised() {

@@ -211,18 +211,16 @@ pub async fn settlement(
     Query(query): Query<HashMap<String, String>>,
 ) -> ApiResult<Response> {
     let access = auth::access(&state, &me, &gid).await?;
-    let method = match query.get("method").map(String::as_str) {
-        None | Some("minimal") => SettleMethod::Minimal,
-        Some("greedy") => SettleMethod::Greedy,
-        Some("pairwise") => SettleMethod::Pairwise,
-        Some(_) => {
-            return Err(ApiError::new(
+    let method = match query.get("method") {
+        None => SettleMethod::Minimal,
+        Some(m) => m.parse::<SettleMethod>().map_err(|e| {
+            ApiError::new(
                 StatusCode::BAD_REQUEST,
                 "invalid_option",
                 "method",
-                "method is minimal, greedy or pairwise",
-            ))
-        }
+                format!("method: {e}"),
+            )
+        })?,
     };
     let body = report(
         &state,

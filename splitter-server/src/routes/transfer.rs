@@ -683,8 +683,8 @@ pub mod splitwise {
                     PaidBy::One(_) => zero,
                     PaidBy::Several(list) => list
                         .iter()
-                        .filter(|(p, _)| p == &m.id)
-                        .try_fold(zero, |sum, (_, a)| sum.checked_add(*a))
+                        .filter(|p| p.member == m.id)
+                        .try_fold(zero, |sum, p| sum.checked_add(p.value))
                         .ok_or_else(|| ApiError::internal("a stored payer's amounts overflow"))?,
                 };
                 let share = shares
