@@ -1,7 +1,8 @@
 //! Writes the N-expense benchmark group as contract JSON to a file and prints the median time of
 //! `compute` on it in Rust, for comparisons with the bindings in the same run:
-//! `group_file N PATH` prints `rust_ms <median>` (typed `compute`), then `rust_json_ms <median>`
-//! (`compute_json` on the file's text: parsing, computing and writing the output JSON).
+//! `group_file N PATH [plain]` (`plain`: [`splitter_benches::plain_group`] instead of
+//! [`splitter_benches::group`]) prints `rust_ms <median>` (typed `compute`), then
+//! `rust_json_ms <median>` (`compute_json` on the file's text: reading, computing, writing).
 use std::time::Instant;
 
 /// The median of 7 runs of `f`, in nanoseconds.
@@ -26,7 +27,10 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let n: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(100_000);
     let path = args.next().unwrap_or_else(|| "group.json".into());
-    let group = splitter_benches::group(n, 1);
+    let group = match args.next().as_deref() {
+        Some("plain") => splitter_benches::plain_group(n, 1),
+        _ => splitter_benches::group(n, 1),
+    };
     let text = splitter_core::wire::group_to_json(&group);
     std::fs::write(&path, &text).expect("writable path");
     let typed = median_nanos(|| drop(splitter_core::compute(&group).expect("the benchmark group computes")));
