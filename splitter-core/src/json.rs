@@ -501,13 +501,19 @@ impl<'t> Document<'t> {
     /// ones; [`crate::wire::group_from_json`] turns to it for them.)
     pub const MAX_LEN: usize = u32::MAX as usize;
 
+    /// True when the text is at most [`Document::MAX_LEN`] bytes long (always, where `usize` is
+    /// 32 bits).
+    pub fn fits(text: &str) -> bool {
+        u32::try_from(text.len()).is_ok()
+    }
+
     /// Checks the text's syntax (the same rules and errors as [`Json::parse`]).
     ///
     /// # Errors
     /// `invalid_json`, with the line and column, when the text is not JSON or nests deeper
     /// than 128 levels; `invalid_input` when it is longer than [`Document::MAX_LEN`].
     pub fn new(text: &'t str) -> Result<Document<'t>> {
-        if text.len() > Self::MAX_LEN {
+        if !Self::fits(text) {
             return Err(Error::new(
                 ErrorCode::InvalidInput,
                 "",

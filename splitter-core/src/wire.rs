@@ -32,7 +32,7 @@ use crate::source::{Entries, Node, Source};
 /// # Ok::<(), splitter_core::Error>(())
 /// ```
 pub fn group_from_json(text: &str) -> Result<Group> {
-    if text.len() > Document::MAX_LEN {
+    if !Document::fits(text) {
         return group_from_value(&crate::Json::parse(text)?);
     }
     group_from_value(&Document::new(text)?.root())
@@ -544,6 +544,13 @@ impl<W: std::io::Write> Chunked<W> {
         let mut digits = [0u8; 40];
         let mut n = d.mantissa().unsigned_abs();
         let mut len = 0;
+        // 128-bit division is a library call: nearly every amount fits 64 bits.
+        while n > u128::from(u64::MAX) {
+            digits[len] = b'0' + (n % 10) as u8;
+            n /= 10;
+            len += 1;
+        }
+        let mut n = n as u64;
         while n > 0 || len == 0 {
             digits[len] = b'0' + (n % 10) as u8;
             n /= 10;
@@ -588,8 +595,24 @@ impl<W: std::io::Write> Chunked<W> {
 /// assert!(text.starts_with(r#"{"error":{"code":"invalid_json","message":"#));
 /// ```
 pub fn error_to_json(e: &Error) -> String {
-    serde_json::json!({ "error": { "code": e.code.as_str(), "message": e.message, "path": e.path } })
-        .to_string()
+    let mut w = Chunked {
+        buf: Vec::with_capacity(64 + e.message.len() + e.path.len()),
+        out: std::io::sink(),
+        limit: usize::MAX,
+        fresh: true,
+    };
+    w.open(b'{');
+    w.key("error");
+    w.open(b'{');
+    w.key("code");
+    w.string(e.code.as_str());
+    w.key("message");
+    w.string(&e.message);
+    w.key("path");
+    w.string(&e.path);
+    w.close(b'}');
+    w.close(b'}');
+    String::from_utf8(w.buf).unwrap_or_default()
 }
 
 /// An object being read: lookups by key, repeats and unknown keys refused.
@@ -1156,5 +1179,26 @@ mod tests {
             (typed.code, typed.path.as_str()),
             (read.code, "expenses[0].split.shares.cy")
         );
+    }
+
+    #[test]
+    fn the_error_object_is_what_serde_json_writes() {
+        for (code, message, path) in [
+            (
+                crate::ErrorCode::InvalidJson,
+                "the input is not valid JSON: x at line 1 column 2",
+                "",
+            ),
+            (
+                crate::ErrorCode::UnknownMember,
+                "'zo\"e\\\n\u{1}é' is not a member",
+                "expenses[0].split.shares.zo\"e",
+            ),
+        ] {
+            let e = crate::Error::new(code, path, message);
+            let want =
+                serde_json::json!({ "error": { "code": code.as_str(), "message": message, "path": path } });
+            assert_eq!(super::error_to_json(&e), want.to_string());
+        }
     }
 }

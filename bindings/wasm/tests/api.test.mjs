@@ -67,6 +67,65 @@ test('an object and its JSON text give the same canonical text as the native eng
   assert.deepEqual(compute(g), JSON.parse(text));
 });
 
+test('the output object is the canonical text: escapes, non-ASCII ids, group amounts, no rows', () => {
+  // compute() builds the object from the engine's compact form of the report; written back it
+  // must be the canonical text byte for byte (keys in order, every string the same).
+  const odd = ['a"b', 'c\\d\u0001', 'é😀', 'x y', ' ', '\u2028'];
+  const cases = [
+    group(),
+    group((g) => {
+      g.members = odd;
+      g.expenses = [
+        { id: 'é\n1', amount: '10.00', paid_by: odd[0], split: { type: 'equal' } },
+        { id: 'usd 2', amount: '10.01', currency: 'USD', paid_by: odd[2], split: { type: 'equal', members: [odd[1], odd[3]] } },
+        { id: 'jpy', amount: '3001', currency: 'JPY', paid_by: odd[4], split: { type: 'shares', shares: { [odd[5]]: '1', [odd[0]]: '2' } } },
+        { id: 'refund', amount: '-0.05', paid_by: odd[1], split: { type: 'equal' } },
+      ];
+      g.rates = { USD: '0.92', JPY: '0.0061' };
+      g.payments = [];
+    }),
+    group((g) => {
+      g.expenses = [];
+      g.payments = [];
+    }),
+    group((g) => {
+      g.currency = 'JPY';
+      g.rates = {};
+      g.expenses = [{ id: 'yen', amount: '1000', paid_by: 'ana', split: { type: 'equal' } }];
+      g.payments = [];
+      g.options = { settle: 'pairwise' };
+    }),
+  ];
+  for (const g of cases) {
+    const canonical = native(JSON.stringify(g)).text;
+    assert.equal(JSON.stringify(compute(g)), canonical);
+    assert.equal(JSON.stringify(compute(JSON.stringify(g))), canonical);
+    assert.equal(computeJson(g), canonical);
+  }
+  assert.ok(compute(cases[1]).shares.some((s) => 'group_amount' in s));
+  assert.equal(compute(cases[2]).shares.length, 0);
+  // JSON text holding a lone surrogate itself (not escaped): the engine reads it as U+FFFD, as
+  // TextEncoder writes it.
+  const g = group((x) => { x.expenses[0].id = 'caf\u00e9 LONE'; });
+  const lone = JSON.stringify(g).replace('LONE', '\ud800');
+  const replaced = native(JSON.stringify(g).replace('LONE', '\ufffd')).text;
+  assert.equal(JSON.stringify(compute(lone)), replaced);
+  assert.equal(computeJson(lone), replaced);
+});
+
+test('the compact form reads the same from bytes that are not aligned', async () => {
+  // What the engine hands over is aligned; the glue copies the indices out when it is not.
+  const engine = await import(pathToFileURL(join(PKG, 'splitter_wasm.js')).href);
+  const { fromParts } = await import(pathToFileURL(join(PKG, 'api.js')).href);
+  const text = JSON.stringify(group());
+  const bytes = engine.computeParts(new TextEncoder().encode(text), false, undefined);
+  const shifted = new Uint8Array(bytes.length + 1);
+  shifted.set(bytes, 1);
+  const canonical = computeJson(text);
+  assert.equal(JSON.stringify(fromParts(bytes)), canonical);
+  assert.equal(JSON.stringify(fromParts(shifted.subarray(1))), canonical);
+});
+
 test('every amount in the output is a string; balances add up to zero and transfers settle them', () => {
   const report = compute(group());
   for (const b of report.balances) {
