@@ -3,6 +3,10 @@
 //! (`compute`) and the JSON entry point (`compute_json`, parsing and writing included).
 //!
 //! Run with `cargo bench -p splitter-benches --bench ledger`.
+//!
+//! The allocator is mimalloc, as in the CLI and the server: the engine's time on 100,000
+//! expenses is largely its allocations (the 580,000 share rows), which the system allocator
+//! serves about 1.5x slower on this workload (see `benches/README.md`).
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -10,6 +14,9 @@ use std::time::Duration;
 use criterion::measurement::WallTime;
 use criterion::{criterion_main, BenchmarkGroup, BenchmarkId, Criterion, SamplingMode, Throughput};
 use splitter_benches::{group, group_json, SEED};
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const SIZES: [usize; 3] = [1_000, 10_000, 100_000];
 
