@@ -27,6 +27,7 @@ pub mod openapi;
 pub mod records;
 pub mod routes;
 pub mod serve;
+pub mod splitwise;
 pub mod state;
 pub mod store;
 pub mod text;
