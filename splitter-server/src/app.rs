@@ -21,13 +21,14 @@ use crate::cache::Cache;
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::cpu::Pool;
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 use crate::limits::{self, Limiter};
 use crate::metrics::Metrics;
 use crate::routes;
 use crate::serve::{ConnectionStats, Limits};
 use crate::state::{AppState, Shared};
 use crate::store::Store;
+use splitter_core::ErrorCode;
 
 /// The request id header.
 pub const REQUEST_ID: &str = "x-request-id";
@@ -297,13 +298,13 @@ async fn error_shape(req: Request, next: Next) -> Response {
         return r;
     }
     let code = match status {
-        StatusCode::NOT_FOUND => "not_found",
-        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
-        StatusCode::REQUEST_TIMEOUT => "request_timeout",
-        StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
-        s if s.is_server_error() => "internal",
-        _ => "invalid_input",
+        StatusCode::NOT_FOUND => Code::NotFound,
+        StatusCode::METHOD_NOT_ALLOWED => Code::MethodNotAllowed,
+        StatusCode::REQUEST_TIMEOUT => Code::RequestTimeout,
+        StatusCode::PAYLOAD_TOO_LARGE => Code::PayloadTooLarge,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => Code::UnsupportedMediaType,
+        s if s.is_server_error() => Code::Internal,
+        _ => Code::Core(ErrorCode::InvalidInput),
     };
     let (mut parts, body) = r.into_parts();
     let text = axum::body::to_bytes(body, 64 * 1024).await.unwrap_or_default();

@@ -16,7 +16,7 @@ use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 use sqlx::{AnyConnection, Row};
 
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Code};
 use crate::state::Shared;
 use crate::store::{self, Store};
 
@@ -52,12 +52,12 @@ impl TokenProblem {
     pub fn error(self) -> ApiError {
         let (code, message) = match self {
             TokenProblem::Missing => (
-                "unauthorized",
+                Code::Unauthorized,
                 "send an access token: Authorization: Bearer <token>",
             ),
-            TokenProblem::Invalid => ("invalid_token", "the access token is not valid"),
+            TokenProblem::Invalid => (Code::InvalidToken, "the access token is not valid"),
             TokenProblem::Expired => (
-                "token_expired",
+                Code::TokenExpired,
                 "the access token has expired; refresh it at /v1/auth/refresh",
             ),
         };
@@ -415,7 +415,7 @@ fn require_owner(role: Role, what: &str) -> ApiResult<()> {
     } else {
         Err(ApiError::new(
             StatusCode::FORBIDDEN,
-            "forbidden",
+            Code::Forbidden,
             "",
             format!("only the group's owner may {what}"),
         ))
@@ -526,7 +526,7 @@ pub async fn lock_member(
 pub fn revoked() -> ApiError {
     ApiError::new(
         StatusCode::UNAUTHORIZED,
-        "session_revoked",
+        Code::SessionRevoked,
         "Authorization",
         "this session was ended (logout, password change or a reused refresh token); log in again",
     )

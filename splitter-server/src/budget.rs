@@ -14,7 +14,7 @@ use axum::http::StatusCode;
 use splitter_core::Group;
 
 use crate::cpu::Refused;
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 
 /// The bounds on one computation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,7 +66,7 @@ pub fn over(budget: &Budget, path: &str, what: String) -> ApiError {
     };
     ApiError::new(
         StatusCode::PAYLOAD_TOO_LARGE,
-        "over_budget",
+        Code::OverBudget,
         path,
         format!("{what}: more than the {} budget allows{hint}", budget.name),
     )
@@ -137,7 +137,7 @@ impl Budget {
 pub fn busy() -> ApiError {
     ApiError::new(
         StatusCode::TOO_MANY_REQUESTS,
-        "busy",
+        Code::Busy,
         "",
         "the server is busy with other computations; retry in a second",
     )

@@ -6,13 +6,201 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use splitter_core::ErrorCode;
 
+/// Every error code the server answers with: the core's (bad input to the engine) and the
+/// server's own, one place for all of them. Clients match on the text ([`Code::as_str`]), which
+/// never changes for a code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Code {
+    /// One of the core's codes (`invalid_input`, `invalid_amount`, `duplicate_id`, ...).
+    Core(ErrorCode),
+    /// `not_found`: The resource does not exist, or the caller may not see it.
+    NotFound,
+    /// `forbidden`: The caller may see the resource but not change it this way.
+    Forbidden,
+    /// `invalid_credentials`: A wrong email or password.
+    InvalidCredentials,
+    /// `invalid_token`: A token that is malformed, forged or for something else.
+    InvalidToken,
+    /// `token_expired`: An access or refresh token past its lifetime.
+    TokenExpired,
+    /// `refresh_reused`: A refresh token used twice: its session is revoked.
+    RefreshReused,
+    /// `session_revoked`: The token's session was logged out or revoked.
+    SessionRevoked,
+    /// `email_taken`: An account with this email exists.
+    EmailTaken,
+    /// `weak_password`: A password too short or too common.
+    WeakPassword,
+    /// `invalid_text`: Text with control, bidi or zero-width characters, or blank.
+    InvalidText,
+    /// `mixed_script`: Text mixing scripts in a way that imitates other text.
+    MixedScript,
+    /// `confusable_id`: An id that looks like another id of the group.
+    ConfusableId,
+    /// `too_long`: Text longer than its field allows.
+    TooLong,
+    /// `owner_member`: The change would leave the group without its owner's member, or remove the owner.
+    OwnerMember,
+    /// `member_taken`: The member is already linked to another account.
+    MemberTaken,
+    /// `already_member`: The account already belongs to the group.
+    AlreadyMember,
+    /// `nonzero_balance`: A member with a balance cannot be removed.
+    NonzeroBalance,
+    /// `not_deleted`: Only a deleted record can be restored.
+    NotDeleted,
+    /// `group_full`: The group holds as many members or shares as the server keeps.
+    GroupFull,
+    /// `too_many_members`: More members than a group may have.
+    TooManyMembers,
+    /// `invite_expired`: The invite is past its lifetime.
+    InviteExpired,
+    /// `invite_revoked`: The invite was revoked or used up.
+    InviteRevoked,
+    /// `idempotency_key_reused`: An Idempotency-Key sent again with a different request.
+    IdempotencyKeyReused,
+    /// `precondition_required`: A change without If-Match.
+    PreconditionRequired,
+    /// `precondition_failed`: If-Match names an older version.
+    PreconditionFailed,
+    /// `payload_too_large`: A body larger than the server reads.
+    PayloadTooLarge,
+    /// `over_budget`: A computation larger than the caller's budget.
+    OverBudget,
+    /// `busy`: Every worker for this kind of work is taken; retry.
+    Busy,
+    /// `rate_limited`: Too many requests; retry after the time given.
+    RateLimited,
+    /// `request_timeout`: The request took longer than its deadline.
+    RequestTimeout,
+    /// `too_many_connections`: Too many open connections; retry.
+    TooManyConnections,
+    /// `unavailable`: The database is unreachable, read-only or busy; retry.
+    Unavailable,
+    /// `unauthorized`: No access token was sent.
+    Unauthorized,
+    /// `method_not_allowed`: The path exists, but not with this method.
+    MethodNotAllowed,
+    /// `unsupported_media_type`: A body of a type the route does not read.
+    UnsupportedMediaType,
+    /// `idempotency_race`: A concurrent request with the same Idempotency-Key won (retried inside the server before any answer).
+    IdempotencyRace,
+    /// `internal`: The server's own failure (details in its log).
+    Internal,
+}
+
+impl Code {
+    /// The server's own codes (the core's are [`ErrorCode::ALL`]).
+    pub const SERVER: [Code; 37] = [
+        Code::NotFound,
+        Code::Forbidden,
+        Code::InvalidCredentials,
+        Code::InvalidToken,
+        Code::TokenExpired,
+        Code::RefreshReused,
+        Code::SessionRevoked,
+        Code::EmailTaken,
+        Code::WeakPassword,
+        Code::InvalidText,
+        Code::MixedScript,
+        Code::ConfusableId,
+        Code::TooLong,
+        Code::OwnerMember,
+        Code::MemberTaken,
+        Code::AlreadyMember,
+        Code::NonzeroBalance,
+        Code::NotDeleted,
+        Code::GroupFull,
+        Code::TooManyMembers,
+        Code::InviteExpired,
+        Code::InviteRevoked,
+        Code::IdempotencyKeyReused,
+        Code::PreconditionRequired,
+        Code::PreconditionFailed,
+        Code::PayloadTooLarge,
+        Code::OverBudget,
+        Code::Busy,
+        Code::RateLimited,
+        Code::RequestTimeout,
+        Code::TooManyConnections,
+        Code::Unavailable,
+        Code::Unauthorized,
+        Code::MethodNotAllowed,
+        Code::UnsupportedMediaType,
+        Code::IdempotencyRace,
+        Code::Internal,
+    ];
+
+    /// The code as clients see it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::Core(c) => c.as_str(),
+            Code::NotFound => "not_found",
+            Code::Forbidden => "forbidden",
+            Code::InvalidCredentials => "invalid_credentials",
+            Code::InvalidToken => "invalid_token",
+            Code::TokenExpired => "token_expired",
+            Code::RefreshReused => "refresh_reused",
+            Code::SessionRevoked => "session_revoked",
+            Code::EmailTaken => "email_taken",
+            Code::WeakPassword => "weak_password",
+            Code::InvalidText => "invalid_text",
+            Code::MixedScript => "mixed_script",
+            Code::ConfusableId => "confusable_id",
+            Code::TooLong => "too_long",
+            Code::OwnerMember => "owner_member",
+            Code::MemberTaken => "member_taken",
+            Code::AlreadyMember => "already_member",
+            Code::NonzeroBalance => "nonzero_balance",
+            Code::NotDeleted => "not_deleted",
+            Code::GroupFull => "group_full",
+            Code::TooManyMembers => "too_many_members",
+            Code::InviteExpired => "invite_expired",
+            Code::InviteRevoked => "invite_revoked",
+            Code::IdempotencyKeyReused => "idempotency_key_reused",
+            Code::PreconditionRequired => "precondition_required",
+            Code::PreconditionFailed => "precondition_failed",
+            Code::PayloadTooLarge => "payload_too_large",
+            Code::OverBudget => "over_budget",
+            Code::Busy => "busy",
+            Code::RateLimited => "rate_limited",
+            Code::RequestTimeout => "request_timeout",
+            Code::TooManyConnections => "too_many_connections",
+            Code::Unavailable => "unavailable",
+            Code::Unauthorized => "unauthorized",
+            Code::MethodNotAllowed => "method_not_allowed",
+            Code::UnsupportedMediaType => "unsupported_media_type",
+            Code::IdempotencyRace => "idempotency_race",
+            Code::Internal => "internal",
+        }
+    }
+}
+
+impl From<ErrorCode> for Code {
+    fn from(c: ErrorCode) -> Self {
+        Code::Core(c)
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for Code {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
 /// An error answered to the client in the contract's error form.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
     /// The HTTP status (4xx for bad input, 5xx only when the server itself failed).
     pub status: StatusCode,
     /// The stable machine-readable code (the core's codes plus the server's own).
-    pub code: &'static str,
+    pub code: Code,
     /// A readable explanation.
     pub message: String,
     /// Where in the request body (or which parameter) the problem is; empty for the whole.
@@ -26,13 +214,13 @@ impl ApiError {
     /// A new error.
     pub fn new(
         status: StatusCode,
-        code: &'static str,
+        code: impl Into<Code>,
         path: impl Into<String>,
         message: impl Into<String>,
     ) -> Self {
         ApiError {
             status,
-            code,
+            code: code.into(),
             message: message.into(),
             path: path.into(),
             retry: false,
@@ -43,7 +231,7 @@ impl ApiError {
     pub fn not_found(what: &str) -> Self {
         ApiError::new(
             StatusCode::NOT_FOUND,
-            "not_found",
+            Code::NotFound,
             "",
             format!("{what} not found"),
         )
@@ -51,11 +239,11 @@ impl ApiError {
 
     /// `400 invalid_input` for a malformed parameter or body field.
     pub fn invalid_input(path: impl Into<String>, message: impl Into<String>) -> Self {
-        ApiError::new(StatusCode::BAD_REQUEST, "invalid_input", path, message)
+        ApiError::new(StatusCode::BAD_REQUEST, ErrorCode::InvalidInput, path, message)
     }
 
     /// `409` with the given code (a state that forbids the change).
-    pub fn conflict(code: &'static str, path: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn conflict(code: impl Into<Code>, path: impl Into<String>, message: impl Into<String>) -> Self {
         ApiError::new(StatusCode::CONFLICT, code, path, message)
     }
 
@@ -65,7 +253,7 @@ impl ApiError {
         tracing::error!(error = %detail, "internal error");
         ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
+            Code::Internal,
             "",
             "internal server error",
         )
@@ -87,7 +275,7 @@ impl ApiError {
         };
         ApiError {
             status,
-            code: e.code.as_str(),
+            code: Code::Core(e.code),
             message: e.message,
             path,
             retry: false,
@@ -96,7 +284,7 @@ impl ApiError {
 
     /// The body: the contract's error object.
     pub fn body(&self) -> String {
-        serde_json::json!({ "error": { "code": self.code, "message": self.message, "path": self.path } })
+        serde_json::json!({ "error": { "code": self.code.as_str(), "message": self.message, "path": self.path } })
             .to_string()
     }
 }
@@ -122,7 +310,7 @@ impl From<sqlx::Error> for ApiError {
 impl ApiError {
     /// `503 unavailable` (with `Retry-After`): the database is unreachable, read-only, or busy.
     pub fn unavailable(message: &str) -> Self {
-        ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "", message)
+        ApiError::new(StatusCode::SERVICE_UNAVAILABLE, Code::Unavailable, "", message)
     }
 }
 
@@ -143,3 +331,33 @@ impl IntoResponse for ApiError {
 
 /// Shorthand for handlers.
 pub type ApiResult<T> = Result<T, ApiError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every code reads as its own snake_case text, and no server code reuses a core code's.
+    #[test]
+    fn codes_are_distinct_snake_case() {
+        let mut seen = std::collections::HashSet::new();
+        let core = ErrorCode::ALL.iter().map(|c| Code::Core(*c));
+        for code in core.chain(Code::SERVER) {
+            let text = code.as_str();
+            assert!(
+                !text.is_empty() && text.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'),
+                "{text}"
+            );
+            assert!(seen.insert(text), "{text} twice");
+            assert_eq!(code, text);
+        }
+    }
+
+    #[test]
+    fn the_body_is_the_contract_error_object() {
+        let e = ApiError::new(StatusCode::CONFLICT, Code::EmailTaken, "email", "taken");
+        assert_eq!(
+            e.body(),
+            r#"{"error":{"code":"email_taken","message":"taken","path":"email"}}"#
+        );
+    }
+}

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 use sqlx::{AnyConnection, AnyPool, Row};
 
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 use crate::state::Shared;
 
 /// The header.
@@ -19,7 +19,7 @@ pub const HEADER: &str = "idempotency-key";
 /// Set on a replayed response.
 pub const REPLAYED: &str = "idempotent-replayed";
 /// The code of a race lost to a concurrent request with the same key (never sent to clients).
-const RACE: &str = "idempotency_race";
+const RACE: Code = Code::IdempotencyRace;
 
 /// A request's key and the hash of what it asked.
 #[derive(Debug, Clone)]
@@ -157,7 +157,7 @@ pub fn replay(idem: &Idem, stored: Stored) -> Result<Response, ApiError> {
     if stored.hash != idem.hash {
         return Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "idempotency_key_reused",
+            Code::IdempotencyKeyReused,
             "Idempotency-Key",
             "this Idempotency-Key was used for a different request",
         ));

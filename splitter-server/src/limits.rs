@@ -18,7 +18,7 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use crate::cache::Cache;
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 
 /// The window of the general limits.
 pub const WINDOW: Duration = Duration::from_secs(60);
@@ -310,7 +310,7 @@ fn sliding(hits: u64, prev: u64, elapsed: u64, window: u64) -> u64 {
 pub fn too_many(count: Count, what: &str) -> Response {
     let mut r = ApiError::new(
         StatusCode::TOO_MANY_REQUESTS,
-        "rate_limited",
+        Code::RateLimited,
         "",
         format!("too many {what}; retry in {} s", count.retry_after()),
     )

@@ -8,9 +8,10 @@
 //! with "every member" of equal and adjustment splits written out as the members of that moment,
 //! so that adding a member later never changes an old expense.
 
+use splitter_core::ErrorCode;
 use splitter_core::{wire, Decimal, Group, Json, PaidBy, SettleMethod, Split};
 
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 use crate::text;
 
 /// The largest amount (absolute, in the group currency) that one expense or payment may put on
@@ -123,7 +124,7 @@ pub fn parse_body(body: &[u8]) -> Result<Json, ApiError> {
     let text = std::str::from_utf8(body).map_err(|_| {
         ApiError::new(
             axum::http::StatusCode::BAD_REQUEST,
-            "invalid_json",
+            ErrorCode::InvalidJson,
             "",
             "the body is not UTF-8 text",
         )
@@ -138,7 +139,7 @@ fn object_without_id(body: Json, what: &str) -> Result<Vec<(String, Json)>, ApiE
             if pairs.iter().any(|(k, _)| k == "id") {
                 return Err(ApiError::new(
                     axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-                    "invalid_input",
+                    ErrorCode::InvalidInput,
                     "id",
                     format!("the server assigns {what} ids; leave 'id' out"),
                 ));
@@ -147,7 +148,7 @@ fn object_without_id(body: Json, what: &str) -> Result<Vec<(String, Json)>, ApiE
         }
         other => Err(ApiError::new(
             axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_input",
+            ErrorCode::InvalidInput,
             "",
             format!("{what} must be an object, not {}", other.kind()),
         )),
@@ -167,7 +168,7 @@ fn check_magnitude(group: &mut Group) -> Result<(), ApiError> {
     {
         return Err(ApiError::new(
             axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-            "overflow",
+            ErrorCode::Overflow,
             "amount",
             format!("this server stores records of at most {MAX_RECORD_AMOUNT} in the group currency"),
         ));
@@ -231,7 +232,7 @@ pub fn check_payment(head: &GroupHead, body: Json, id: &str) -> Result<CheckedPa
     if report.balances.iter().any(|b| b.paid.abs() > limit) {
         return Err(ApiError::new(
             axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-            "overflow",
+            ErrorCode::Overflow,
             "amount",
             format!("this server stores records of at most {MAX_RECORD_AMOUNT} in the group currency"),
         ));
@@ -278,7 +279,7 @@ pub fn check_members(group: &mut Group) -> Result<(), ApiError> {
             if other == m.id {
                 return Err(ApiError::new(
                     axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-                    "duplicate_id",
+                    ErrorCode::DuplicateId,
                     path,
                     format!("member '{other}' is listed twice"),
                 ));
@@ -293,7 +294,7 @@ pub fn check_members(group: &mut Group) -> Result<(), ApiError> {
 pub fn too_many_members() -> ApiError {
     ApiError::new(
         axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-        "too_many_members",
+        Code::TooManyMembers,
         "members",
         format!("a group has at most {MAX_GROUP_MEMBERS} members"),
     )
@@ -309,7 +310,7 @@ pub fn confusable_key(id: &str) -> String {
 pub fn confusable(path: &str, id: &str, other: &str) -> ApiError {
     ApiError::new(
         axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-        "confusable_id",
+        Code::ConfusableId,
         path,
         format!("'{id}' looks like the member '{other}'; choose an id that reads differently"),
     )

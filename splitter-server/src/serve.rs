@@ -25,7 +25,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::extract::ConnectInfo;
-use axum::http::{header, HeaderValue, Request};
+use axum::http::{header, HeaderValue, Request, StatusCode};
 use axum::Router;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
@@ -87,7 +87,13 @@ pub fn usable_connections(wanted: usize) -> usize {
 fn refused_answer() -> &'static [u8] {
     static ANSWER: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
     ANSWER.get_or_init(|| {
-        let body = r#"{"error":{"code":"too_many_connections","message":"too many open connections; retry in a second","path":""}}"#;
+        let body = crate::error::ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            crate::error::Code::TooManyConnections,
+            "",
+            "too many open connections; retry in a second",
+        )
+        .body();
         format!(
             "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 1\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
             body.len()

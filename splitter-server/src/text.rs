@@ -17,6 +17,7 @@
 //! Positions are 1-based character indices in the NFC-normalised text as received (before any
 //! trimming), which is the text itself for anything typed on an ordinary keyboard.
 
+use splitter_core::ErrorCode;
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
@@ -26,7 +27,7 @@ use unicode_properties::{GeneralCategory, GeneralCategoryGroup, UnicodeGeneralCa
 use unicode_script::{Script, UnicodeScript};
 use unicode_security::mixed_script::AugmentedScriptSet;
 
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Code};
 
 /// What kind of text a field holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -142,7 +143,7 @@ fn is_common_password(lower: &str) -> bool {
     common_passwords().contains(lower)
 }
 
-fn unprocessable(code: &'static str, path: &str, message: String) -> ApiError {
+fn unprocessable(code: impl Into<Code>, path: &str, message: String) -> ApiError {
     ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, path, message)
 }
 
@@ -194,7 +195,7 @@ pub fn password(raw: &str, path: &str, context: &[&str]) -> ApiResult<String> {
     for (i, c) in p.chars().enumerate() {
         if c.general_category() == GeneralCategory::Control {
             return Err(unprocessable(
-                "invalid_text",
+                Code::InvalidText,
                 path,
                 format!(
                     "the password has {} at character {}: control characters are not allowed",
@@ -207,12 +208,12 @@ pub fn password(raw: &str, path: &str, context: &[&str]) -> ApiResult<String> {
     let n = p.chars().count();
     if n > MAX_PASSWORD_CHARS {
         return Err(unprocessable(
-            "too_long",
+            Code::TooLong,
             path,
             format!("the password must have at most {MAX_PASSWORD_CHARS} characters"),
         ));
     }
-    let weak = |message: &str| unprocessable("weak_password", path, message.to_string());
+    let weak = |message: &str| unprocessable(Code::WeakPassword, path, message.to_string());
     if n < MIN_PASSWORD_CHARS {
         return Err(weak(&format!(
             "the password must have at least {MIN_PASSWORD_CHARS} characters; a few words make a \
@@ -509,7 +510,7 @@ fn script_name(c: char) -> String {
 
 fn refuse_char(field: &Field, path: &str, c: char, pos: usize, reason: &str) -> ApiError {
     unprocessable(
-        "invalid_text",
+        Code::InvalidText,
         path,
         format!(
             "the {} has {} at character {pos}: {reason}",
@@ -521,7 +522,7 @@ fn refuse_char(field: &Field, path: &str, c: char, pos: usize, reason: &str) -> 
 
 fn empty(field: &Field, path: &str) -> ApiError {
     unprocessable(
-        "invalid_input",
+        ErrorCode::InvalidInput,
         path,
         format!("the {} must not be empty", field.name),
     )
@@ -529,7 +530,7 @@ fn empty(field: &Field, path: &str) -> ApiError {
 
 fn too_long(field: &Field, path: &str, n: usize) -> ApiError {
     unprocessable(
-        "too_long",
+        Code::TooLong,
         path,
         format!(
             "the {} has {n} characters; the limit is {}",
@@ -589,7 +590,7 @@ fn single_script(chars: &[char], base: usize, what: &str, lookalikes: &str, path
                 script_name(c)
             ),
         };
-        return Err(unprocessable("mixed_script", path, message));
+        return Err(unprocessable(Code::MixedScript, path, message));
     }
     Ok(())
 }
@@ -690,7 +691,7 @@ fn clean_name(chars: &[char], field: &Field, path: &str) -> ApiResult<String> {
     }
     if t.iter().all(|&c| is_default_ignorable(c)) {
         return Err(unprocessable(
-            "invalid_input",
+            ErrorCode::InvalidInput,
             path,
             format!("the {} must have a visible character", field.name),
         ));
@@ -728,7 +729,7 @@ fn clean_email(chars: &[char], field: &Field, path: &str) -> ApiResult<String> {
     let lc: Vec<char> = lowered.chars().collect();
     if lc.len() > field.max_chars || lowered.len() > MAX_EMAIL_BYTES {
         return Err(unprocessable(
-            "too_long",
+            Code::TooLong,
             path,
             format!(
                 "the {} has {} characters ({} bytes); the limit is {} characters and \
@@ -742,7 +743,7 @@ fn clean_email(chars: &[char], field: &Field, path: &str) -> ApiResult<String> {
     }
     let not_email = |why: &str| {
         unprocessable(
-            "invalid_input",
+            ErrorCode::InvalidInput,
             path,
             format!("the {} is not an email address: {why}", field.name),
         )
@@ -794,7 +795,7 @@ mod tests {
     fn code(r: ApiResult<String>) -> &'static str {
         match r {
             Ok(s) => panic!("accepted {s:?}"),
-            Err(e) => e.code,
+            Err(e) => e.code.as_str(),
         }
     }
 

@@ -12,7 +12,7 @@ use utoipa::ToSchema;
 
 use super::Shared;
 use crate::auth::{self, Authed, Role};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Code};
 use crate::group_write::group_write;
 use crate::idempotency::{json_response, Made};
 use crate::store;
@@ -89,7 +89,7 @@ pub async fn remove(
         if account == me.account {
             if lock.role == Role::Owner {
                 return Err(ApiError::conflict(
-                    "owner_member",
+                    Code::OwnerMember,
                     "",
                     "the owner cannot leave its own group",
                 ));

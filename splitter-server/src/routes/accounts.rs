@@ -6,6 +6,7 @@ use axum::extract::{Extension, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
+use splitter_core::ErrorCode;
 use splitter_core::Json;
 use sqlx::Row;
 use utoipa::ToSchema;
@@ -13,7 +14,7 @@ use utoipa::ToSchema;
 use super::{fields, unprocessable, Body, Shared};
 use crate::app::ClientAddr;
 use crate::auth::{self, Authed};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Code};
 use crate::idempotency::json_response;
 use crate::limits;
 use crate::records;
@@ -79,11 +80,11 @@ fn string_field(f: &mut std::collections::HashMap<String, Json>, key: &str) -> A
     match f.remove(key) {
         Some(Json::String(s)) => Ok(s),
         Some(other) => Err(unprocessable(
-            "invalid_input",
+            ErrorCode::InvalidInput,
             key,
             &format!("expected a string, not {}", other.kind()),
         )),
-        None => Err(unprocessable("invalid_input", key, "required")),
+        None => Err(unprocessable(ErrorCode::InvalidInput, key, "required")),
     }
 }
 
@@ -140,7 +141,7 @@ pub async fn register(
         Ok(_) => {}
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
             return Err(ApiError::conflict(
-                "email_taken",
+                Code::EmailTaken,
                 "email",
                 "an account with this email (or one that looks the same) exists",
             ))
@@ -172,7 +173,7 @@ pub async fn login(
     let password = text::password_form(&string_field(&mut f, "password")?);
     if password.chars().count() > text::MAX_PASSWORD_CHARS {
         return Err(unprocessable(
-            "too_long",
+            Code::TooLong,
             "password",
             "a password has at most 1024 characters",
         ));
@@ -213,7 +214,7 @@ pub async fn login(
     let Some(id) = id.filter(|_| ok) else {
         return Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
-            "invalid_credentials",
+            Code::InvalidCredentials,
             "",
             "wrong email or password",
         ));
@@ -238,7 +239,10 @@ pub async fn refresh(State(state): State<Shared>, Body(body): Body) -> ApiResult
     let mut f = fields(records::parse_body(&body)?, &["refresh_token"])?;
     let token = string_field(&mut f, "refresh_token")?;
     if token.len() > 128 {
-        return Err(refused("invalid_token", "not a refresh token this server gave"));
+        return Err(refused(
+            Code::InvalidToken,
+            "not a refresh token this server gave",
+        ));
     }
     let hash = auth::sha256_hex(&token);
     let now = state.now();
@@ -253,7 +257,7 @@ pub async fn refresh(State(state): State<Shared>, Body(body): Body) -> ApiResult
         .bind(&hash)
         .fetch_optional(&mut *tx)
         .await?
-        .ok_or_else(|| refused("invalid_token", "not a refresh token this server gave"))?;
+        .ok_or_else(|| refused(Code::InvalidToken, "not a refresh token this server gave"))?;
         let session = store::text(&row, 0)?;
         let used: i64 = row.try_get(1)?;
         let expires: i64 = row.try_get(2)?;
@@ -276,14 +280,14 @@ pub async fn refresh(State(state): State<Shared>, Body(body): Body) -> ApiResult
                 .await?;
             tx.commit().await?;
             return Err(refused(
-                "refresh_reused",
+                Code::RefreshReused,
                 "this refresh token was already used: the session is revoked; log in again",
             ));
         }
         if now >= expires {
             tx.commit().await?;
             return Err(refused(
-                "token_expired",
+                Code::TokenExpired,
                 "the refresh token has expired; log in again",
             ));
         }
@@ -294,7 +298,7 @@ pub async fn refresh(State(state): State<Shared>, Body(body): Body) -> ApiResult
     Ok(pair(&state, &account, &session, new))
 }
 
-fn refused(code: &'static str, message: &str) -> ApiError {
+fn refused(code: Code, message: &str) -> ApiError {
     ApiError::new(StatusCode::UNAUTHORIZED, code, "refresh_token", message)
 }
 
@@ -363,7 +367,7 @@ pub async fn change_password(
     if too_long || !auth::verify_password(&state, &client, current, Some(hash)).await? {
         return Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
-            "invalid_credentials",
+            Code::InvalidCredentials,
             "current_password",
             "the current password is wrong",
         ));

@@ -10,6 +10,7 @@
 use axum::extract::{Extension, OriginalUri, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
+use splitter_core::ErrorCode;
 use splitter_core::{wire, Halt};
 
 use super::{Body, Shared};
@@ -54,7 +55,7 @@ pub async fn compute(
             let text = std::str::from_utf8(&body).map_err(|_| {
                 ApiError::new(
                     StatusCode::BAD_REQUEST,
-                    "invalid_json",
+                    ErrorCode::InvalidJson,
                     "",
                     "the body is not UTF-8 text",
                 )

@@ -13,7 +13,7 @@ use utoipa::ToSchema;
 
 use super::{page, page_body, Body, Shared};
 use crate::auth::{self, Authed, Lock};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Code};
 use crate::group_write::group_write;
 use crate::idempotency::{self, json_response, Made};
 use crate::records;
@@ -93,7 +93,7 @@ pub struct ExpenseList {
 pub async fn count_share_rows(conn: &mut AnyConnection, gid: &str, lock: &Lock, delta: i64) -> ApiResult<()> {
     if delta > 0 && lock.share_rows.saturating_add(delta) > records::MAX_GROUP_SHARE_ROWS {
         return Err(ApiError::conflict(
-            "group_full",
+            Code::GroupFull,
             "",
             format!(
                 "the group's expenses hold {} shares, and this server keeps at most {} per group; start a new group",
@@ -232,7 +232,7 @@ fn check_if_match(headers: &HeaderMap, revision: i64, required: bool) -> ApiResu
         if required {
             return Err(ApiError::new(
                 StatusCode::PRECONDITION_REQUIRED,
-                "precondition_required",
+                Code::PreconditionRequired,
                 "If-Match",
                 "send If-Match with the ETag of the expense you are changing",
             ));
@@ -250,7 +250,7 @@ fn check_if_match(headers: &HeaderMap, revision: i64, required: bool) -> ApiResu
     } else {
         Err(ApiError::new(
             StatusCode::PRECONDITION_FAILED,
-            "precondition_failed",
+            Code::PreconditionFailed,
             "If-Match",
             format!("the expense has changed: its ETag is now {current}"),
         ))
@@ -370,7 +370,7 @@ pub async fn restore(
             .ok_or_else(|| ApiError::not_found("expense"))?;
         if !row.deleted {
             return Err(ApiError::conflict(
-                "not_deleted",
+                Code::NotDeleted,
                 "",
                 format!("expense {eid} is not deleted"),
             ));

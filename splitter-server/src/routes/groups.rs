@@ -1,5 +1,6 @@
 //! `POST /v1/groups`, `GET`/`PATCH /v1/groups/{group}`.
 
+use splitter_core::ErrorCode;
 use std::collections::BTreeMap;
 
 use axum::extract::{OriginalUri, Path, State};
@@ -24,7 +25,7 @@ pub fn balances_in(v: Option<Json>) -> ApiResult<String> {
         None => Ok("group".into()),
         Some(Json::String(s)) if s == "group" || s == "each" => Ok(s),
         Some(_) => Err(unprocessable(
-            "invalid_option",
+            ErrorCode::InvalidOption,
             "balances_in",
             "balances_in is \"group\" or \"each\"",
         )),
@@ -242,16 +243,16 @@ pub async fn create(
         Some(Json::String(c)) => c,
         Some(other) => {
             return Err(unprocessable(
-                "invalid_input",
+                ErrorCode::InvalidInput,
                 "currency",
                 &format!("expected a string, not {}", other.kind()),
             ))
         }
-        None => return Err(unprocessable("invalid_input", "currency", "required")),
+        None => return Err(unprocessable(ErrorCode::InvalidInput, "currency", "required")),
     };
     let members_json = f
         .remove("members")
-        .ok_or_else(|| unprocessable("invalid_input", "members", "required"))?;
+        .ok_or_else(|| unprocessable(ErrorCode::InvalidInput, "members", "required"))?;
     let group = records::check_group(&currency, members_json, f.remove("rates"))?;
     let members: Vec<StoredMember> = group
         .members
@@ -265,7 +266,7 @@ pub async fn create(
     if let Some(m) = &my_member {
         if !members.iter().any(|x| &x.id == m) {
             return Err(unprocessable(
-                "unknown_member",
+                ErrorCode::UnknownMember,
                 "me",
                 "'me' must be one of the members",
             ));
@@ -368,7 +369,7 @@ pub async fn patch(
             if let Err(e) = outcome {
                 return Err(ApiError::new(
                     StatusCode::UNPROCESSABLE_ENTITY,
-                    e.code.as_str(),
+                    e.code,
                     "rates",
                     format!("the stored records would not compute ({}: {})", e.path, e.message),
                 ));

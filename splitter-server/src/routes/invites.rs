@@ -10,13 +10,14 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
+use splitter_core::ErrorCode;
 use splitter_core::Json;
 use sqlx::Row;
 use utoipa::ToSchema;
 
 use super::{fields, text_field, unprocessable, Body, Shared};
 use crate::auth::{self, Authed};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Code};
 use crate::idempotency::json_response;
 use crate::records::{self, StoredMember};
 use crate::store;
@@ -104,11 +105,15 @@ pub async fn create(
             .ok()
             .filter(|t| (60..=MAX_TTL).contains(t))
             .ok_or_else(|| {
-                unprocessable("invalid_input", "expires_in", "whole seconds from 60 to 2592000")
+                unprocessable(
+                    ErrorCode::InvalidInput,
+                    "expires_in",
+                    "whole seconds from 60 to 2592000",
+                )
             })?,
         Some(_) => {
             return Err(unprocessable(
-                "invalid_input",
+                ErrorCode::InvalidInput,
                 "expires_in",
                 "whole seconds from 60 to 2592000",
             ))
@@ -244,7 +249,7 @@ pub async fn accept(
     if row.try_get::<i64, _>(3)? != 0 {
         return Err(ApiError::new(
             StatusCode::GONE,
-            "invite_revoked",
+            Code::InviteRevoked,
             "",
             "this invite was revoked",
         ));
@@ -253,14 +258,14 @@ pub async fn accept(
     if now >= row.try_get::<i64, _>(2)? {
         return Err(ApiError::new(
             StatusCode::GONE,
-            "invite_expired",
+            Code::InviteExpired,
             "",
             "this invite has expired",
         ));
     }
     let member = store::opt_text(&row, 1)?.or(asked).ok_or_else(|| {
         unprocessable(
-            "invalid_input",
+            ErrorCode::InvalidInput,
             "member",
             "this invite names no member: choose one, an existing member not yet linked to an account or a new member id",
         )
@@ -277,7 +282,7 @@ pub async fn accept(
             .await?;
         if already.is_some() {
             return Err(ApiError::conflict(
-                "already_member",
+                Code::AlreadyMember,
                 "",
                 "this account is already a member of the group",
             ));
@@ -290,7 +295,7 @@ pub async fn accept(
             .await?;
         if linked.is_some() {
             return Err(ApiError::conflict(
-                "member_taken",
+                Code::MemberTaken,
                 "member",
                 "this member is linked to another account",
             ));

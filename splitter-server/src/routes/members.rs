@@ -7,13 +7,14 @@
 use axum::extract::{OriginalUri, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
+use splitter_core::ErrorCode;
 use splitter_core::{wire, Decimal};
 use utoipa::ToSchema;
 
 use super::groups::MemberOut;
 use super::{fields, text_field, Body, Shared};
 use crate::auth::Authed;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Code};
 use crate::group_write::group_write;
 use crate::idempotency::{self, Made};
 use crate::records::{self, StoredMember};
@@ -80,7 +81,7 @@ pub async fn add(
         match members.iter().find(|m| m.id == id) {
             Some(m) if !m.removed => {
                 return Err(ApiError::conflict(
-                    "duplicate_id",
+                    ErrorCode::DuplicateId,
                     "id",
                     format!("'{id}' is already a member"),
                 ))
@@ -186,7 +187,7 @@ pub async fn remove(
         lock.require_owner("remove members")?;
         if lock.member.as_deref() == Some(mid.as_str()) {
             return Err(ApiError::conflict(
-                "owner_member",
+                Code::OwnerMember,
                 "",
                 "the owner's own member cannot be removed",
             ));
@@ -212,7 +213,7 @@ pub async fn remove(
             .find(|b| b.member == mid && b.net != Decimal::ZERO)
         {
             return Err(ApiError::conflict(
-                "nonzero_balance",
+                Code::NonzeroBalance,
                 "",
                 format!(
                     "'{mid}' has a balance of {} {}; settle it first",

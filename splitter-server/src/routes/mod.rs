@@ -15,6 +15,7 @@ pub mod payments;
 pub mod reports;
 pub mod transfer;
 
+use splitter_core::ErrorCode;
 use std::collections::HashMap;
 
 use axum::body::Bytes;
@@ -22,7 +23,7 @@ use axum::extract::{FromRequest, Request};
 use axum::http::StatusCode;
 use splitter_core::Json;
 
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 
 pub use crate::state::{AppState, Shared};
 
@@ -40,7 +41,7 @@ impl FromRequest<Shared> for Body {
         let Ok(read) = read else {
             return Err(ApiError::new(
                 StatusCode::REQUEST_TIMEOUT,
-                "request_timeout",
+                Code::RequestTimeout,
                 "",
                 "the request body did not arrive in time",
             ));
@@ -49,7 +50,7 @@ impl FromRequest<Shared> for Body {
             Ok(b) => Ok(Body(b)),
             Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(ApiError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
-                "payload_too_large",
+                Code::PayloadTooLarge,
                 "",
                 "the request body is larger than this server accepts",
             )),
@@ -62,7 +63,7 @@ impl FromRequest<Shared> for Body {
 pub fn fields(body: Json, known: &[&str]) -> Result<HashMap<String, Json>, ApiError> {
     let Json::Object(pairs) = body else {
         return Err(unprocessable(
-            "invalid_input",
+            ErrorCode::InvalidInput,
             "",
             "the body must be a JSON object",
         ));
@@ -71,13 +72,17 @@ pub fn fields(body: Json, known: &[&str]) -> Result<HashMap<String, Json>, ApiEr
     for (k, v) in pairs {
         if !known.contains(&k.as_str()) {
             return Err(unprocessable(
-                "invalid_input",
+                ErrorCode::InvalidInput,
                 &k,
                 &format!("unknown field (expected one of: {})", known.join(", ")),
             ));
         }
         if out.contains_key(&k) {
-            return Err(unprocessable("duplicate_id", &k, "this key appears twice"));
+            return Err(unprocessable(
+                ErrorCode::DuplicateId,
+                &k,
+                "this key appears twice",
+            ));
         }
         if !matches!(v, Json::Null) {
             out.insert(k, v);
@@ -87,7 +92,7 @@ pub fn fields(body: Json, known: &[&str]) -> Result<HashMap<String, Json>, ApiEr
 }
 
 /// A `422` with this code.
-pub fn unprocessable(code: &'static str, path: &str, message: &str) -> ApiError {
+pub fn unprocessable(code: impl Into<Code>, path: &str, message: &str) -> ApiError {
     ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, path, message)
 }
 
@@ -99,11 +104,11 @@ pub fn text_field(
     required: bool,
 ) -> Result<Option<String>, ApiError> {
     match v {
-        None if required => Err(unprocessable("invalid_input", path, "required")),
+        None if required => Err(unprocessable(ErrorCode::InvalidInput, path, "required")),
         None => Ok(None),
         Some(Json::String(s)) => crate::text::clean(&s, field, path).map(Some),
         Some(other) => Err(unprocessable(
-            "invalid_input",
+            ErrorCode::InvalidInput,
             path,
             &format!("expected a string, not {}", other.kind()),
         )),

@@ -7,6 +7,7 @@
 //! it read. Since every write bumps the version in its transaction, no read ever sees numbers
 //! older than the last committed write, from whichever instance.
 
+use splitter_core::ErrorCode;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -216,7 +217,7 @@ pub async fn settlement(
         Some(m) => m.parse::<SettleMethod>().map_err(|e| {
             ApiError::new(
                 StatusCode::BAD_REQUEST,
-                "invalid_option",
+                ErrorCode::InvalidOption,
                 "method",
                 format!("method: {e}"),
             )

@@ -6,6 +6,7 @@
 //! Amounts in CSV cells are read as exact decimals (never floats). An import is one transaction:
 //! the group, its owner, every record and one activity entry, or nothing.
 
+use splitter_core::ErrorCode;
 use std::collections::HashMap;
 
 use axum::extract::{Path, Query, State};
@@ -15,7 +16,7 @@ use splitter_core::{wire, BalancesIn, Group, Json};
 
 use super::{Body, Shared};
 use crate::auth::{self, Authed};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Code};
 use crate::idempotency::json_response;
 use crate::records::{self, GroupHead, StoredMember};
 use crate::store::{self, GroupRow};
@@ -97,7 +98,7 @@ async fn import_group(
     if i64::try_from(cost.share_rows).unwrap_or(i64::MAX) > records::MAX_GROUP_SHARE_ROWS {
         return Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "group_full",
+            Code::GroupFull,
             "expenses",
             format!(
                 "the expenses hold {} shares; this server keeps at most {} per group",
@@ -172,7 +173,7 @@ async fn import_group(
         store::grant(&mut tx, &row.id, account, "owner", my_member.as_deref(), now).await?;
         let dup = |e: ApiError, what: &str, id: &str| {
             if e.status.is_server_error() && !e.retry {
-                ApiError::conflict("duplicate_id", what, format!("'{id}' appears twice"))
+                ApiError::conflict(ErrorCode::DuplicateId, what, format!("'{id}' appears twice"))
             } else {
                 e
             }
