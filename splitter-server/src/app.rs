@@ -21,7 +21,7 @@ use crate::cache::Cache;
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::cpu::Pool;
-use crate::error::{ApiError, Code};
+use crate::http::{ApiError, Code};
 use crate::limits::{self, Limiter};
 use crate::metrics::Metrics;
 use crate::routes;

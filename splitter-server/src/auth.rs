@@ -16,7 +16,7 @@ use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 use sqlx::{AnyConnection, Row};
 
-use crate::error::{ApiError, ApiResult, Code};
+use crate::http::{ApiError, ApiResult, Code};
 use crate::state::Shared;
 use crate::store::{self, Store};
 

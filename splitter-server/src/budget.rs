@@ -14,7 +14,7 @@ use axum::http::StatusCode;
 use splitter_core::Group;
 
 use crate::cpu::Refused;
-use crate::error::{ApiError, Code};
+use crate::http::{ApiError, Code};
 
 /// The bounds on one computation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

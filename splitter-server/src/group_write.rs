@@ -14,7 +14,7 @@
 
 use axum::response::{IntoResponse, Response};
 
-use crate::error::{ApiError, ApiResult};
+use crate::http::{ApiError, ApiResult};
 use crate::idempotency::{self, Idem, Made, Stored};
 
 /// What one attempt ended with.
@@ -57,7 +57,7 @@ macro_rules! group_write {
             };
             $crate::idempotency::record(&mut tx, idem.as_ref(), &made, state.now()).await?;
             tx.commit().await?;
-            Ok::<_, $crate::error::ApiError>($crate::group_write::Done::Made(made))
+            Ok::<_, $crate::http::ApiError>($crate::group_write::Done::Made(made))
         });
         $crate::group_write::answer(done, idem.as_ref())
     }};

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 use sqlx::{AnyConnection, AnyPool, Row};
 
-use crate::error::{ApiError, Code};
+use crate::http::{ApiError, Code};
 use crate::state::Shared;
 
 /// The header.
@@ -83,15 +83,7 @@ impl IntoResponse for Made {
     }
 }
 
-/// A JSON response.
-pub fn json_response(status: StatusCode, body: impl Into<axum::body::Body>) -> Response {
-    let mut r = (status, body.into()).into_response();
-    r.headers_mut().insert(
-        axum::http::header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
-    r
-}
+pub use crate::http::json_response;
 
 /// The request's key, if it sent one (1 to 255 visible ASCII characters), in `scope` (the
 /// account's id), so that two accounts' keys never meet.

@@ -18,7 +18,7 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use crate::cache::Cache;
-use crate::error::{ApiError, Code};
+use crate::http::{ApiError, Code};
 
 /// The window of the general limits.
 pub const WINDOW: Duration = Duration::from_secs(60);

@@ -11,7 +11,7 @@
 use splitter_core::ErrorCode;
 use splitter_core::{wire, Decimal, Group, Json, PaidBy, SettleMethod, Split};
 
-use crate::error::{ApiError, Code};
+use crate::http::{ApiError, Code};
 use crate::text;
 
 /// The largest amount (absolute, in the group currency) that one expense or payment may put on

@@ -13,7 +13,7 @@
 //! - HTTP/1.1 only: the server sits behind a load balancer, and one protocol is one set of
 //!   limits to reason about.
 //!
-//! Body read timeouts are the request extractor's (`routes::Body`), and the request timeout is a
+//! Body read timeouts are the request extractor's (`http::Body`), and the request timeout is a
 //! layer of the router. On shutdown the server stops accepting, lets every connection finish its
 //! request in flight, and waits for them at most `drain` long.
 
@@ -87,9 +87,9 @@ pub fn usable_connections(wanted: usize) -> usize {
 fn refused_answer() -> &'static [u8] {
     static ANSWER: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
     ANSWER.get_or_init(|| {
-        let body = crate::error::ApiError::new(
+        let body = crate::http::ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
-            crate::error::Code::TooManyConnections,
+            crate::http::Code::TooManyConnections,
             "",
             "too many open connections; retry in a second",
         )

@@ -12,7 +12,7 @@ use sqlx::any::AnyRow;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{Any, AnyConnection, AnyPool, Executor, Row, Transaction};
 
-use crate::error::ApiError;
+use crate::http::ApiError;
 use crate::records::{GroupHead, StoredMember};
 
 /// Which database the server talks to.

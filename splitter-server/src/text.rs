@@ -27,7 +27,7 @@ use unicode_properties::{GeneralCategory, GeneralCategoryGroup, UnicodeGeneralCa
 use unicode_script::{Script, UnicodeScript};
 use unicode_security::mixed_script::AugmentedScriptSet;
 
-use crate::error::{ApiError, ApiResult, Code};
+use crate::http::{ApiError, ApiResult, Code};
 
 /// What kind of text a field holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

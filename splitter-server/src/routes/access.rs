@@ -12,8 +12,8 @@ use utoipa::ToSchema;
 
 use super::Shared;
 use crate::auth::{self, Authed, Role};
-use crate::error::{ApiError, ApiResult, Code};
 use crate::group_write::group_write;
+use crate::http::{ApiError, ApiResult, Code};
 use crate::idempotency::{json_response, Made};
 use crate::store;
 

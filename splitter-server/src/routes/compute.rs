@@ -17,7 +17,7 @@ use super::{Body, Shared};
 use crate::app::ClientAddr;
 use crate::auth::Found;
 use crate::budget::{self, Budget};
-use crate::error::{ApiError, ApiResult};
+use crate::http::{ApiError, ApiResult};
 use crate::idempotency::{self, json_response};
 
 /// Computes a group given in the request (the contract's input) and returns the contract's output.

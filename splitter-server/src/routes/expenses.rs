@@ -13,8 +13,8 @@ use utoipa::ToSchema;
 
 use super::{page, page_body, Body, Shared};
 use crate::auth::{self, Authed, Lock};
-use crate::error::{ApiError, ApiResult, Code};
 use crate::group_write::group_write;
+use crate::http::{ApiError, ApiResult, Code};
 use crate::idempotency::{self, json_response, Made};
 use crate::records;
 use crate::store::{self, ExpenseFilter, Table};

@@ -12,8 +12,8 @@ use utoipa::ToSchema;
 
 use super::{fields, text_field, unprocessable, Body, Shared};
 use crate::auth::{self, Authed};
-use crate::error::{ApiError, ApiResult};
 use crate::group_write::group_write;
+use crate::http::{ApiError, ApiResult};
 use crate::idempotency::{self, json_response, Made};
 use crate::records::{self, StoredMember};
 use crate::store::{self, GroupRow};

@@ -17,8 +17,8 @@ use utoipa::ToSchema;
 
 use super::{fields, text_field, unprocessable, Body, Shared};
 use crate::auth::{self, Authed};
-use crate::error::{ApiError, ApiResult, Code};
-use crate::idempotency::json_response;
+use crate::http::json_response;
+use crate::http::{ApiError, ApiResult, Code};
 use crate::records::{self, StoredMember};
 use crate::store;
 use crate::text;

@@ -8,7 +8,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::Shared;
-use crate::idempotency::json_response;
+use crate::http::json_response;
 
 /// Readiness of the server's dependencies.
 #[derive(Debug, Serialize, ToSchema)]

@@ -9,8 +9,8 @@ use utoipa::ToSchema;
 
 use super::{page, page_body, Body, Shared};
 use crate::auth::{self, Authed};
-use crate::error::{ApiError, ApiResult};
 use crate::group_write::group_write;
+use crate::http::{ApiError, ApiResult};
 use crate::idempotency::{self, json_response, Made};
 use crate::records;
 use crate::store::{self, Table};

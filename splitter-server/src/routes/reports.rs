@@ -20,8 +20,8 @@ use utoipa::ToSchema;
 
 use super::Shared;
 use crate::auth::{self, Authed};
-use crate::error::{ApiError, ApiResult};
-use crate::idempotency::json_response;
+use crate::http::json_response;
+use crate::http::{ApiError, ApiResult};
 use crate::records;
 use crate::store;
 

@@ -16,8 +16,8 @@ use splitter_core::{wire, BalancesIn, Group, Json};
 
 use super::{Body, Shared};
 use crate::auth::{self, Authed};
-use crate::error::{ApiError, ApiResult, Code};
-use crate::idempotency::json_response;
+use crate::http::json_response;
+use crate::http::{ApiError, ApiResult, Code};
 use crate::records::{self, GroupHead, StoredMember};
 use crate::store::{self, GroupRow};
 use crate::{splitwise, text};
