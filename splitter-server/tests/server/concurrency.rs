@@ -1,11 +1,9 @@
 //! 50 concurrent writers on one group, idempotent retries (sequential and concurrent), and keys
 //! that expire.
 
-mod common;
-
 use std::sync::Arc;
 
-use common::{nets, recompute, Backend};
+use crate::common::{self, nets, recompute, Backend};
 use serde_json::json;
 
 async fn fifty_writers(b: &Backend) {

@@ -2,8 +2,8 @@
 
 use serde_json::json;
 
+use super::target::{self, client_from, count, tally, Target};
 use crate::common::{self, Backend};
-use crate::target::{self, client_from, count, tally, Target};
 
 /// `n` logins for `email` at once, each from `from(i)`, with `password(i)`; their statuses.
 async fn burst(

@@ -3,8 +3,8 @@
 
 use serde_json::{json, Value};
 
+use super::target::{self, count, tally, Target};
 use crate::common::{self, Backend};
-use crate::target::{self, count, tally, Target};
 
 /// A request: method, path, body, headers.
 type Request = (String, String, Option<String>, Vec<(String, String)>);
@@ -15,7 +15,7 @@ async fn at_once(t: &Target, requests: Vec<Request>) -> Vec<common::Reply> {
     for (i, (method, path, body, headers)) in requests.into_iter().enumerate() {
         let base = t.base.clone();
         // Spread over 50 addresses: one address's connections are bounded (64 by default).
-        let http = crate::target::client_from(7, 1 + (i % 50) as u8);
+        let http = super::target::client_from(7, 1 + (i % 50) as u8);
         tasks.push(tokio::spawn(async move {
             let h: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
             common::send(&http, &base, &method, &path, body.as_deref(), &h).await

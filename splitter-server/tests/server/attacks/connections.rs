@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpSocket, TcpStream};
 
+use super::target;
 use crate::common::Backend;
-use crate::target;
 
 /// A connection from `127.0.a.b` that sends the start of a request and never finishes it; `None`
 /// when the connection could not even be made.

@@ -1,9 +1,7 @@
 //! A table of bad inputs: each answered with a 4xx and the right code (and path), never a 5xx,
 //! and nothing stored.
 
-mod common;
-
-use common::{Backend, Server};
+use crate::common::{self, Backend, Server};
 
 async fn table(b: &Backend) {
     let mut config = splitter_server::Config::for_urls(&b.database_url, b.redis_url.as_deref());

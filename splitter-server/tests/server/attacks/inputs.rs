@@ -3,8 +3,8 @@
 
 use serde_json::json;
 
+use super::target::{self, Target};
 use crate::common::{self, Backend};
-use crate::target::{self, Target};
 
 /// The owner's token, a group of `members`, and a helper to call the API as that owner.
 async fn owner_group(t: &mut Target, members: &[&str]) -> (String, String) {

@@ -2,8 +2,7 @@
 //! to the core's `compute_json`), the committed OpenAPI document against the served one, and the
 //! README's curl session, run as written.
 
-mod common;
-
+use crate::common;
 use std::path::{Path, PathBuf};
 
 fn repo() -> PathBuf {

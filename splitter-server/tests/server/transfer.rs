@@ -2,11 +2,9 @@
 //! imported again gives the same balances to the cent; CSV export read back by the Splitwise
 //! importer gives the same balances; bad files refused with a line and column, nothing stored.
 
-mod common;
-
 use std::collections::BTreeMap;
 
-use common::{nets, Backend, Server};
+use crate::common::{self, nets, Backend, Server};
 use serde_json::{json, Value};
 
 const SPLITWISE: &str = "\u{feff}Date,Description,Category,Cost,Currency,Ana Lima,Ben Okafor,Cy Park

@@ -3,8 +3,8 @@
 
 use serde_json::{json, Value};
 
+use super::target::{self, client_from, count, tally};
 use crate::common::{self, Backend};
-use crate::target::{self, client_from, count, tally};
 
 /// 24 distinct small balances with many zero-sum subgroups: the exact search gives up and its
 /// DP proves the optimum (about 1 s optimised; far longer in a debug build).

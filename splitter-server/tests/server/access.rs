@@ -3,9 +3,7 @@
 //! logout and password change; invites; rate limits; SQL-injection and oversized strings stored
 //! verbatim; the activity log after edits and deletes.
 
-mod common;
-
-use common::{Backend, Server};
+use crate::common::{self, Backend, Server};
 use serde_json::{json, Value};
 
 /// One route of the matrix: method, path, body, the member's expected status.

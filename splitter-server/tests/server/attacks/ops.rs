@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 
+use super::target::{self, count, tally};
 use crate::common::{self, Backend};
-use crate::target::{self, count, tally};
 
 /// Item 13: a thousand requests with made-up methods add at most one label (`other`).
 pub async fn metric_labels(b: &Backend) {

@@ -1,8 +1,6 @@
 //! Every endpoint, on SQLite and on MariaDB, with the in-process cache and with Redis.
 
-mod common;
-
-use common::{nets, recompute, Backend, Server};
+use crate::common::{self, nets, recompute, Backend, Server};
 use serde_json::json;
 
 async fn every_endpoint(b: &Backend) {

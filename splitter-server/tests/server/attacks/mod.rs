@@ -1,4 +1,4 @@
-//! The attack suite: each attack the hardening issue reported, tried again against the built
+//! The attack suite (a module of the server's one test binary): each attack the hardening issue reported, tried again against the built
 //! server in a process of its own, on SQLite and on MariaDB + Redis, with the figures it checks
 //! printed as one `ATTACK` line (5xx seen, panics, peak memory, and the attack's own).
 //!
@@ -6,11 +6,9 @@
 //! thousands of sockets, so `scripts/suites/server` runs them on their own, one at a time:
 //!
 //! ```sh
-//! cargo test -p splitter-server --test attacks -- --ignored --test-threads 1 --nocapture
+//! cargo test -p splitter-server --test server attacks:: -- --ignored --test-threads 1 --nocapture
 //! ```
 
-#[path = "../common/mod.rs"]
-mod common;
 mod compute;
 mod connections;
 mod inputs;
@@ -20,19 +18,19 @@ mod races;
 mod target;
 
 /// One attack on both backends: `name_sqlite` and `name_mysql_redis` (skipped, with a message,
-/// when the suite's MariaDB and Redis are not there and SPLITTER_SERVER_TESTS=sqlite-only).
+/// when the suite's MariaDB and Redis are not there, unless SPLITTER_SERVER_TESTS=all).
 macro_rules! attack {
     ($sqlite:ident, $mysql:ident, $run:path) => {
         #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
         #[ignore = "an attack: run by scripts/suites/server with --ignored"]
         async fn $sqlite() {
-            $run(&common::sqlite()).await;
+            $run(&crate::common::sqlite()).await;
         }
 
         #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
         #[ignore = "an attack: run by scripts/suites/server with --ignored"]
         async fn $mysql() {
-            let Some(b) = common::mysql_redis() else {
+            let Some(b) = crate::common::mysql_redis() else {
                 return;
             };
             $run(&b).await;
