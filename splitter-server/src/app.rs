@@ -21,13 +21,13 @@ use crate::cache::Cache;
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::cpu::Pool;
+use crate::db::Store;
 use crate::http::{ApiError, Code};
 use crate::limits::{self, Limiter};
 use crate::metrics::Metrics;
 use crate::routes;
 use crate::serve::{ConnectionStats, Limits};
 use crate::state::{AppState, Shared};
-use crate::store::Store;
 use splitter_core::ErrorCode;
 
 /// The request id header.

@@ -16,9 +16,9 @@ use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 use sqlx::{AnyConnection, Row};
 
+use crate::db::{self, Store};
 use crate::http::{ApiError, ApiResult, Code};
 use crate::state::Shared;
-use crate::store::{self, Store};
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -201,13 +201,13 @@ impl Tokens {
 /// mode 0600 on first start); with an in-memory database, a new one for this process. MySQL
 /// (several instances on one database) needs a configured one.
 fn generated_secret(database_url: &str) -> Result<Vec<u8>, String> {
-    if crate::store::Backend::of(database_url) != crate::store::Backend::Sqlite {
+    if crate::db::Backend::of(database_url) != crate::db::Backend::Sqlite {
         return Err(
             "set --token-secret or --token-secret-file: every instance on a shared database must sign with the same secret"
                 .into(),
         );
     }
-    let Some(db) = crate::store::sqlite_file(database_url) else {
+    let Some(db) = crate::db::sqlite_file(database_url) else {
         tracing::warn!(
             "no --token-secret: a new one for this in-memory database; tokens end with the process"
         );
@@ -227,7 +227,7 @@ fn generated_secret(database_url: &str) -> Result<Vec<u8>, String> {
         Err(e) => return Err(format!("{}: {e}", path.display())),
     }
     let secret = random_token().map_err(|e| format!("no random bytes: {e}"))?;
-    crate::store::write_private(&path, secret.as_bytes()).map_err(|e| format!("{}: {e}", path.display()))?;
+    crate::db::write_private(&path, secret.as_bytes()).map_err(|e| format!("{}: {e}", path.display()))?;
     tracing::warn!(file = %path.display(), "no --token-secret: generated one into this file (mode 0600); set --token-secret in production");
     Ok(secret.into_bytes())
 }
@@ -440,8 +440,8 @@ pub async fn access(state: &Shared, me: &Claims, gid: &str) -> ApiResult<Access>
     match row {
         Some(r) => Ok(Access {
             account: me.account.clone(),
-            role: Role::parse(&store::text(&r, 1)?),
-            member: store::opt_text(&r, 2)?,
+            role: Role::parse(&db::text(&r, 1)?),
+            member: db::opt_text(&r, 2)?,
             version: r.try_get(0)?,
         }),
         None => {
@@ -479,7 +479,7 @@ impl Lock {
 /// The write path's access check folded into the group lock: bumps the group's version (and its
 /// record counter by `take`) only if the account, in a live session, is a member, and returns what
 /// the write needs to know. One statement fewer than [`access`] and then
-/// [`crate::store::lock_group`]; `404` (or `401` for a revoked session) otherwise, nothing changed.
+/// [`crate::db::lock_group`]; `404` (or `401` for a revoked session) otherwise, nothing changed.
 pub async fn lock_member(
     state: &Shared,
     conn: &mut AnyConnection,
@@ -517,8 +517,8 @@ pub async fn lock_member(
         version: row.try_get(0)?,
         seq: row.try_get(1)?,
         share_rows: row.try_get(2)?,
-        role: Role::parse(&store::text(&row, 3)?),
-        member: store::opt_text(&row, 4)?,
+        role: Role::parse(&db::text(&row, 3)?),
+        member: db::opt_text(&row, 4)?,
     })
 }
 

@@ -10,7 +10,7 @@
 //! 5. the response stored under the key, and the commit.
 //!
 //! The whole of it runs again when the database reports a conflict a retry may cure (a MySQL
-//! deadlock, a busy SQLite), at most a few times (`store::retrying!`).
+//! deadlock, a busy SQLite), at most a few times (`db::retrying!`).
 
 use axum::response::{IntoResponse, Response};
 
@@ -42,7 +42,7 @@ macro_rules! group_write {
     ($state:expr, $me:expr, $gid:expr, $idem:expr, $take:expr, |$tx:ident, $lock:ident| $body:block) => {{
         let state: &$crate::state::Shared = $state;
         let idem = $crate::idempotency::with_cutoff(state, $idem);
-        let done = $crate::store::retrying!(async {
+        let done = $crate::db::retrying!(async {
             let mut tx = state.store.begin_write().await?;
             let lock = $crate::auth::lock_member(state, &mut tx, $me, $gid, $take).await?;
             if let Some(i) = &idem {

@@ -12,8 +12,8 @@ use std::time::Duration;
 
 use sqlx::AnyPool;
 
+use crate::db::seconds_before;
 use crate::state::Shared;
-use crate::store::seconds_before;
 
 /// How often an instance prunes.
 pub const PERIOD: Duration = Duration::from_secs(600);

@@ -136,7 +136,7 @@ pub async fn lookup(conn: &mut AnyConnection, idem: &Idem) -> Result<Option<Stor
     row.map(|r| {
         Ok(Stored {
             status: u16::try_from(r.try_get::<i64, _>(0)?).unwrap_or(200),
-            body: crate::store::text(&r, 1)?,
+            body: crate::db::text(&r, 1)?,
             hash: r.try_get(2)?,
         })
     })
@@ -213,7 +213,7 @@ pub async fn record(
 /// Sets the key's expiry cutoff from the state's clock and configuration.
 pub fn with_cutoff(state: &Shared, mut idem: Option<Idem>) -> Option<Idem> {
     if let Some(i) = &mut idem {
-        i.cutoff = crate::store::seconds_before(state.now(), state.config.idempotency_ttl);
+        i.cutoff = crate::db::seconds_before(state.now(), state.config.idempotency_ttl);
     }
     idem
 }

@@ -16,6 +16,7 @@ pub mod cache;
 pub mod clock;
 pub mod config;
 pub mod cpu;
+pub mod db;
 pub mod forwarded;
 pub mod group_write;
 pub mod housekeeping;
@@ -29,7 +30,6 @@ pub mod routes;
 pub mod serve;
 pub mod splitwise;
 pub mod state;
-pub mod store;
 pub mod text;
 
 pub use config::Config;

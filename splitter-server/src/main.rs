@@ -8,7 +8,7 @@ use clap::Parser;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use splitter_server::config::{Command, Config};
-use splitter_server::{app, store::Store};
+use splitter_server::{app, db::Store};
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {

@@ -11,6 +11,7 @@
 use splitter_core::ErrorCode;
 use splitter_core::{wire, Decimal, Group, Json, PaidBy, SettleMethod, Split};
 
+use crate::db::{ExpenseRecord, GroupHead, PaymentRecord};
 use crate::http::{ApiError, Code};
 use crate::text;
 
@@ -25,30 +26,6 @@ pub const MAX_GROUP_MEMBERS: usize = 1_000;
 /// The most share rows a stored group's live expenses may hold (each expense holds one per
 /// member with a part): what computing the group costs grows with it.
 pub const MAX_GROUP_SHARE_ROWS: i64 = 1_000_000;
-
-/// A member as stored.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoredMember {
-    /// The id expenses refer to.
-    pub id: String,
-    /// The display name.
-    pub name: Option<String>,
-    /// Removed members stay in the computation (old expenses name them) but take no new part.
-    pub removed: bool,
-}
-
-/// What a record is checked against: the group's currency, rates and members.
-#[derive(Debug, Clone)]
-pub struct GroupHead {
-    /// ISO 4217 code.
-    pub currency: String,
-    /// Rates as decimal strings, `("USD", "0.92")`.
-    pub rates: Vec<(String, String)>,
-    /// Every member, removed ones included, in order.
-    pub members: Vec<StoredMember>,
-    /// `group` or `each` (the contract's `options.balances_in`).
-    pub balances_in: String,
-}
 
 impl GroupHead {
     fn active_ids(&self) -> Vec<String> {
@@ -86,36 +63,6 @@ impl GroupHead {
             ),
         ])
     }
-}
-
-/// A checked expense, ready to store.
-#[derive(Debug, Clone)]
-pub struct CheckedExpense {
-    /// The canonical JSON text of the expense (with its id).
-    pub body: String,
-    /// The total as a decimal string.
-    pub amount: String,
-    /// Its date, if any.
-    pub date: Option<String>,
-    /// Its category, if any.
-    pub category: Option<String>,
-    /// Every member it names (payers and sharers), for the member filter.
-    pub members: Vec<String>,
-    /// The share rows it holds (counted against [`MAX_GROUP_SHARE_ROWS`]).
-    pub parts: i64,
-}
-
-/// A checked payment, ready to store.
-#[derive(Debug, Clone)]
-pub struct CheckedPayment {
-    /// The canonical JSON text of the payment (with its id).
-    pub body: String,
-    /// The amount as a decimal string.
-    pub amount: String,
-    /// Who paid.
-    pub from: String,
-    /// Who received.
-    pub to: String,
 }
 
 /// Parses a request body with the core's exact reader (numbers kept as text, repeated keys
@@ -178,7 +125,7 @@ fn check_magnitude(group: &mut Group) -> Result<(), ApiError> {
 
 /// Checks an expense body (an object in the contract's expense form, without `id`) against the
 /// group and gives the record to store under `id`. Errors name a path inside the body.
-pub fn check_expense(head: &GroupHead, body: Json, id: &str) -> Result<CheckedExpense, ApiError> {
+pub fn check_expense(head: &GroupHead, body: Json, id: &str) -> Result<ExpenseRecord, ApiError> {
     let mut pairs = object_without_id(body, "expense")?;
     pairs.insert(0, ("id".into(), Json::String(id.into())));
     let json = head.group_json(head.active_ids(), "expenses", vec![Json::Object(pairs)]);
@@ -210,7 +157,7 @@ pub fn check_expense(head: &GroupHead, body: Json, id: &str) -> Result<CheckedEx
     split_members(&expense.split, &mut members);
     members.sort();
     members.dedup();
-    Ok(CheckedExpense {
+    Ok(ExpenseRecord {
         body: record_text(&group, "expenses")?,
         amount: expense.amount.to_string(),
         date: expense.date.clone(),
@@ -221,7 +168,7 @@ pub fn check_expense(head: &GroupHead, body: Json, id: &str) -> Result<CheckedEx
 }
 
 /// Checks a payment body (the contract's payment form, without `id`).
-pub fn check_payment(head: &GroupHead, body: Json, id: &str) -> Result<CheckedPayment, ApiError> {
+pub fn check_payment(head: &GroupHead, body: Json, id: &str) -> Result<PaymentRecord, ApiError> {
     let mut pairs = object_without_id(body, "payment")?;
     pairs.insert(0, ("id".into(), Json::String(id.into())));
     let json = head.group_json(head.active_ids(), "payments", vec![Json::Object(pairs)]);
@@ -238,7 +185,7 @@ pub fn check_payment(head: &GroupHead, body: Json, id: &str) -> Result<CheckedPa
         ));
     }
     let p = &group.payments[0];
-    Ok(CheckedPayment {
+    Ok(PaymentRecord {
         body: record_text(&group, "payments")?,
         amount: p.amount.to_string(),
         from: p.from.clone(),

@@ -7,9 +7,9 @@ use crate::cache::Cache;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::cpu::Pool;
+use crate::db::Store;
 use crate::limits::Limiter;
 use crate::metrics::Metrics;
-use crate::store::Store;
 
 /// What every handler shares.
 #[derive(Debug)]

@@ -6,6 +6,8 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use splitter_core::ErrorCode;
 
+use crate::db::{DbError, Trouble};
+
 /// Every error code the server answers with: the core's (bad input to the engine) and the
 /// server's own, one place for all of them. Clients match on the text ([`Code::as_str`]), which
 /// never changes for a code.
@@ -206,7 +208,7 @@ pub struct ApiError {
     /// Where in the request body (or which parameter) the problem is; empty for the whole.
     pub path: String,
     /// A database conflict that running the whole transaction again may cure (a deadlock, a busy
-    /// SQLite): `store::retrying!` does so before answering `503`.
+    /// SQLite): `db::retrying!` does so before answering `503`.
     pub retry: bool,
 }
 
@@ -289,21 +291,30 @@ impl ApiError {
     }
 }
 
-impl From<sqlx::Error> for ApiError {
-    fn from(e: sqlx::Error) -> Self {
-        match crate::store::trouble(&e) {
-            crate::store::Trouble::Conflict => {
+impl From<DbError> for ApiError {
+    /// A database failure as the client sees it: a conflict a retry may cure is retried by the
+    /// write path (`retry`) and otherwise answered `503`, like a database that cannot serve now;
+    /// anything else is the server's own failure (`500`, the detail in the log).
+    fn from(e: DbError) -> Self {
+        match e.trouble() {
+            Trouble::Conflict => {
                 tracing::info!(error = %e, "database conflict (retried)");
                 let mut r = ApiError::unavailable("the database was busy with a conflicting change; retry");
                 r.retry = true;
                 r
             }
-            crate::store::Trouble::Unavailable => {
+            Trouble::Unavailable => {
                 tracing::warn!(error = %e, "database unavailable");
                 ApiError::unavailable("the database is busy or unreachable; retry later")
             }
-            crate::store::Trouble::Other => ApiError::internal(e),
+            Trouble::Other => ApiError::internal(e),
         }
+    }
+}
+
+impl From<sqlx::Error> for ApiError {
+    fn from(e: sqlx::Error) -> Self {
+        DbError(e).into()
     }
 }
 

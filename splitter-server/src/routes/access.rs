@@ -12,10 +12,10 @@ use utoipa::ToSchema;
 
 use super::Shared;
 use crate::auth::{self, Authed, Role};
+use crate::db;
 use crate::group_write::group_write;
 use crate::http::{ApiError, ApiResult, Code};
 use crate::idempotency::{json_response, Made};
-use crate::store;
 
 /// An account with access to a group.
 #[derive(Debug, Serialize, ToSchema)]
@@ -59,9 +59,9 @@ pub async fn list(
         .iter()
         .map(|r| {
             Ok(AccessOut {
-                account: store::text(r, 0)?,
-                role: Role::parse(&store::text(r, 1)?).as_str(),
-                member: store::opt_text(r, 2)?,
+                account: db::text(r, 0)?,
+                role: Role::parse(&db::text(r, 1)?).as_str(),
+                member: db::opt_text(r, 2)?,
                 since: r.try_get(3)?,
             })
         })
@@ -103,16 +103,16 @@ pub async fn remove(
             .fetch_optional(&mut *tx)
             .await?
             .ok_or_else(|| ApiError::not_found("account with access"))?;
-        let member = store::opt_text(&row, 0)?;
+        let member = db::opt_text(&row, 0)?;
         sqlx::query("DELETE FROM group_access WHERE group_id = ? AND account_id = ?")
             .bind(&gid)
             .bind(&account)
             .execute(&mut *tx)
             .await?;
         let before = serde_json::json!({"account": account, "member": member}).to_string();
-        store::log(
+        db::log(
             tx,
-            store::Change {
+            db::Change {
                 group: &gid,
                 version: lock.version,
                 account: &me.account,

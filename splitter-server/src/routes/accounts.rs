@@ -14,11 +14,11 @@ use utoipa::ToSchema;
 use super::{fields, unprocessable, Body, Shared};
 use crate::app::ClientAddr;
 use crate::auth::{self, Authed};
+use crate::db;
 use crate::http::json_response;
 use crate::http::{ApiError, ApiResult, Code};
 use crate::limits;
 use crate::records;
-use crate::store;
 use crate::text;
 
 /// Email and password.
@@ -200,7 +200,7 @@ pub async fn login(
         .fetch_optional(&state.store.pool)
         .await?;
     let (id, hash) = match row {
-        Some(r) => (Some(store::text(&r, 0)?), Some(store::text(&r, 1)?)),
+        Some(r) => (Some(db::text(&r, 0)?), Some(db::text(&r, 1)?)),
         None => (None, None),
     };
     let ok = match auth::verify_password(&state, &addr, password, hash).await {
@@ -221,7 +221,7 @@ pub async fn login(
     };
     state.limiter.take_back(&state.cache, &attempt).await;
     let now = state.now();
-    let (session, refresh) = store::retrying!(async {
+    let (session, refresh) = db::retrying!(async {
         let mut tx = state.store.begin_write().await?;
         let made = auth::new_session(&mut tx, &state.tokens, &id, now).await?;
         tx.commit().await?;
@@ -246,7 +246,7 @@ pub async fn refresh(State(state): State<Shared>, Body(body): Body) -> ApiResult
     }
     let hash = auth::sha256_hex(&token);
     let now = state.now();
-    let (account, session, new) = store::retrying!(async {
+    let (account, session, new) = db::retrying!(async {
         // A write transaction from its first statement: SQLite takes its write lock now rather
         // than failing to upgrade a read lock when another write got there first.
         let mut tx = state.store.begin_write().await?;
@@ -258,10 +258,10 @@ pub async fn refresh(State(state): State<Shared>, Body(body): Body) -> ApiResult
         .fetch_optional(&mut *tx)
         .await?
         .ok_or_else(|| refused(Code::InvalidToken, "not a refresh token this server gave"))?;
-        let session = store::text(&row, 0)?;
+        let session = db::text(&row, 0)?;
         let used: i64 = row.try_get(1)?;
         let expires: i64 = row.try_get(2)?;
-        let account = store::text(&row, 3)?;
+        let account = db::text(&row, 3)?;
         let revoked: i64 = row.try_get(4)?;
         if revoked != 0 {
             return Err(auth::revoked());
@@ -329,7 +329,7 @@ pub async fn me(State(state): State<Shared>, Authed(me): Authed) -> ApiResult<Re
         .ok_or_else(auth::revoked)?;
     let out = AccountOut {
         id: me.account.clone(),
-        email: store::text(&row, 0)?,
+        email: db::text(&row, 0)?,
     };
     Ok(json_response(
         StatusCode::OK,
@@ -359,8 +359,8 @@ pub async fn change_password(
         .fetch_optional(&state.store.pool)
         .await?
         .ok_or_else(auth::revoked)?;
-    let hash = store::text(&row, 0)?;
-    let email = store::text(&row, 1)?;
+    let hash = db::text(&row, 0)?;
+    let email = db::text(&row, 1)?;
     let new = text::password(&new_raw, "new_password", &context_words(&email))?;
     let client = format!("acct:{}", me.account);
     let too_long = current.chars().count() > text::MAX_PASSWORD_CHARS;
@@ -373,7 +373,7 @@ pub async fn change_password(
         ));
     }
     let new_hash = auth::hash_password(&state, &client, new).await?;
-    store::retrying!(async {
+    db::retrying!(async {
         let mut tx = state.store.begin_write().await?;
         sqlx::query("UPDATE accounts SET password_hash = ? WHERE id = ?")
             .bind(&new_hash)

@@ -13,9 +13,9 @@ use utoipa::ToSchema;
 
 use super::Shared;
 use crate::auth::{self, Authed};
+use crate::db;
 use crate::http::json_response;
 use crate::http::{ApiError, ApiResult};
-use crate::store;
 
 /// One entry.
 #[derive(Debug, Serialize, ToSchema)]
@@ -95,12 +95,12 @@ pub async fn list(
                 id: r.try_get::<i64, _>(0)?.to_string(),
                 version: r.try_get(1)?,
                 at: r.try_get(2)?,
-                account: store::text(r, 3)?,
-                email: store::opt_text(r, 4)?,
-                action: store::text(r, 5)?,
-                target: store::text(r, 6)?,
-                before: parse(store::opt_text(r, 7)?),
-                after: parse(store::opt_text(r, 8)?),
+                account: db::text(r, 3)?,
+                email: db::opt_text(r, 4)?,
+                action: db::text(r, 5)?,
+                target: db::text(r, 6)?,
+                before: parse(db::opt_text(r, 7)?),
+                after: parse(db::opt_text(r, 8)?),
             })
         })
         .collect::<Result<Vec<_>, sqlx::Error>>()?;

@@ -13,11 +13,11 @@ use utoipa::ToSchema;
 
 use super::{page, page_body, Body, Shared};
 use crate::auth::{self, Authed, Lock};
+use crate::db::{self, ExpenseFilter, Table};
 use crate::group_write::group_write;
 use crate::http::{ApiError, ApiResult, Code};
 use crate::idempotency::{self, json_response, Made};
 use crate::records;
-use crate::store::{self, ExpenseFilter, Table};
 
 /// An expense in the contract's form (without `id`, which the server assigns). Amounts are
 /// decimal strings (`"12.30"`); JSON numbers are accepted too and read exactly from their text.
@@ -102,7 +102,7 @@ pub async fn count_share_rows(conn: &mut AnyConnection, gid: &str, lock: &Lock, 
             ),
         ));
     }
-    store::add_share_rows(conn, gid, delta).await
+    Ok(db::add_share_rows(conn, gid, delta).await?)
 }
 
 /// Adds an expense.
@@ -125,16 +125,16 @@ pub async fn create(
     let json = records::parse_body(&body)?;
     let now = state.now();
     let mut r = group_write!(&state, &me, &gid, idem, 1, |tx, lock| {
-        let (_, head) = store::head(tx, &gid)
+        let (_, head) = db::head(tx, &gid)
             .await?
             .ok_or_else(|| ApiError::not_found("group"))?;
         let id = format!("e{}", lock.seq);
         let checked = records::check_expense(&head, json.clone(), &id)?;
         count_share_rows(tx, &gid, lock, checked.parts).await?;
-        store::insert_expense(tx, &gid, lock.seq, &id, &checked).await?;
-        store::log(
+        db::insert_expense(tx, &gid, lock.seq, &id, &checked).await?;
+        db::log(
             tx,
-            store::Change {
+            db::Change {
                 group: &gid,
                 version: lock.version,
                 account: &me.account,
@@ -189,7 +189,7 @@ pub async fn list(
         limit,
     };
     auth::access(&state, &me, &gid).await?;
-    let rows = store::list_expenses(&state.store.pool, &gid, &filter).await?;
+    let rows = db::list_expenses(&state.store.pool, &gid, &filter).await?;
     Ok(json_response(StatusCode::OK, page_body("expenses", rows, limit)))
 }
 
@@ -217,7 +217,7 @@ pub async fn get(
 ) -> ApiResult<Response> {
     auth::access(&state, &me, &gid).await?;
     let mut conn = state.store.pool.acquire().await?;
-    let row = store::record(&mut conn, Table::Expenses, &gid, &eid)
+    let row = db::record(&mut conn, Table::Expenses, &gid, &eid)
         .await?
         .filter(|r| !r.deleted)
         .ok_or_else(|| ApiError::not_found("expense"))?;
@@ -276,20 +276,20 @@ pub async fn put(
     let json = records::parse_body(&body)?;
     let now = state.now();
     group_write!(&state, &me, &gid, None, 0, |tx, lock| {
-        let row = store::record(tx, Table::Expenses, &gid, &eid)
+        let row = db::record(tx, Table::Expenses, &gid, &eid)
             .await?
             .filter(|r| !r.deleted)
             .ok_or_else(|| ApiError::not_found("expense"))?;
         check_if_match(&headers, row.revision, true)?;
-        let (_, head) = store::head(tx, &gid)
+        let (_, head) = db::head(tx, &gid)
             .await?
             .ok_or_else(|| ApiError::not_found("group"))?;
         let checked = records::check_expense(&head, json.clone(), &eid)?;
         count_share_rows(tx, &gid, lock, checked.parts - row.parts).await?;
-        store::replace_expense(tx, &gid, row.seq, &checked).await?;
-        store::log(
+        db::replace_expense(tx, &gid, row.seq, &checked).await?;
+        db::log(
             tx,
-            store::Change {
+            db::Change {
                 group: &gid,
                 version: lock.version,
                 account: &me.account,
@@ -321,16 +321,16 @@ pub async fn delete(
 ) -> ApiResult<Response> {
     let now = state.now();
     group_write!(&state, &me, &gid, None, 0, |tx, lock| {
-        let row = store::record(tx, Table::Expenses, &gid, &eid)
+        let row = db::record(tx, Table::Expenses, &gid, &eid)
             .await?
             .filter(|r| !r.deleted)
             .ok_or_else(|| ApiError::not_found("expense"))?;
         check_if_match(&headers, row.revision, false)?;
-        store::set_deleted(tx, Table::Expenses, &gid, row.seq, true).await?;
+        db::set_deleted(tx, Table::Expenses, &gid, row.seq, true).await?;
         count_share_rows(tx, &gid, lock, -row.parts).await?;
-        store::log(
+        db::log(
             tx,
-            store::Change {
+            db::Change {
                 group: &gid,
                 version: lock.version,
                 account: &me.account,
@@ -365,7 +365,7 @@ pub async fn restore(
     let idem = idempotency::from_request(&me.account, &headers, "POST", uri.path(), &body)?;
     let now = state.now();
     group_write!(&state, &me, &gid, idem, 0, |tx, lock| {
-        let row = store::record(tx, Table::Expenses, &gid, &eid)
+        let row = db::record(tx, Table::Expenses, &gid, &eid)
             .await?
             .ok_or_else(|| ApiError::not_found("expense"))?;
         if !row.deleted {
@@ -375,7 +375,7 @@ pub async fn restore(
                 format!("expense {eid} is not deleted"),
             ));
         }
-        let (_, head) = store::head(tx, &gid)
+        let (_, head) = db::head(tx, &gid)
             .await?
             .ok_or_else(|| ApiError::not_found("group"))?;
         let stored = Json::parse(&row.body).map_err(ApiError::internal)?;
@@ -385,10 +385,10 @@ pub async fn restore(
         let body = Json::Object(pairs.into_iter().filter(|(k, _)| k != "id").collect());
         records::check_expense(&head, body, &eid)?;
         count_share_rows(tx, &gid, lock, row.parts).await?;
-        store::set_deleted(tx, Table::Expenses, &gid, row.seq, false).await?;
-        store::log(
+        db::set_deleted(tx, Table::Expenses, &gid, row.seq, false).await?;
+        db::log(
             tx,
-            store::Change {
+            db::Change {
                 group: &gid,
                 version: lock.version,
                 account: &me.account,

@@ -12,11 +12,12 @@ use utoipa::ToSchema;
 
 use super::{fields, text_field, unprocessable, Body, Shared};
 use crate::auth::{self, Authed};
+use crate::db::StoredMember;
+use crate::db::{self, GroupRow};
 use crate::group_write::group_write;
 use crate::http::{ApiError, ApiResult};
 use crate::idempotency::{self, json_response, Made};
-use crate::records::{self, StoredMember};
-use crate::store::{self, GroupRow};
+use crate::records;
 use crate::text;
 
 /// The `balances_in` field: `group` (default) or `each`.
@@ -42,7 +43,7 @@ fn settings_json(row: &GroupRow) -> String {
 }
 
 async fn snapshot_head(conn: &mut sqlx::AnyConnection, gid: &str) -> ApiResult<GroupRow> {
-    store::group_row(conn, gid)
+    db::group_row(conn, gid)
         .await?
         .ok_or_else(|| ApiError::not_found("group"))
 }
@@ -66,11 +67,11 @@ pub async fn list(State(state): State<Shared>, Authed(me): Authed) -> ApiResult<
         .iter()
         .map(|r| {
             Ok(GroupSummary {
-                id: store::text(r, 0)?,
-                name: store::text(r, 1)?,
-                currency: store::text(r, 2)?,
-                role: store::text(r, 3)?,
-                member: store::opt_text(r, 4)?,
+                id: db::text(r, 0)?,
+                name: db::text(r, 1)?,
+                currency: db::text(r, 2)?,
+                role: db::text(r, 3)?,
+                member: db::opt_text(r, 4)?,
             })
         })
         .collect::<Result<Vec<_>, sqlx::Error>>()?;
@@ -191,7 +192,7 @@ pub fn group_body(row: &GroupRow, members: &[StoredMember]) -> String {
         id: row.id.clone(),
         name: row.name.clone(),
         currency: row.currency.clone(),
-        rates: store::rates_pairs(&row.rates).into_iter().collect(),
+        rates: db::rates_pairs(&row.rates).into_iter().collect(),
         members: members
             .iter()
             .filter(|m| !m.removed)
@@ -289,10 +290,10 @@ pub async fn create(
     let now = state.now();
     let st = state.clone();
     idempotency::run(&state, idem, |idem| async move {
-        store::retrying!(async {
+        db::retrying!(async {
             let mut tx = st.store.begin_write().await?;
-            store::insert_group(&mut tx, &row, &members).await?;
-            store::grant(&mut tx, &row.id, &me.account, "owner", my_member.as_deref(), now).await?;
+            db::insert_group(&mut tx, &row, &members).await?;
+            db::grant(&mut tx, &row.id, &me.account, "owner", my_member.as_deref(), now).await?;
             let made = Made::new(StatusCode::CREATED, group_body(&row, &members));
             idempotency::record(&mut tx, idem.as_ref(), &made, now).await?;
             tx.commit().await?;
@@ -315,7 +316,7 @@ pub async fn get(
 ) -> ApiResult<Response> {
     auth::access(&state, &me, &gid).await?;
     let mut conn = state.store.pool.acquire().await?;
-    let (row, head) = store::head(&mut conn, &gid)
+    let (row, head) = db::head(&mut conn, &gid)
         .await?
         .ok_or_else(|| ApiError::not_found("group"))?;
     Ok(json_response(StatusCode::OK, group_body(&row, &head.members)))
@@ -345,7 +346,7 @@ pub async fn patch(
             lock.require_owner("rename the group")?;
         }
         let before = settings_json(&snapshot_head(tx, &gid).await?);
-        let mut snap = store::snapshot(tx, &gid)
+        let mut snap = db::snapshot(tx, &gid)
             .await?
             .ok_or_else(|| ApiError::not_found("group"))?;
         if let Some(rates) = rates.clone() {
@@ -357,7 +358,7 @@ pub async fn patch(
                 .collect();
             let checked = records::check_group(&snap.group.currency, Json::Array(ids), Some(rates))?;
             snap.group.rates = rates_text(&checked.rates);
-            snap.head.rates = store::rates_pairs(&snap.group.rates);
+            snap.head.rates = db::rates_pairs(&snap.group.rates);
             // Every stored record must still compute with the new rates.
             let text = records::group_text(&snap.head, &snap.expenses, &snap.payments);
             let outcome = match wire::group_from_json(&text) {
@@ -378,12 +379,12 @@ pub async fn patch(
         if let Some(n) = &name {
             snap.group.name = n.clone();
         }
-        store::update_group(tx, &gid, &snap.group.name, &snap.group.rates).await?;
+        db::update_group(tx, &gid, &snap.group.name, &snap.group.rates).await?;
         snap.group.version = lock.version;
         let after = settings_json(&snap.group);
-        store::log(
+        db::log(
             tx,
-            store::Change {
+            db::Change {
                 group: &gid,
                 version: lock.version,
                 account: &me.account,

@@ -17,10 +17,11 @@ use utoipa::ToSchema;
 
 use super::{fields, text_field, unprocessable, Body, Shared};
 use crate::auth::{self, Authed};
+use crate::db;
+use crate::db::StoredMember;
 use crate::http::json_response;
 use crate::http::{ApiError, ApiResult, Code};
-use crate::records::{self, StoredMember};
-use crate::store;
+use crate::records;
 use crate::text;
 
 /// Default lifetime of an invite: 7 days.
@@ -170,10 +171,10 @@ pub async fn list(
         .iter()
         .map(|r| {
             Ok(InviteOut {
-                id: store::text(r, 0)?,
+                id: db::text(r, 0)?,
                 code: None,
                 group: gid.clone(),
-                member: store::opt_text(r, 1)?,
+                member: db::opt_text(r, 1)?,
                 expires_at: r.try_get(2)?,
                 revoked: r.try_get::<i64, _>(3)? != 0,
             })
@@ -245,7 +246,7 @@ pub async fn accept(
         .fetch_optional(&state.store.pool)
         .await?
         .ok_or_else(|| ApiError::not_found("invite"))?;
-    let gid = store::text(&row, 0)?;
+    let gid = db::text(&row, 0)?;
     if row.try_get::<i64, _>(3)? != 0 {
         return Err(ApiError::new(
             StatusCode::GONE,
@@ -263,16 +264,16 @@ pub async fn accept(
             "this invite has expired",
         ));
     }
-    let member = store::opt_text(&row, 1)?.or(asked).ok_or_else(|| {
+    let member = db::opt_text(&row, 1)?.or(asked).ok_or_else(|| {
         unprocessable(
             ErrorCode::InvalidInput,
             "member",
             "this invite names no member: choose one, an existing member not yet linked to an account or a new member id",
         )
     })?;
-    let body = store::retrying!(async {
+    let body = db::retrying!(async {
         let mut tx = state.store.begin_write().await?;
-        let (version, _) = store::lock_group(&mut tx, &gid, 0)
+        let (version, _) = db::lock_group(&mut tx, &gid, 0)
             .await?
             .ok_or_else(|| ApiError::not_found("invite"))?;
         let already = sqlx::query("SELECT 1 FROM group_access WHERE group_id = ? AND account_id = ?")
@@ -287,7 +288,7 @@ pub async fn accept(
                 "this account is already a member of the group",
             ));
         }
-        let members = store::members(&mut tx, &gid).await?;
+        let members = db::members(&mut tx, &gid).await?;
         let linked = sqlx::query("SELECT 1 FROM group_access WHERE group_id = ? AND member_id = ?")
             .bind(&gid)
             .bind(&member)
@@ -308,21 +309,21 @@ pub async fn accept(
         let changed = match members.iter().find(|x| x.id == member) {
             Some(x) if !x.removed => false,
             Some(_) => {
-                store::update_member(&mut tx, &gid, &new).await?;
+                db::update_member(&mut tx, &gid, &new).await?;
                 true
             }
             None => {
                 super::members::check_new_member(&members, &member, "member")?;
                 let position = i64::try_from(members.len()).unwrap_or(i64::MAX);
-                store::insert_member(&mut tx, &gid, &new, position).await?;
+                db::insert_member(&mut tx, &gid, &new, position).await?;
                 true
             }
         };
         if changed {
             let after = serde_json::json!({"id": member, "name": name}).to_string();
-            store::log(
+            db::log(
                 &mut tx,
-                store::Change {
+                db::Change {
                     group: &gid,
                     version,
                     account: &me.account,
@@ -335,8 +336,8 @@ pub async fn accept(
             )
             .await?;
         }
-        store::grant(&mut tx, &gid, &me.account, "member", Some(&member), now).await?;
-        let (row, head) = store::head(&mut tx, &gid)
+        db::grant(&mut tx, &gid, &me.account, "member", Some(&member), now).await?;
+        let (row, head) = db::head(&mut tx, &gid)
             .await?
             .ok_or_else(|| ApiError::not_found("invite"))?;
         tx.commit().await?;

@@ -14,11 +14,12 @@ use utoipa::ToSchema;
 use super::groups::MemberOut;
 use super::{fields, text_field, Body, Shared};
 use crate::auth::Authed;
+use crate::db;
+use crate::db::StoredMember;
 use crate::group_write::group_write;
 use crate::http::{ApiError, ApiResult, Code};
 use crate::idempotency::{self, Made};
-use crate::records::{self, StoredMember};
-use crate::store;
+use crate::records;
 use crate::text;
 
 /// A member to add.
@@ -72,7 +73,7 @@ pub async fn add(
     let name = text_field(f.remove("name"), "name", &text::MEMBER_NAME, false)?;
     let now = state.now();
     group_write!(&state, &me, &gid, idem, 0, |tx, lock| {
-        let members = store::members(tx, &gid).await?;
+        let members = db::members(tx, &gid).await?;
         let member = StoredMember {
             id: id.clone(),
             name: name.clone(),
@@ -86,17 +87,17 @@ pub async fn add(
                     format!("'{id}' is already a member"),
                 ))
             }
-            Some(_) => store::update_member(tx, &gid, &member).await?,
+            Some(_) => db::update_member(tx, &gid, &member).await?,
             None => {
                 check_new_member(&members, &id, "id")?;
                 let position = i64::try_from(members.len()).unwrap_or(i64::MAX);
-                store::insert_member(tx, &gid, &member, position).await?
+                db::insert_member(tx, &gid, &member, position).await?
             }
         }
         let made = Made::new(StatusCode::CREATED, member_body(&member));
-        store::log(
+        db::log(
             tx,
-            store::Change {
+            db::Change {
                 group: &gid,
                 version: lock.version,
                 account: &me.account,
@@ -142,18 +143,18 @@ pub async fn rename(
     let name = text_field(f.remove("name"), "name", &text::MEMBER_NAME, false)?;
     let now = state.now();
     group_write!(&state, &me, &gid, None, 0, |tx, lock| {
-        let mut member = store::members(tx, &gid)
+        let mut member = db::members(tx, &gid)
             .await?
             .into_iter()
             .find(|m| m.id == mid && !m.removed)
             .ok_or_else(|| ApiError::not_found("member"))?;
         let before = member_body(&member);
         member.name = name.clone();
-        store::update_member(tx, &gid, &member).await?;
+        db::update_member(tx, &gid, &member).await?;
         let after = member_body(&member);
-        store::log(
+        db::log(
             tx,
-            store::Change {
+            db::Change {
                 group: &gid,
                 version: lock.version,
                 account: &me.account,
@@ -192,7 +193,7 @@ pub async fn remove(
                 "the owner's own member cannot be removed",
             ));
         }
-        let snap = store::snapshot(tx, &gid)
+        let snap = db::snapshot(tx, &gid)
             .await?
             .ok_or_else(|| ApiError::not_found("group"))?;
         let mut member = snap
@@ -223,16 +224,16 @@ pub async fn remove(
         }
         let before = member_body(&member);
         member.removed = true;
-        store::update_member(tx, &gid, &member).await?;
+        db::update_member(tx, &gid, &member).await?;
         // The account linked to the member (if any) loses access to the group.
         sqlx::query("DELETE FROM group_access WHERE group_id = ? AND member_id = ? AND role <> 'owner'")
             .bind(&gid)
             .bind(&mid)
             .execute(&mut *tx)
             .await?;
-        store::log(
+        db::log(
             tx,
-            store::Change {
+            db::Change {
                 group: &gid,
                 version: lock.version,
                 account: &me.account,

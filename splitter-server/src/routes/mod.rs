@@ -47,7 +47,7 @@ pub fn page(query: &HashMap<String, String>) -> Result<(i64, i64), ApiError> {
 /// A page of records as `{"<key>": [...], "next_cursor": "12" | null}` (`rows` holds one more
 /// than `limit` when there is a next page). A page ends early, with a cursor, once it holds
 /// [`PAGE_BYTES`] (always at least one record).
-pub fn page_body(key: &str, mut rows: Vec<crate::store::RecordRow>, limit: i64) -> String {
+pub fn page_body(key: &str, mut rows: Vec<crate::db::RecordRow>, limit: i64) -> String {
     let mut limit = usize::try_from(limit).unwrap_or(usize::MAX);
     let mut bytes = 0;
     if let Some(fit) = rows.iter().position(|r| {

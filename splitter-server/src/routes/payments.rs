@@ -9,11 +9,11 @@ use utoipa::ToSchema;
 
 use super::{page, page_body, Body, Shared};
 use crate::auth::{self, Authed};
+use crate::db::{self, Table};
 use crate::group_write::group_write;
 use crate::http::{ApiError, ApiResult};
 use crate::idempotency::{self, json_response, Made};
 use crate::records;
-use crate::store::{self, Table};
 
 /// A payment in the contract's form (without `id`): `from` paid `to` the `amount`.
 #[derive(Debug, ToSchema)]
@@ -89,15 +89,15 @@ pub async fn create(
     let json = records::parse_body(&body)?;
     let now = state.now();
     group_write!(&state, &me, &gid, idem, 1, |tx, lock| {
-        let (_, head) = store::head(tx, &gid)
+        let (_, head) = db::head(tx, &gid)
             .await?
             .ok_or_else(|| ApiError::not_found("group"))?;
         let id = format!("p{}", lock.seq);
         let checked = records::check_payment(&head, json.clone(), &id)?;
-        store::insert_payment(tx, &gid, lock.seq, &id, &checked).await?;
-        store::log(
+        db::insert_payment(tx, &gid, lock.seq, &id, &checked).await?;
+        db::log(
             tx,
-            store::Change {
+            db::Change {
                 group: &gid,
                 version: lock.version,
                 account: &me.account,
@@ -129,7 +129,7 @@ pub async fn list(
 ) -> ApiResult<Response> {
     let (after, limit) = page(&query)?;
     auth::access(&state, &me, &gid).await?;
-    let rows = store::list_payments(&state.store.pool, &gid, after, limit).await?;
+    let rows = db::list_payments(&state.store.pool, &gid, after, limit).await?;
     Ok(json_response(StatusCode::OK, page_body("payments", rows, limit)))
 }
 
@@ -145,7 +145,7 @@ pub async fn get(
 ) -> ApiResult<Response> {
     auth::access(&state, &me, &gid).await?;
     let mut conn = state.store.pool.acquire().await?;
-    let row = store::record(&mut conn, Table::Payments, &gid, &pid)
+    let row = db::record(&mut conn, Table::Payments, &gid, &pid)
         .await?
         .filter(|r| !r.deleted)
         .ok_or_else(|| ApiError::not_found("payment"))?;
@@ -164,14 +164,14 @@ pub async fn delete(
 ) -> ApiResult<Response> {
     let now = state.now();
     group_write!(&state, &me, &gid, None, 0, |tx, lock| {
-        let row = store::record(tx, Table::Payments, &gid, &pid)
+        let row = db::record(tx, Table::Payments, &gid, &pid)
             .await?
             .filter(|r| !r.deleted)
             .ok_or_else(|| ApiError::not_found("payment"))?;
-        store::set_deleted(tx, Table::Payments, &gid, row.seq, true).await?;
-        store::log(
+        db::set_deleted(tx, Table::Payments, &gid, row.seq, true).await?;
+        db::log(
             tx,
-            store::Change {
+            db::Change {
                 group: &gid,
                 version: lock.version,
                 account: &me.account,

@@ -20,10 +20,10 @@ use utoipa::ToSchema;
 
 use super::Shared;
 use crate::auth::{self, Authed};
+use crate::db;
 use crate::http::json_response;
 use crate::http::{ApiError, ApiResult};
 use crate::records;
-use crate::store;
 
 /// Balances of a group.
 #[derive(Debug, Serialize, ToSchema)]
@@ -90,7 +90,7 @@ pub async fn report(
     }
     let snap = {
         let mut tx = state.store.pool.begin().await?;
-        let snap = store::snapshot(&mut tx, gid).await?;
+        let snap = db::snapshot(&mut tx, gid).await?;
         tx.commit().await?;
         snap.ok_or_else(|| ApiError::not_found("group"))?
     };
@@ -129,7 +129,7 @@ type Computed = ((i64, String), String);
 
 fn compute(
     gid: &str,
-    snap: &store::Snapshot,
+    snap: &db::Snapshot,
     method: SettleMethod,
     cancel: &std::sync::atomic::AtomicBool,
 ) -> ApiResult<Computed> {

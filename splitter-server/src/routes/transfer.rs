@@ -16,10 +16,11 @@ use splitter_core::{wire, BalancesIn, Group, Json};
 
 use super::{Body, Shared};
 use crate::auth::{self, Authed};
+use crate::db::{self, GroupRow};
+use crate::db::{GroupHead, StoredMember};
 use crate::http::json_response;
 use crate::http::{ApiError, ApiResult, Code};
-use crate::records::{self, GroupHead, StoredMember};
-use crate::store::{self, GroupRow};
+use crate::records;
 use crate::{splitwise, text};
 
 /// The largest record number an imported id may carry and still move the group's counter (`e12`
@@ -132,7 +133,7 @@ async fn import_group(
     let rates = super::groups::rates_text(&group.rates);
     let head = GroupHead {
         currency: group.currency.clone(),
-        rates: store::rates_pairs(&rates),
+        rates: db::rates_pairs(&rates),
         members: members.clone(),
         balances_in: balances_in.clone(),
     };
@@ -167,33 +168,33 @@ async fn import_group(
     if !auth::session_live(&state.store, me).await? {
         return Err(auth::revoked());
     }
-    store::retrying!(async {
+    db::retrying!(async {
         let mut tx = state.store.begin_write().await?;
-        store::insert_group(&mut tx, &row, &members).await?;
-        store::grant(&mut tx, &row.id, account, "owner", my_member.as_deref(), now).await?;
-        let dup = |e: ApiError, what: &str, id: &str| {
-            if e.status.is_server_error() && !e.retry {
+        db::insert_group(&mut tx, &row, &members).await?;
+        db::grant(&mut tx, &row.id, account, "owner", my_member.as_deref(), now).await?;
+        let dup = |e: db::DbError, what: &str, id: &str| {
+            if e.is_unique_violation() {
                 ApiError::conflict(ErrorCode::DuplicateId, what, format!("'{id}' appears twice"))
             } else {
-                e
+                e.into()
             }
         };
         for (seq, id, e) in &expenses {
-            store::insert_expense(&mut tx, &row.id, *seq, id, e)
+            db::insert_expense(&mut tx, &row.id, *seq, id, e)
                 .await
                 .map_err(|err| dup(err, "expenses", id))?;
         }
         for (seq, id, p) in &payments {
-            store::insert_payment(&mut tx, &row.id, *seq, id, p)
+            db::insert_payment(&mut tx, &row.id, *seq, id, p)
                 .await
                 .map_err(|err| dup(err, "payments", id))?;
         }
         let summary =
             serde_json::json!({"source": source, "expenses": expenses.len(), "payments": payments.len()})
                 .to_string();
-        store::log(
+        db::log(
             &mut tx,
-            store::Change {
+            db::Change {
                 group: &row.id,
                 version: 1,
                 account,
@@ -296,9 +297,9 @@ pub async fn export_json(
     Ok(json_response(StatusCode::OK, v.to_string()))
 }
 
-async fn snapshot(state: &Shared, gid: &str) -> ApiResult<store::Snapshot> {
+async fn snapshot(state: &Shared, gid: &str) -> ApiResult<db::Snapshot> {
     let mut tx = state.store.pool.begin().await?;
-    let snap = store::snapshot(&mut tx, gid).await?;
+    let snap = db::snapshot(&mut tx, gid).await?;
     tx.commit().await?;
     snap.ok_or_else(|| ApiError::not_found("group"))
 }

@@ -255,7 +255,7 @@ async fn tokens(b: &Backend) {
         .unwrap();
     let hashes: Vec<String> = rows
         .iter()
-        .map(|r| splitter_server::store::text(r, 0).unwrap())
+        .map(|r| splitter_server::db::text(r, 0).unwrap())
         .collect();
     assert!(!hashes.contains(&refresh));
     assert!(hashes.contains(&splitter_server::auth::sha256_hex(&refresh)));
