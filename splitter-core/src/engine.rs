@@ -87,6 +87,16 @@ fn run(group: &Group, cancel: Cancel<'_>) -> std::result::Result<Report, Halt> {
     if cancel.raised() {
         return Err(Halt::Cancelled);
     }
+    report(group, ledger, cancel)
+}
+
+/// The report of a built ledger: balances in member order, then the settlement of every bucket
+/// by the group's method (the shares are the ledger's).
+pub(crate) fn report(
+    group: &Group,
+    ledger: Ledger<'_>,
+    cancel: Cancel<'_>,
+) -> std::result::Result<Report, Halt> {
     let root = Path::Root;
     let n = ledger.roster.len();
 

@@ -10,7 +10,7 @@ use rust_decimal::Decimal;
 use crate::apportion::{apportion_into, ApportionError, TieSeed, Work};
 use crate::currency::Currency;
 use crate::error::{ErrorCode, Path, Result};
-use crate::model::{BalancesIn, Group, PaidBy, Part, SettleMethod};
+use crate::model::{BalancesIn, Expense, Group, PaidBy, Part, Payment, SettleMethod};
 use crate::money::{self, Minor};
 use crate::report::Share;
 use crate::settle::MAX_EXACT_LIMIT;
@@ -36,6 +36,8 @@ pub(crate) struct Ledger<'g> {
     /// `paid[bucket][member]` and `owed[bucket][member]`.
     pub(crate) paid: Vec<Vec<Minor>>,
     pub(crate) owed: Vec<Vec<Minor>>,
+    /// `records[bucket]`: how many expenses and payments count in the bucket.
+    pub(crate) records: Vec<u64>,
     /// Only with `pairwise`.
     pub(crate) entries: Vec<Entry>,
     /// The report's share rows, in expense order then member order.
@@ -111,6 +113,7 @@ struct Totals {
     buckets: Vec<Currency>,
     paid: Vec<Vec<Minor>>,
     owed: Vec<Vec<Minor>>,
+    records: Vec<u64>,
     n: usize,
 }
 
@@ -126,6 +129,7 @@ impl Totals {
         self.buckets.push(c);
         self.paid.push(vec![0; self.n]);
         self.owed.push(vec![0; self.n]);
+        self.records.push(0);
         self.buckets.len() - 1
     }
 
@@ -137,6 +141,7 @@ impl Totals {
         for (i, a) in owed {
             self.owed[b][*i] = money::add(self.owed[b][*i], *a, path)?;
         }
+        self.records[b] += 1;
         Ok(())
     }
 }
@@ -144,6 +149,16 @@ impl Totals {
 impl<'g> Ledger<'g> {
     /// Validates the group and computes every part and balance.
     pub(crate) fn build(group: &'g Group) -> Result<Ledger<'g>> {
+        Ledger::build_with(group, &group.expenses, &group.payments)
+    }
+
+    /// [`Ledger::build`] over the group's currency, members, rates and options with these
+    /// records in place of its own (paths name them as `expenses[k]` and `payments[k]`).
+    pub(crate) fn build_with(
+        group: &'g Group,
+        expenses: &[Expense],
+        payments: &[Payment],
+    ) -> Result<Ledger<'g>> {
         let root = Path::Root;
         let group_currency = currency(&group.currency, &root.field("currency"))?;
 
@@ -231,14 +246,11 @@ impl<'g> Ledger<'g> {
             buckets: vec![group_currency],
             paid: vec![vec![0; n]],
             owed: vec![vec![0; n]],
+            records: vec![0],
             n,
         };
         let mut entries = Vec::new();
-        let rows = group
-            .expenses
-            .iter()
-            .map(|e| split::most_parts(&e.split, n))
-            .sum();
+        let rows = expenses.iter().map(|e| split::most_parts(&e.split, n)).sum();
         let mut shares = Vec::with_capacity(rows);
         let member_names: Vec<Arc<str>> = group.members.iter().map(|m| Arc::from(m.id.as_str())).collect();
         let mut scratch = Scratch::new(n);
@@ -251,8 +263,8 @@ impl<'g> Ledger<'g> {
 
         // Expenses.
         let ep = root.field("expenses");
-        let repeat = split::first_repeat(group.expenses.iter().map(|e| e.id.as_str()));
-        for (k, e) in group.expenses.iter().enumerate() {
+        let repeat = split::first_repeat(expenses.iter().map(|e| e.id.as_str()));
+        for (k, e) in expenses.iter().enumerate() {
             let p = ep.index(k);
             check_id(&e.id, &p.field("id"), "an expense")?;
             check_date(e.date.as_deref(), &p.field("date"))?;
@@ -415,7 +427,7 @@ impl<'g> Ledger<'g> {
         // Payments.
         let pp = root.field("payments");
         let mut pids = HashSet::new();
-        for (k, pay) in group.payments.iter().enumerate() {
+        for (k, pay) in payments.iter().enumerate() {
             let p = pp.index(k);
             check_date(pay.date.as_deref(), &p.field("date"))?;
             if let Some(id) = &pay.id {
@@ -470,7 +482,11 @@ impl<'g> Ledger<'g> {
 
         // Buckets: the group's currency first, then the others by code.
         let Totals {
-            buckets, paid, owed, ..
+            buckets,
+            paid,
+            owed,
+            records,
+            ..
         } = totals;
         let mut order: Vec<usize> = (0..buckets.len()).collect();
         order[1..].sort_by_key(|b| buckets[*b].code());
@@ -487,6 +503,7 @@ impl<'g> Ledger<'g> {
             buckets: order.iter().map(|b| buckets[*b]).collect(),
             paid: order.iter().map(|b| paid[*b].clone()).collect(),
             owed: order.iter().map(|b| owed[*b].clone()).collect(),
+            records: order.iter().map(|b| records[*b]).collect(),
             entries,
             shares,
         })

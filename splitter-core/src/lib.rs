@@ -16,6 +16,7 @@ mod serde_impls;
 pub mod settle;
 mod source;
 mod split;
+mod totals;
 pub mod wire;
 
 pub use apportion::tie_key;
@@ -33,6 +34,7 @@ pub use report::{Balance, Report, Share, Transfer};
 /// re-exported so that callers use the engine's version with no dependency of their own.
 pub use rust_decimal::Decimal;
 pub use source::{Entries, Items, Node, Source};
+pub use totals::{report_of_totals, report_of_totals_cancellable, BucketTotals, MemberTotals, Totals};
 
 /// The project README's Rust examples, compiled and run as doc tests (not part of the API).
 #[cfg(doctest)]

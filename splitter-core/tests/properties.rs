@@ -6,8 +6,8 @@ use proptest::prelude::*;
 use rust_decimal::{Decimal, RoundingStrategy};
 use splitter_core::settle::{greedy, lower_bound, minimal};
 use splitter_core::{
-    compute, BalancesIn, Currency, Expense, Extra, Group, Item, Member, Options, PaidBy, Part, Payment,
-    Report, SettleMethod, Split, Transfer,
+    compute, report_of_totals, BalancesIn, Currency, Expense, Extra, Group, Item, Member, Options, PaidBy,
+    Part, Payment, Report, SettleMethod, Split, Totals, Transfer,
 };
 
 const IDS: [&str; 7] = ["ana", "ben", "cy", "dee", "eli", "fay", "gus"];
@@ -256,6 +256,36 @@ proptest! {
         // Applying the transfers settles everyone to exactly zero.
         for (k, v) in settled_nets(&report) {
             prop_assert!(v.is_zero(), "{:?} is left with {}", k, v);
+        }
+    }
+
+    /// Balances kept one record at a time are the group's: the records' totals add up to the
+    /// group's, taking a record's away gives the group without it, and the report built from the
+    /// totals is `compute`'s (without the share rows) for every method but `pairwise`.
+    #[test]
+    fn totals_kept_record_by_record_are_the_groups(group in group_strategy(), drop in any::<prop::sample::Index>()) {
+        let mut kept = Totals::default();
+        for e in &group.expenses {
+            kept.add(&Totals::of_expense(&group, e).unwrap()).unwrap();
+        }
+        for p in &group.payments {
+            kept.add(&Totals::of_payment(&group, p).unwrap()).unwrap();
+        }
+        prop_assert_eq!(&kept, &Totals::of_group(&group).unwrap());
+        if group.options.settle != SettleMethod::Pairwise {
+            let full = compute(&group).unwrap();
+            let report = report_of_totals(&group, &kept).unwrap();
+            prop_assert_eq!(&report.balances, &full.balances);
+            prop_assert_eq!(&report.transfers, &full.transfers);
+            prop_assert_eq!((report.optimal, report.settle, &report.currency), (full.optimal, full.settle, &full.currency));
+            prop_assert!(report.shares.is_empty());
+        }
+        if !group.expenses.is_empty() {
+            let k = drop.index(group.expenses.len());
+            let mut without = group.clone();
+            let gone = without.expenses.remove(k);
+            kept.subtract(&Totals::of_expense(&group, &gone).unwrap()).unwrap();
+            prop_assert_eq!(&kept, &Totals::of_group(&without).unwrap());
         }
     }
 
