@@ -14,7 +14,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 
 use crate::db::{self, Store};
 use crate::http::{ApiError, ApiResult, Code};
@@ -426,23 +426,13 @@ fn require_owner(role: Role, what: &str) -> ApiResult<()> {
 /// group): `404` for a group it is not a member of (as for one that does not exist), `401` when
 /// its session was revoked.
 pub async fn access(state: &Shared, me: &Claims, gid: &str) -> ApiResult<Access> {
-    let row = sqlx::query(
-        "SELECT g.version, a.role, a.member_id FROM group_access a \
-         JOIN sessions s ON s.id = ? AND s.account_id = a.account_id AND s.revoked = 0 \
-         JOIN `groups` g ON g.id = a.group_id \
-         WHERE a.group_id = ? AND a.account_id = ?",
-    )
-    .bind(&me.session)
-    .bind(gid)
-    .bind(&me.account)
-    .fetch_optional(&state.store.pool)
-    .await?;
+    let row = db::access::check(&state.store.pool, &me.session, gid, &me.account).await?;
     match row {
         Some(r) => Ok(Access {
             account: me.account.clone(),
-            role: Role::parse(&db::text(&r, 1)?),
-            member: db::opt_text(&r, 2)?,
-            version: r.try_get(0)?,
+            role: Role::parse(&r.role),
+            member: r.member,
+            version: r.version,
         }),
         None => {
             if !session_live(&state.store, me).await? {
@@ -487,38 +477,18 @@ pub async fn lock_member(
     gid: &str,
     take: i64,
 ) -> ApiResult<Lock> {
-    let done = sqlx::query(
-        "UPDATE `groups` SET version = version + 1, seq = seq + ? WHERE id = ? AND EXISTS \
-         (SELECT 1 FROM group_access a JOIN sessions s ON s.id = ? AND s.account_id = a.account_id \
-          AND s.revoked = 0 WHERE a.group_id = ? AND a.account_id = ?)",
-    )
-    .bind(take)
-    .bind(gid)
-    .bind(&me.session)
-    .bind(gid)
-    .bind(&me.account)
-    .execute(&mut *conn)
-    .await?;
-    if done.rows_affected() == 0 {
+    let Some(row) = db::access::lock_member(conn, &me.session, gid, &me.account, take).await? else {
         if !session_live(&state.store, me).await? {
             return Err(revoked());
         }
         return Err(ApiError::not_found("group"));
-    }
-    let row = sqlx::query(
-        "SELECT g.version, g.seq, g.share_rows, a.role, a.member_id FROM `groups` g \
-         JOIN group_access a ON a.group_id = g.id AND a.account_id = ? WHERE g.id = ?",
-    )
-    .bind(&me.account)
-    .bind(gid)
-    .fetch_one(&mut *conn)
-    .await?;
+    };
     Ok(Lock {
-        version: row.try_get(0)?,
-        seq: row.try_get(1)?,
-        share_rows: row.try_get(2)?,
-        role: Role::parse(&db::text(&row, 3)?),
-        member: db::opt_text(&row, 4)?,
+        version: row.version,
+        seq: row.seq,
+        share_rows: row.share_rows,
+        role: Role::parse(&row.role),
+        member: row.member,
     })
 }
 
@@ -534,15 +504,7 @@ pub fn revoked() -> ApiError {
 
 /// True when the token's session exists and is not revoked.
 pub async fn session_live(store: &Store, me: &Claims) -> ApiResult<bool> {
-    let row = sqlx::query("SELECT revoked FROM sessions WHERE id = ? AND account_id = ?")
-        .bind(&me.session)
-        .bind(&me.account)
-        .fetch_optional(&store.pool)
-        .await?;
-    Ok(matches!(
-        row.map(|r| r.try_get::<i64, _>(0)).transpose()?,
-        Some(0)
-    ))
+    Ok(db::accounts::session_live(&store.pool, &me.session, &me.account).await?)
 }
 
 /// Starts a session for the account: a new session row and its first refresh token.
@@ -553,12 +515,7 @@ pub async fn new_session(
     now: i64,
 ) -> ApiResult<(String, String)> {
     let session = uuid::Uuid::new_v4().simple().to_string();
-    sqlx::query("INSERT INTO sessions (id, account_id, revoked, created_at) VALUES (?, ?, 0, ?)")
-        .bind(&session)
-        .bind(account)
-        .bind(now)
-        .execute(&mut *conn)
-        .await?;
+    db::accounts::insert_session(conn, &session, account, now).await?;
     let refresh = issue_refresh(conn, tokens, &session, now).await?;
     Ok((session, refresh))
 }
@@ -571,11 +528,6 @@ pub async fn issue_refresh(
     now: i64,
 ) -> ApiResult<String> {
     let token = random_token().map_err(ApiError::internal)?;
-    sqlx::query("INSERT INTO refresh_tokens (token_hash, session_id, used, expires_at) VALUES (?, ?, 0, ?)")
-        .bind(sha256_hex(&token))
-        .bind(session)
-        .bind(now + tokens.refresh_ttl)
-        .execute(&mut *conn)
-        .await?;
+    db::accounts::insert_refresh_token(conn, &sha256_hex(&token), session, now + tokens.refresh_ttl).await?;
     Ok(token)
 }

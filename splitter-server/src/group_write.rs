@@ -56,7 +56,7 @@ macro_rules! group_write {
                 $body
             };
             $crate::idempotency::record(&mut tx, idem.as_ref(), &made, state.now()).await?;
-            tx.commit().await?;
+            $crate::db::commit(tx).await?;
             Ok::<_, $crate::http::ApiError>($crate::group_write::Done::Made(made))
         });
         $crate::group_write::answer(done, idem.as_ref())

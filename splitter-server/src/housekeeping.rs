@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use sqlx::AnyPool;
 
-use crate::db::seconds_before;
+use crate::db::{self, seconds_before};
 use crate::state::Shared;
 
 /// How often an instance prunes.
@@ -28,14 +28,11 @@ pub struct Pruned {
 }
 
 /// One pass at `now`.
-pub async fn prune(pool: &AnyPool, config: &crate::Config, now: i64) -> Result<Pruned, sqlx::Error> {
+pub async fn prune(pool: &AnyPool, config: &crate::Config, now: i64) -> db::Result<Pruned> {
     let idempotency_keys =
         crate::idempotency::prune(pool, seconds_before(now, config.idempotency_ttl)).await?;
-    let refresh_tokens = sqlx::query("DELETE FROM refresh_tokens WHERE expires_at < ?")
-        .bind(seconds_before(now, config.refresh_token_ttl))
-        .execute(pool)
-        .await?
-        .rows_affected();
+    let refresh_tokens =
+        db::accounts::prune_refresh_tokens(pool, seconds_before(now, config.refresh_token_ttl)).await?;
     Ok(Pruned {
         idempotency_keys,
         refresh_tokens,

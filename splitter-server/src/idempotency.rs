@@ -9,8 +9,9 @@ use std::future::Future;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
-use sqlx::{AnyConnection, AnyPool, Row};
+use sqlx::{AnyConnection, AnyPool};
 
+use crate::db;
 use crate::http::{ApiError, Code};
 use crate::state::Shared;
 
@@ -125,22 +126,12 @@ pub fn from_request(
 /// The live response stored under the key, if any (read on `conn`: inside a write transaction
 /// after the group's lock, it sees every write that committed before).
 pub async fn lookup(conn: &mut AnyConnection, idem: &Idem) -> Result<Option<Stored>, ApiError> {
-    let row = sqlx::query(
-        "SELECT status, response, request_hash FROM idempotency WHERE scope = ? AND idem_key = ? AND created_at >= ?",
-    )
-    .bind(&idem.scope)
-    .bind(&idem.key)
-    .bind(idem.cutoff)
-    .fetch_optional(&mut *conn)
-    .await?;
-    row.map(|r| {
-        Ok(Stored {
-            status: u16::try_from(r.try_get::<i64, _>(0)?).unwrap_or(200),
-            body: crate::db::text(&r, 1)?,
-            hash: r.try_get(2)?,
-        })
-    })
-    .transpose()
+    let row = db::idempotency::lookup(conn, &idem.scope, &idem.key, idem.cutoff).await?;
+    Ok(row.map(|r| Stored {
+        status: u16::try_from(r.status).unwrap_or(200),
+        body: r.response,
+        hash: r.request_hash,
+    }))
 }
 
 /// The stored response, replayed (`Idempotent-Replayed: true`), or `422
@@ -172,29 +163,19 @@ pub async fn record(
 ) -> Result<(), ApiError> {
     let Some(idem) = idem else { return Ok(()) };
     for _ in 0..2 {
-        let done = sqlx::query(
-            "INSERT INTO idempotency (scope, idem_key, request_hash, status, response, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-        )
-        .bind(&idem.scope)
-        .bind(&idem.key)
-        .bind(&idem.hash)
-        .bind(i64::from(made.status.as_u16()))
-        .bind(&made.body)
-        .bind(now)
-        .execute(&mut *conn)
-        .await;
-        match done {
-            Ok(_) => return Ok(()),
-            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-                let expired = sqlx::query(
-                    "DELETE FROM idempotency WHERE scope = ? AND idem_key = ? AND created_at < ?",
-                )
-                .bind(&idem.scope)
-                .bind(&idem.key)
-                .bind(idem.cutoff)
-                .execute(&mut *conn)
-                .await?
-                .rows_affected();
+        let entry = db::idempotency::NewEntry {
+            scope: &idem.scope,
+            key: &idem.key,
+            request_hash: &idem.hash,
+            status: i64::from(made.status.as_u16()),
+            response: &made.body,
+            created_at: now,
+        };
+        match db::idempotency::insert(conn, entry).await {
+            Ok(()) => return Ok(()),
+            Err(e) if e.is_unique_violation() => {
+                let expired =
+                    db::idempotency::delete_expired(conn, &idem.scope, &idem.key, idem.cutoff).await?;
                 if expired == 0 {
                     return Err(ApiError::new(
                         StatusCode::CONFLICT,
@@ -228,7 +209,7 @@ where
 {
     let idem = with_cutoff(state, idem);
     if let Some(i) = &idem {
-        let mut conn = state.store.pool.acquire().await?;
+        let mut conn = state.store.acquire().await?;
         if let Some(stored) = lookup(&mut conn, i).await? {
             return replay(i, stored);
         }
@@ -237,7 +218,7 @@ where
         Ok(made) => Ok(made.into_response()),
         Err(e) if e.code == RACE => {
             let i = idem.ok_or_else(|| ApiError::internal("race without a key"))?;
-            let mut conn = state.store.pool.acquire().await?;
+            let mut conn = state.store.acquire().await?;
             match lookup(&mut conn, &i).await? {
                 Some(stored) => replay(&i, stored),
                 None => Err(ApiError::internal("idempotency record vanished")),
@@ -248,10 +229,6 @@ where
 }
 
 /// Deletes the keys stored before `cutoff`; returns how many.
-pub async fn prune(pool: &AnyPool, cutoff: i64) -> Result<u64, sqlx::Error> {
-    let done = sqlx::query("DELETE FROM idempotency WHERE created_at < ?")
-        .bind(cutoff)
-        .execute(pool)
-        .await?;
-    Ok(done.rows_affected())
+pub async fn prune(pool: &AnyPool, cutoff: i64) -> db::Result<u64> {
+    db::idempotency::prune(pool, cutoff).await
 }

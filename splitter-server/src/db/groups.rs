@@ -1,8 +1,8 @@
-//! Groups, their members and who may see them: `groups`, `members`, `group_access`.
+//! Groups and their members: `groups`, `members`.
 
-use sqlx::{AnyConnection, Row};
+use sqlx::{AnyConnection, AnyPool, Row};
 
-use super::{text, Result};
+use super::{opt_text, text, Result};
 
 /// A member as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,6 +49,21 @@ pub struct GroupRow {
     pub balances_in: String,
     /// Share rows its live expenses hold.
     pub share_rows: i64,
+}
+
+/// A group as listed for an account with access to it.
+#[derive(Debug, Clone)]
+pub struct GroupListRow {
+    /// Its id.
+    pub id: String,
+    /// Its display name.
+    pub name: String,
+    /// ISO 4217 code.
+    pub currency: String,
+    /// The account's stored role (`owner` or `member`).
+    pub role: String,
+    /// The member the account is linked to, if any.
+    pub member: Option<String>,
 }
 
 /// Everything needed to compute a group, read in one snapshot.
@@ -253,24 +268,24 @@ pub async fn update_group(conn: &mut AnyConnection, gid: &str, name: &str, rates
     Ok(())
 }
 
-/// Gives an account access to a group.
-pub async fn grant(
-    conn: &mut AnyConnection,
-    gid: &str,
-    account: &str,
-    role: &str,
-    member: Option<&str>,
-    at: i64,
-) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO group_access (group_id, account_id, role, member_id, created_at) VALUES (?, ?, ?, ?, ?)",
+/// The groups the account has access to, newest first, with its role and member in each.
+pub async fn list_for_account(pool: &AnyPool, account: &str) -> Result<Vec<GroupListRow>> {
+    let rows = sqlx::query(
+        "SELECT g.id, g.name, g.currency, a.role, a.member_id FROM group_access a \
+         JOIN `groups` g ON g.id = a.group_id WHERE a.account_id = ? ORDER BY g.created_at DESC, g.id",
     )
-    .bind(gid)
     .bind(account)
-    .bind(role)
-    .bind(member.map(str::to_string))
-    .bind(at)
-    .execute(&mut *conn)
+    .fetch_all(pool)
     .await?;
-    Ok(())
+    rows.iter()
+        .map(|r| {
+            Ok(GroupListRow {
+                id: text(r, 0)?,
+                name: text(r, 1)?,
+                currency: text(r, 2)?,
+                role: text(r, 3)?,
+                member: opt_text(r, 4)?,
+            })
+        })
+        .collect()
 }

@@ -7,8 +7,12 @@
 //! also takes the group's row lock, so writes to one group are serialized and SQLite's write lock
 //! is taken up front). Reads that feed the cache take one consistent snapshot.
 
+pub mod access;
+pub mod accounts;
 pub mod activity;
 pub mod groups;
+pub mod idempotency;
+pub mod invites;
 pub mod records;
 
 use std::fmt;
@@ -17,12 +21,14 @@ use std::time::Duration;
 
 use sqlx::any::AnyRow;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyPool, Executor, Row, Transaction};
 
+pub use access::grant;
 pub use activity::{log, Change};
 pub use groups::{
-    add_share_rows, grant, group_row, head, insert_group, insert_member, lock_group, members, rates_pairs,
-    snapshot, update_group, update_member, GroupHead, GroupRow, Snapshot, StoredMember,
+    add_share_rows, group_row, head, insert_group, insert_member, lock_group, members, rates_pairs, snapshot,
+    update_group, update_member, GroupHead, GroupRow, Snapshot, StoredMember,
 };
 pub use records::{
     insert_expense, insert_payment, list_expenses, list_payments, record, replace_expense, set_deleted,
@@ -192,6 +198,11 @@ macro_rules! retrying {
 }
 pub(crate) use retrying;
 
+/// Commits a transaction begun by [`Store::begin_write`] or [`Store::begin_read`].
+pub async fn commit(tx: Transaction<'_, Any>) -> Result<()> {
+    Ok(tx.commit().await?)
+}
+
 /// Waits before retry number `tries`: 10, 20, 40, 80 ms, plus up to 15 ms at random.
 pub async fn backoff(tries: u32) {
     let mut b = [0u8; 1];
@@ -284,11 +295,21 @@ impl Store {
     /// A transaction that writes: on SQLite it takes the write lock at once (`BEGIN IMMEDIATE`,
     /// waiting up to the busy timeout), so that it never has to upgrade a read lock, which
     /// SQLite refuses at once with "database is locked" when another writer got there first.
-    pub async fn begin_write(&self) -> std::result::Result<Transaction<'static, Any>, sqlx::Error> {
-        match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
-            Backend::MySql => self.pool.begin().await,
-        }
+    pub async fn begin_write(&self) -> Result<Transaction<'static, Any>> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::MySql => self.pool.begin().await?,
+        })
+    }
+
+    /// A transaction that only reads: one consistent snapshot across its statements.
+    pub async fn begin_read(&self) -> Result<Transaction<'static, Any>> {
+        Ok(self.pool.begin().await?)
+    }
+
+    /// A connection of the pool, for reads outside any transaction.
+    pub async fn acquire(&self) -> Result<PoolConnection<Any>> {
+        Ok(self.pool.acquire().await?)
     }
 
     /// True when the database answers within a second.

@@ -312,12 +312,6 @@ impl From<DbError> for ApiError {
     }
 }
 
-impl From<sqlx::Error> for ApiError {
-    fn from(e: sqlx::Error) -> Self {
-        DbError(e).into()
-    }
-}
-
 impl ApiError {
     /// `503 unavailable` (with `Retry-After`): the database is unreachable, read-only, or busy.
     pub fn unavailable(message: &str) -> Self {

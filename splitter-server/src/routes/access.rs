@@ -7,7 +7,6 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Serialize;
-use sqlx::Row;
 use utoipa::ToSchema;
 
 use super::Shared;
@@ -48,24 +47,16 @@ pub async fn list(
     Path(gid): Path<String>,
 ) -> ApiResult<Response> {
     auth::access(&state, &me, &gid).await?;
-    let rows = sqlx::query(
-        "SELECT account_id, role, member_id, created_at FROM group_access WHERE group_id = ? \
-         ORDER BY created_at, account_id",
-    )
-    .bind(&gid)
-    .fetch_all(&state.store.pool)
-    .await?;
-    let access = rows
-        .iter()
-        .map(|r| {
-            Ok(AccessOut {
-                account: db::text(r, 0)?,
-                role: Role::parse(&db::text(r, 1)?).as_str(),
-                member: db::opt_text(r, 2)?,
-                since: r.try_get(3)?,
-            })
+    let access = db::access::list(&state.store.pool, &gid)
+        .await?
+        .into_iter()
+        .map(|r| AccessOut {
+            account: r.account,
+            role: Role::parse(&r.role).as_str(),
+            member: r.member,
+            since: r.created_at,
         })
-        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        .collect();
     Ok(json_response(
         StatusCode::OK,
         serde_json::to_string(&AccessList { access }).map_err(ApiError::internal)?,
@@ -97,18 +88,10 @@ pub async fn remove(
         } else {
             lock.require_owner("remove other accounts")?;
         }
-        let row = sqlx::query("SELECT member_id FROM group_access WHERE group_id = ? AND account_id = ?")
-            .bind(&gid)
-            .bind(&account)
-            .fetch_optional(&mut *tx)
+        let member = db::access::linked_member(tx, &gid, &account)
             .await?
             .ok_or_else(|| ApiError::not_found("account with access"))?;
-        let member = db::opt_text(&row, 0)?;
-        sqlx::query("DELETE FROM group_access WHERE group_id = ? AND account_id = ?")
-            .bind(&gid)
-            .bind(&account)
-            .execute(&mut *tx)
-            .await?;
+        db::access::revoke(tx, &gid, &account).await?;
         let before = serde_json::json!({"account": account, "member": member}).to_string();
         db::log(
             tx,

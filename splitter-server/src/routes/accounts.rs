@@ -8,7 +8,6 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use splitter_core::ErrorCode;
 use splitter_core::Json;
-use sqlx::Row;
 use utoipa::ToSchema;
 
 use super::{fields, unprocessable, Body, Shared};
@@ -127,19 +126,16 @@ pub async fn register(
     )?;
     let hash = auth::hash_password(&state, &addr, password).await?;
     let id = uuid::Uuid::new_v4().simple().to_string();
-    let done = sqlx::query(
-        "INSERT INTO accounts (id, email, email_key, password_hash, created_at) VALUES (?, ?, ?, ?, ?)",
-    )
-    .bind(&id)
-    .bind(&email)
-    .bind(text::skeleton(&email))
-    .bind(&hash)
-    .bind(state.now())
-    .execute(&state.store.pool)
-    .await;
-    match done {
-        Ok(_) => {}
-        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+    let account = db::accounts::NewAccount {
+        id: &id,
+        email: &email,
+        email_key: &text::skeleton(&email),
+        password_hash: &hash,
+        created_at: state.now(),
+    };
+    match db::accounts::insert_account(&state.store.pool, account).await {
+        Ok(()) => {}
+        Err(e) if e.is_unique_violation() => {
             return Err(ApiError::conflict(
                 Code::EmailTaken,
                 "email",
@@ -195,12 +191,8 @@ pub async fn login(
         Ok(a) => a,
         Err(count) => return Ok(limits::too_many(count, "login attempts for this account")),
     };
-    let row = sqlx::query("SELECT id, password_hash FROM accounts WHERE email = ?")
-        .bind(&email)
-        .fetch_optional(&state.store.pool)
-        .await?;
-    let (id, hash) = match row {
-        Some(r) => (Some(db::text(&r, 0)?), Some(db::text(&r, 1)?)),
+    let (id, hash) = match db::accounts::login_row(&state.store.pool, &email).await? {
+        Some(r) => (Some(r.id), Some(r.password_hash)),
         None => (None, None),
     };
     let ok = match auth::verify_password(&state, &addr, password, hash).await {
@@ -224,7 +216,7 @@ pub async fn login(
     let (session, refresh) = db::retrying!(async {
         let mut tx = state.store.begin_write().await?;
         let made = auth::new_session(&mut tx, &state.tokens, &id, now).await?;
-        tx.commit().await?;
+        db::commit(tx).await?;
         Ok::<_, ApiError>(made)
     })?;
     Ok(pair(&state, &id, &session, refresh))
@@ -250,49 +242,39 @@ pub async fn refresh(State(state): State<Shared>, Body(body): Body) -> ApiResult
         // A write transaction from its first statement: SQLite takes its write lock now rather
         // than failing to upgrade a read lock when another write got there first.
         let mut tx = state.store.begin_write().await?;
-        let row = sqlx::query(
-            "SELECT r.session_id, r.used, r.expires_at, s.account_id, s.revoked FROM refresh_tokens r \
-             JOIN sessions s ON s.id = r.session_id WHERE r.token_hash = ?",
-        )
-        .bind(&hash)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or_else(|| refused(Code::InvalidToken, "not a refresh token this server gave"))?;
-        let session = db::text(&row, 0)?;
-        let used: i64 = row.try_get(1)?;
-        let expires: i64 = row.try_get(2)?;
-        let account = db::text(&row, 3)?;
-        let revoked: i64 = row.try_get(4)?;
-        if revoked != 0 {
+        let row = db::accounts::refresh_token(&mut tx, &hash)
+            .await?
+            .ok_or_else(|| refused(Code::InvalidToken, "not a refresh token this server gave"))?;
+        let db::accounts::RefreshRow {
+            session,
+            used,
+            expires_at: expires,
+            account,
+            revoked,
+        } = row;
+        if revoked {
             return Err(auth::revoked());
         }
         // Mark it used; only the request that flips it from 0 to 1 may rotate (a concurrent reuse
         // finds no row to flip).
-        let flipped = sqlx::query("UPDATE refresh_tokens SET used = 1 WHERE token_hash = ? AND used = 0")
-            .bind(&hash)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        if used != 0 || flipped == 0 {
-            sqlx::query("UPDATE sessions SET revoked = 1 WHERE id = ?")
-                .bind(&session)
-                .execute(&mut *tx)
-                .await?;
-            tx.commit().await?;
+        let flipped = db::accounts::use_refresh_token(&mut tx, &hash).await?;
+        if used || !flipped {
+            db::accounts::revoke_session(&mut tx, &session).await?;
+            db::commit(tx).await?;
             return Err(refused(
                 Code::RefreshReused,
                 "this refresh token was already used: the session is revoked; log in again",
             ));
         }
         if now >= expires {
-            tx.commit().await?;
+            db::commit(tx).await?;
             return Err(refused(
                 Code::TokenExpired,
                 "the refresh token has expired; log in again",
             ));
         }
         let new = auth::issue_refresh(&mut tx, &state.tokens, &session, now).await?;
-        tx.commit().await?;
+        db::commit(tx).await?;
         Ok::<_, ApiError>((account, session, new))
     })?;
     Ok(pair(&state, &account, &session, new))
@@ -307,11 +289,7 @@ fn refused(code: Code, message: &str) -> ApiError {
 #[utoipa::path(post, path = "/v1/auth/logout", tag = "accounts", security(("bearer" = [])),
     responses((status = 204, description = "Logged out")))]
 pub async fn logout(State(state): State<Shared>, Authed(me): Authed) -> ApiResult<Response> {
-    sqlx::query("UPDATE sessions SET revoked = 1 WHERE id = ? AND account_id = ?")
-        .bind(&me.session)
-        .bind(&me.account)
-        .execute(&state.store.pool)
-        .await?;
+    db::accounts::revoke_own_session(&state.store.pool, &me.session, &me.account).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -322,14 +300,12 @@ pub async fn me(State(state): State<Shared>, Authed(me): Authed) -> ApiResult<Re
     if !auth::session_live(&state.store, &me).await? {
         return Err(auth::revoked());
     }
-    let row = sqlx::query("SELECT email FROM accounts WHERE id = ?")
-        .bind(&me.account)
-        .fetch_optional(&state.store.pool)
+    let email = db::accounts::email(&state.store.pool, &me.account)
         .await?
         .ok_or_else(auth::revoked)?;
     let out = AccountOut {
         id: me.account.clone(),
-        email: db::text(&row, 0)?,
+        email,
     };
     Ok(json_response(
         StatusCode::OK,
@@ -354,13 +330,12 @@ pub async fn change_password(
     if !auth::session_live(&state.store, &me).await? {
         return Err(auth::revoked());
     }
-    let row = sqlx::query("SELECT password_hash, email FROM accounts WHERE id = ?")
-        .bind(&me.account)
-        .fetch_optional(&state.store.pool)
+    let db::accounts::PasswordRow {
+        password_hash: hash,
+        email,
+    } = db::accounts::password_row(&state.store.pool, &me.account)
         .await?
         .ok_or_else(auth::revoked)?;
-    let hash = db::text(&row, 0)?;
-    let email = db::text(&row, 1)?;
     let new = text::password(&new_raw, "new_password", &context_words(&email))?;
     let client = format!("acct:{}", me.account);
     let too_long = current.chars().count() > text::MAX_PASSWORD_CHARS;
@@ -375,16 +350,9 @@ pub async fn change_password(
     let new_hash = auth::hash_password(&state, &client, new).await?;
     db::retrying!(async {
         let mut tx = state.store.begin_write().await?;
-        sqlx::query("UPDATE accounts SET password_hash = ? WHERE id = ?")
-            .bind(&new_hash)
-            .bind(&me.account)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("UPDATE sessions SET revoked = 1 WHERE account_id = ?")
-            .bind(&me.account)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
+        db::accounts::set_password(&mut tx, &me.account, &new_hash).await?;
+        db::accounts::revoke_sessions(&mut tx, &me.account).await?;
+        db::commit(tx).await?;
         Ok::<_, ApiError>(())
     })?;
     Ok(StatusCode::NO_CONTENT.into_response())

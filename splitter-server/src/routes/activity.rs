@@ -8,7 +8,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Serialize;
-use sqlx::Row;
 use utoipa::ToSchema;
 
 use super::Shared;
@@ -74,36 +73,25 @@ pub async fn list(
     } else {
         i64::MAX
     };
-    let rows = sqlx::query(
-        "SELECT a.id, a.version, a.at, a.account_id, c.email, a.action, a.target, a.before_json, a.after_json \
-         FROM activity a LEFT JOIN accounts c ON c.id = a.account_id \
-         WHERE a.group_id = ? AND a.id < ? ORDER BY a.id DESC LIMIT ?",
-    )
-    .bind(&gid)
-    .bind(before)
-    .bind(limit + 1)
-    .fetch_all(&state.store.pool)
-    .await?;
+    let rows = db::activity::list(&state.store.pool, &gid, before, limit + 1).await?;
     let parse = |t: Option<String>| {
         t.and_then(|t| serde_json::from_str(&t).ok())
             .unwrap_or(serde_json::Value::Null)
     };
-    let mut entries = rows
-        .iter()
-        .map(|r| {
-            Ok(Entry {
-                id: r.try_get::<i64, _>(0)?.to_string(),
-                version: r.try_get(1)?,
-                at: r.try_get(2)?,
-                account: db::text(r, 3)?,
-                email: db::opt_text(r, 4)?,
-                action: db::text(r, 5)?,
-                target: db::text(r, 6)?,
-                before: parse(db::opt_text(r, 7)?),
-                after: parse(db::opt_text(r, 8)?),
-            })
+    let mut entries: Vec<Entry> = rows
+        .into_iter()
+        .map(|r| Entry {
+            id: r.id.to_string(),
+            version: r.version,
+            at: r.at,
+            account: r.account,
+            email: r.email,
+            action: r.action,
+            target: r.target,
+            before: parse(r.before),
+            after: parse(r.after),
         })
-        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        .collect();
     let limit = usize::try_from(limit).unwrap_or(usize::MAX);
     let next_cursor = if entries.len() > limit {
         entries.truncate(limit);

@@ -216,7 +216,7 @@ pub async fn get(
     Path((gid, eid)): Path<(String, String)>,
 ) -> ApiResult<Response> {
     auth::access(&state, &me, &gid).await?;
-    let mut conn = state.store.pool.acquire().await?;
+    let mut conn = state.store.acquire().await?;
     let row = db::record(&mut conn, Table::Expenses, &gid, &eid)
         .await?
         .filter(|r| !r.deleted)

@@ -56,25 +56,17 @@ pub async fn list(State(state): State<Shared>, Authed(me): Authed) -> ApiResult<
     if !auth::session_live(&state.store, &me).await? {
         return Err(auth::revoked());
     }
-    let rows = sqlx::query(
-        "SELECT g.id, g.name, g.currency, a.role, a.member_id FROM group_access a \
-         JOIN `groups` g ON g.id = a.group_id WHERE a.account_id = ? ORDER BY g.created_at DESC, g.id",
-    )
-    .bind(&me.account)
-    .fetch_all(&state.store.pool)
-    .await?;
-    let groups = rows
-        .iter()
-        .map(|r| {
-            Ok(GroupSummary {
-                id: db::text(r, 0)?,
-                name: db::text(r, 1)?,
-                currency: db::text(r, 2)?,
-                role: db::text(r, 3)?,
-                member: db::opt_text(r, 4)?,
-            })
+    let groups = db::groups::list_for_account(&state.store.pool, &me.account)
+        .await?
+        .into_iter()
+        .map(|r| GroupSummary {
+            id: r.id,
+            name: r.name,
+            currency: r.currency,
+            role: r.role,
+            member: r.member,
         })
-        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        .collect();
     Ok(json_response(
         StatusCode::OK,
         serde_json::to_string(&GroupListOut { groups }).map_err(ApiError::internal)?,
@@ -296,7 +288,7 @@ pub async fn create(
             db::grant(&mut tx, &row.id, &me.account, "owner", my_member.as_deref(), now).await?;
             let made = Made::new(StatusCode::CREATED, group_body(&row, &members));
             idempotency::record(&mut tx, idem.as_ref(), &made, now).await?;
-            tx.commit().await?;
+            db::commit(tx).await?;
             Ok::<_, ApiError>(made)
         })
     })
@@ -315,7 +307,7 @@ pub async fn get(
     Path(gid): Path<String>,
 ) -> ApiResult<Response> {
     auth::access(&state, &me, &gid).await?;
-    let mut conn = state.store.pool.acquire().await?;
+    let mut conn = state.store.acquire().await?;
     let (row, head) = db::head(&mut conn, &gid)
         .await?
         .ok_or_else(|| ApiError::not_found("group"))?;

@@ -12,7 +12,6 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use splitter_core::ErrorCode;
 use splitter_core::Json;
-use sqlx::Row;
 use utoipa::ToSchema;
 
 use super::{fields, text_field, unprocessable, Body, Shared};
@@ -131,19 +130,16 @@ pub async fn create(
         expires_at: now + ttl,
         revoked: false,
     };
-    sqlx::query(
-        "INSERT INTO invites (id, group_id, code_hash, member_id, created_by, created_at, expires_at, revoked) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, 0)",
-    )
-    .bind(&out.id)
-    .bind(&gid)
-    .bind(auth::sha256_hex(&code))
-    .bind(out.member.clone())
-    .bind(&me.account)
-    .bind(now)
-    .bind(out.expires_at)
-    .execute(&state.store.pool)
-    .await?;
+    let invite = db::invites::NewInvite {
+        id: &out.id,
+        group: &gid,
+        code_hash: &auth::sha256_hex(&code),
+        member: out.member.as_deref(),
+        created_by: &me.account,
+        created_at: now,
+        expires_at: out.expires_at,
+    };
+    db::invites::insert(&state.store.pool, invite).await?;
     Ok(json_response(
         StatusCode::CREATED,
         serde_json::to_string(&out).unwrap_or_default(),
@@ -161,25 +157,18 @@ pub async fn list(
     Path(gid): Path<String>,
 ) -> ApiResult<Response> {
     auth::access(&state, &me, &gid).await?;
-    let rows = sqlx::query(
-        "SELECT id, member_id, expires_at, revoked FROM invites WHERE group_id = ? ORDER BY created_at DESC, id",
-    )
-    .bind(&gid)
-    .fetch_all(&state.store.pool)
-    .await?;
-    let invites = rows
-        .iter()
-        .map(|r| {
-            Ok(InviteOut {
-                id: db::text(r, 0)?,
-                code: None,
-                group: gid.clone(),
-                member: db::opt_text(r, 1)?,
-                expires_at: r.try_get(2)?,
-                revoked: r.try_get::<i64, _>(3)? != 0,
-            })
+    let invites = db::invites::list(&state.store.pool, &gid)
+        .await?
+        .into_iter()
+        .map(|r| InviteOut {
+            id: r.id,
+            code: None,
+            group: gid.clone(),
+            member: r.member,
+            expires_at: r.expires_at,
+            revoked: r.revoked,
         })
-        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        .collect();
     Ok(json_response(
         StatusCode::OK,
         serde_json::to_string(&InviteList { invites }).unwrap_or_default(),
@@ -200,12 +189,7 @@ pub async fn revoke(
     auth::access(&state, &me, &gid)
         .await?
         .require_owner("revoke invites")?;
-    let done = sqlx::query("UPDATE invites SET revoked = 1 WHERE id = ? AND group_id = ?")
-        .bind(&iid)
-        .bind(&gid)
-        .execute(&state.store.pool)
-        .await?;
-    if done.rows_affected() == 0 {
+    if !db::invites::revoke(&state.store.pool, &iid, &gid).await? {
         return Err(ApiError::not_found("invite"));
     }
     Ok(StatusCode::NO_CONTENT.into_response())
@@ -241,13 +225,11 @@ pub async fn accept(
     if code.len() > 128 {
         return Err(ApiError::not_found("invite"));
     }
-    let row = sqlx::query("SELECT group_id, member_id, expires_at, revoked FROM invites WHERE code_hash = ?")
-        .bind(auth::sha256_hex(&code))
-        .fetch_optional(&state.store.pool)
+    let invite = db::invites::by_code(&state.store.pool, &auth::sha256_hex(&code))
         .await?
         .ok_or_else(|| ApiError::not_found("invite"))?;
-    let gid = db::text(&row, 0)?;
-    if row.try_get::<i64, _>(3)? != 0 {
+    let gid = invite.group;
+    if invite.revoked {
         return Err(ApiError::new(
             StatusCode::GONE,
             Code::InviteRevoked,
@@ -256,7 +238,7 @@ pub async fn accept(
         ));
     }
     let now = state.now();
-    if now >= row.try_get::<i64, _>(2)? {
+    if now >= invite.expires_at {
         return Err(ApiError::new(
             StatusCode::GONE,
             Code::InviteExpired,
@@ -264,7 +246,7 @@ pub async fn accept(
             "this invite has expired",
         ));
     }
-    let member = db::opt_text(&row, 1)?.or(asked).ok_or_else(|| {
+    let member = invite.member.or(asked).ok_or_else(|| {
         unprocessable(
             ErrorCode::InvalidInput,
             "member",
@@ -276,12 +258,7 @@ pub async fn accept(
         let (version, _) = db::lock_group(&mut tx, &gid, 0)
             .await?
             .ok_or_else(|| ApiError::not_found("invite"))?;
-        let already = sqlx::query("SELECT 1 FROM group_access WHERE group_id = ? AND account_id = ?")
-            .bind(&gid)
-            .bind(&me.account)
-            .fetch_optional(&mut *tx)
-            .await?;
-        if already.is_some() {
+        if db::access::has_account(&mut tx, &gid, &me.account).await? {
             return Err(ApiError::conflict(
                 Code::AlreadyMember,
                 "",
@@ -289,12 +266,7 @@ pub async fn accept(
             ));
         }
         let members = db::members(&mut tx, &gid).await?;
-        let linked = sqlx::query("SELECT 1 FROM group_access WHERE group_id = ? AND member_id = ?")
-            .bind(&gid)
-            .bind(&member)
-            .fetch_optional(&mut *tx)
-            .await?;
-        if linked.is_some() {
+        if db::access::member_linked(&mut tx, &gid, &member).await? {
             return Err(ApiError::conflict(
                 Code::MemberTaken,
                 "member",
@@ -340,7 +312,7 @@ pub async fn accept(
         let (row, head) = db::head(&mut tx, &gid)
             .await?
             .ok_or_else(|| ApiError::not_found("invite"))?;
-        tx.commit().await?;
+        db::commit(tx).await?;
         Ok::<_, ApiError>(super::groups::group_body(&row, &head.members))
     })?;
     Ok(json_response(StatusCode::OK, body))

@@ -226,11 +226,7 @@ pub async fn remove(
         member.removed = true;
         db::update_member(tx, &gid, &member).await?;
         // The account linked to the member (if any) loses access to the group.
-        sqlx::query("DELETE FROM group_access WHERE group_id = ? AND member_id = ? AND role <> 'owner'")
-            .bind(&gid)
-            .bind(&mid)
-            .execute(&mut *tx)
-            .await?;
+        db::access::revoke_member(tx, &gid, &mid).await?;
         db::log(
             tx,
             db::Change {

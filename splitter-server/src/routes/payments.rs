@@ -144,7 +144,7 @@ pub async fn get(
     Path((gid, pid)): Path<(String, String)>,
 ) -> ApiResult<Response> {
     auth::access(&state, &me, &gid).await?;
-    let mut conn = state.store.pool.acquire().await?;
+    let mut conn = state.store.acquire().await?;
     let row = db::record(&mut conn, Table::Payments, &gid, &pid)
         .await?
         .filter(|r| !r.deleted)

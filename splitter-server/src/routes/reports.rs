@@ -89,9 +89,9 @@ pub async fn report(
         return Ok(hit);
     }
     let snap = {
-        let mut tx = state.store.pool.begin().await?;
+        let mut tx = state.store.begin_read().await?;
         let snap = db::snapshot(&mut tx, gid).await?;
-        tx.commit().await?;
+        db::commit(tx).await?;
         snap.ok_or_else(|| ApiError::not_found("group"))?
     };
     let method = match kind {

@@ -206,7 +206,7 @@ async fn import_group(
             },
         )
         .await?;
-        tx.commit().await?;
+        db::commit(tx).await?;
         Ok::<_, ApiError>(())
     })?;
     Ok(json_response(
@@ -298,9 +298,9 @@ pub async fn export_json(
 }
 
 async fn snapshot(state: &Shared, gid: &str) -> ApiResult<db::Snapshot> {
-    let mut tx = state.store.pool.begin().await?;
+    let mut tx = state.store.begin_read().await?;
     let snap = db::snapshot(&mut tx, gid).await?;
-    tx.commit().await?;
+    db::commit(tx).await?;
     snap.ok_or_else(|| ApiError::not_found("group"))
 }
 
