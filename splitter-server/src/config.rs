@@ -119,6 +119,9 @@ pub enum Command {
     Migrate,
     /// Print the OpenAPI document and exit.
     Openapi,
+    /// Check every group's kept balances against a computation from its records, to the minor
+    /// unit; print one line per group and exit non-zero if any disagrees.
+    Verify,
 }
 
 impl Config {

@@ -22,6 +22,7 @@ pub mod group_write;
 pub mod housekeeping;
 pub mod http;
 pub mod idempotency;
+pub mod kept;
 pub mod limits;
 pub mod metrics;
 pub mod openapi;

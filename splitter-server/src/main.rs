@@ -1,5 +1,5 @@
-//! `splitter-server`: serve the API, apply migrations (`migrate`), or print the OpenAPI
-//! document (`openapi`).
+//! `splitter-server`: serve the API, apply migrations (`migrate`), print the OpenAPI document
+//! (`openapi`), or check the kept balances against the records (`verify`).
 
 use clap::Parser;
 
@@ -42,6 +42,33 @@ async fn run(config: Config) -> Result<(), Box<dyn std::error::Error + Send + Sy
             let store = Store::connect(&config.database_url, 2).await?;
             store.migrate().await?;
             tracing::info!(backend = store.backend.as_str(), "migrations applied");
+            Ok(())
+        }
+        Some(Command::Verify) => {
+            let store = Store::connect(&config.database_url, 2).await?;
+            let verdicts = splitter_server::kept::verify_all(&store)
+                .await
+                .map_err(|e| format!("verify: {} ({})", e.message, e.code))?;
+            let wrong = verdicts.iter().filter(|v| !v.agrees).count();
+            for v in &verdicts {
+                if v.agrees {
+                    println!("ok       {} at version {}", v.group, v.version);
+                } else {
+                    println!(
+                        "DIFFERS  {} at version {}: kept {:?}, computed {:?}",
+                        v.group, v.version, v.kept, v.computed
+                    );
+                }
+            }
+            println!(
+                "{} groups, {} agree, {} differ",
+                verdicts.len(),
+                verdicts.len() - wrong,
+                wrong
+            );
+            if wrong > 0 {
+                return Err(format!("{wrong} groups' kept balances differ from their records").into());
+            }
             Ok(())
         }
         Some(Command::Serve) | None => {

@@ -9,7 +9,7 @@
 //! so that adding a member later never changes an old expense.
 
 use splitter_core::ErrorCode;
-use splitter_core::{wire, Decimal, Group, Json, PaidBy, SettleMethod, Split};
+use splitter_core::{wire, Decimal, Group, Json, PaidBy, SettleMethod, Split, Totals};
 
 use crate::db::{ExpenseRecord, GroupHead, PaymentRecord};
 use crate::http::{ApiError, Code};
@@ -125,7 +125,9 @@ fn check_magnitude(group: &mut Group) -> Result<(), ApiError> {
 
 /// Checks an expense body (an object in the contract's expense form, without `id`) against the
 /// group and gives the record to store under `id`. Errors name a path inside the body.
-pub fn check_expense(head: &GroupHead, body: Json, id: &str) -> Result<ExpenseRecord, ApiError> {
+///
+/// With the record comes what it adds to the group's balances ([`Totals`]), for the kept totals.
+pub fn check_expense(head: &GroupHead, body: Json, id: &str) -> Result<(ExpenseRecord, Totals), ApiError> {
     let mut pairs = object_without_id(body, "expense")?;
     pairs.insert(0, ("id".into(), Json::String(id.into())));
     let json = head.group_json(head.active_ids(), "expenses", vec![Json::Object(pairs)]);
@@ -157,18 +159,21 @@ pub fn check_expense(head: &GroupHead, body: Json, id: &str) -> Result<ExpenseRe
     split_members(&expense.split, &mut members);
     members.sort();
     members.dedup();
-    Ok(ExpenseRecord {
+    let totals = Totals::of_group(&group).map_err(|e| ApiError::from_core(e, "expenses[0]"))?;
+    let record = ExpenseRecord {
         body: record_text(&group, "expenses")?,
         amount: expense.amount.to_string(),
         date: expense.date.clone(),
         category: expense.category.clone(),
         members,
         parts: i64::try_from(group.cost().share_rows).unwrap_or(i64::MAX),
-    })
+    };
+    Ok((record, totals))
 }
 
-/// Checks a payment body (the contract's payment form, without `id`).
-pub fn check_payment(head: &GroupHead, body: Json, id: &str) -> Result<PaymentRecord, ApiError> {
+/// Checks a payment body (the contract's payment form, without `id`), and gives what it adds to
+/// the group's balances.
+pub fn check_payment(head: &GroupHead, body: Json, id: &str) -> Result<(PaymentRecord, Totals), ApiError> {
     let mut pairs = object_without_id(body, "payment")?;
     pairs.insert(0, ("id".into(), Json::String(id.into())));
     let json = head.group_json(head.active_ids(), "payments", vec![Json::Object(pairs)]);
@@ -184,13 +189,27 @@ pub fn check_payment(head: &GroupHead, body: Json, id: &str) -> Result<PaymentRe
             format!("this server stores records of at most {MAX_RECORD_AMOUNT} in the group currency"),
         ));
     }
+    let totals = Totals::of_group(&group).map_err(|e| ApiError::from_core(e, "payments[0]"))?;
     let p = &group.payments[0];
-    Ok(PaymentRecord {
+    let record = PaymentRecord {
         body: record_text(&group, "payments")?,
         amount: p.amount.to_string(),
         from: p.from.clone(),
         to: p.to.clone(),
-    })
+    };
+    Ok((record, totals))
+}
+
+/// What a stored record (its canonical text, from `table`) adds to the group's balances, read
+/// against the group as it is now (every member, removed ones too, since old records name them).
+pub fn stored_totals(head: &GroupHead, table: crate::db::Table, body: &str) -> Result<Totals, ApiError> {
+    let one = [body.to_string()];
+    let (expenses, payments): (&[String], &[String]) = match table {
+        crate::db::Table::Expenses => (&one, &[]),
+        crate::db::Table::Payments => (&[], &one),
+    };
+    let group = wire::group_from_json(&group_text(head, expenses, payments)).map_err(ApiError::internal)?;
+    Totals::of_group(&group).map_err(ApiError::internal)
 }
 
 /// A new group's currency, members and rates, checked by the core (unknown currency, repeated

@@ -210,7 +210,7 @@ pub async fn add_share_rows(conn: &mut AnyConnection, gid: &str, delta: i64) -> 
 
 /// Inserts a new group with its members.
 pub async fn insert_group(conn: &mut AnyConnection, row: &GroupRow, members: &[StoredMember]) -> Result<()> {
-    sqlx::query("INSERT INTO `groups` (id, name, currency, rates, version, seq, created_at, balances_in, share_rows) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+    sqlx::query("INSERT INTO `groups` (id, name, currency, rates, version, seq, created_at, balances_in, share_rows, totals_kept) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)")
     .bind(&row.id)
     .bind(&row.name)
     .bind(&row.currency)

@@ -14,6 +14,7 @@ pub mod groups;
 pub mod idempotency;
 pub mod invites;
 pub mod records;
+pub mod totals;
 
 use std::fmt;
 use std::path::{Path, PathBuf};

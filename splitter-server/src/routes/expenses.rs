@@ -17,6 +17,7 @@ use crate::db::{self, ExpenseFilter, Table};
 use crate::group_write::group_write;
 use crate::http::{ApiError, ApiResult, Code};
 use crate::idempotency::{self, json_response, Made};
+use crate::kept;
 use crate::records;
 
 /// An expense in the contract's form (without `id`, which the server assigns). Amounts are
@@ -129,9 +130,10 @@ pub async fn create(
             .await?
             .ok_or_else(|| ApiError::not_found("group"))?;
         let id = format!("e{}", lock.seq);
-        let checked = records::check_expense(&head, json.clone(), &id)?;
+        let (checked, totals) = records::check_expense(&head, json.clone(), &id)?;
         count_share_rows(tx, &gid, lock, checked.parts).await?;
         db::insert_expense(tx, &gid, lock.seq, &id, &checked).await?;
+        kept::apply(tx, &gid, Some(&totals), None).await?;
         db::log(
             tx,
             db::Change {
@@ -284,9 +286,11 @@ pub async fn put(
         let (_, head) = db::head(tx, &gid)
             .await?
             .ok_or_else(|| ApiError::not_found("group"))?;
-        let checked = records::check_expense(&head, json.clone(), &eid)?;
+        let (checked, totals) = records::check_expense(&head, json.clone(), &eid)?;
+        let before = records::stored_totals(&head, Table::Expenses, &row.body)?;
         count_share_rows(tx, &gid, lock, checked.parts - row.parts).await?;
         db::replace_expense(tx, &gid, row.seq, &checked).await?;
+        kept::apply(tx, &gid, Some(&totals), Some(&before)).await?;
         db::log(
             tx,
             db::Change {
@@ -326,8 +330,10 @@ pub async fn delete(
             .filter(|r| !r.deleted)
             .ok_or_else(|| ApiError::not_found("expense"))?;
         check_if_match(&headers, row.revision, false)?;
+        let before = kept::of_stored(tx, &gid, Table::Expenses, &row.body).await?;
         db::set_deleted(tx, Table::Expenses, &gid, row.seq, true).await?;
         count_share_rows(tx, &gid, lock, -row.parts).await?;
+        kept::apply(tx, &gid, None, Some(&before)).await?;
         db::log(
             tx,
             db::Change {
@@ -383,9 +389,10 @@ pub async fn restore(
             return Err(ApiError::internal("stored expense is not an object"));
         };
         let body = Json::Object(pairs.into_iter().filter(|(k, _)| k != "id").collect());
-        records::check_expense(&head, body, &eid)?;
+        let (_, totals) = records::check_expense(&head, body, &eid)?;
         count_share_rows(tx, &gid, lock, row.parts).await?;
         db::set_deleted(tx, Table::Expenses, &gid, row.seq, false).await?;
+        kept::apply(tx, &gid, Some(&totals), None).await?;
         db::log(
             tx,
             db::Change {

@@ -351,21 +351,23 @@ pub async fn patch(
             let checked = records::check_group(&snap.group.currency, Json::Array(ids), Some(rates))?;
             snap.group.rates = rates_text(&checked.rates);
             snap.head.rates = db::rates_pairs(&snap.group.rates);
-            // Every stored record must still compute with the new rates.
+            // Every stored record must still compute with the new rates, and what they add up
+            // to changes with them: the kept totals are computed again.
             let text = records::group_text(&snap.head, &snap.expenses, &snap.payments);
             let outcome = match wire::group_from_json(&text) {
-                Ok(g) => super::reports::balances_of(&state, &me.account, g)
-                    .await?
-                    .map(|_| ()),
+                Ok(g) => super::reports::totals_of(&state, &me.account, g).await?,
                 Err(e) => Err(e),
             };
-            if let Err(e) = outcome {
-                return Err(ApiError::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    e.code,
-                    "rates",
-                    format!("the stored records would not compute ({}: {})", e.path, e.message),
-                ));
+            match outcome {
+                Ok(totals) => db::totals::replace(tx, &gid, &totals).await?,
+                Err(e) => {
+                    return Err(ApiError::new(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        e.code,
+                        "rates",
+                        format!("the stored records would not compute ({}: {})", e.path, e.message),
+                    ))
+                }
             }
         }
         if let Some(n) = &name {

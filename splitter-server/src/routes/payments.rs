@@ -13,6 +13,7 @@ use crate::db::{self, Table};
 use crate::group_write::group_write;
 use crate::http::{ApiError, ApiResult};
 use crate::idempotency::{self, json_response, Made};
+use crate::kept;
 use crate::records;
 
 /// A payment in the contract's form (without `id`): `from` paid `to` the `amount`.
@@ -93,8 +94,9 @@ pub async fn create(
             .await?
             .ok_or_else(|| ApiError::not_found("group"))?;
         let id = format!("p{}", lock.seq);
-        let checked = records::check_payment(&head, json.clone(), &id)?;
+        let (checked, totals) = records::check_payment(&head, json.clone(), &id)?;
         db::insert_payment(tx, &gid, lock.seq, &id, &checked).await?;
+        kept::apply(tx, &gid, Some(&totals), None).await?;
         db::log(
             tx,
             db::Change {
@@ -168,7 +170,9 @@ pub async fn delete(
             .await?
             .filter(|r| !r.deleted)
             .ok_or_else(|| ApiError::not_found("payment"))?;
+        let before = kept::of_stored(tx, &gid, Table::Payments, &row.body).await?;
         db::set_deleted(tx, Table::Payments, &gid, row.seq, true).await?;
+        kept::apply(tx, &gid, None, Some(&before)).await?;
         db::log(
             tx,
             db::Change {

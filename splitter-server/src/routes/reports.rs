@@ -2,9 +2,12 @@
 //! core's report over the stored group, served from the cache.
 //!
 //! A read asks the database for the group's version (one primary-key lookup) and looks up
-//! `splitter:report:{group}:{version}:{kind}`; on a miss it reads the group in one snapshot,
-//! computes with [`splitter_core::compute`] (off the async workers) and caches under the version
-//! it read. Since every write bumps the version in its transaction, no read ever sees numbers
+//! `splitter:report:{group}:{version}:{kind}`; on a miss it reads, in one snapshot, the group's
+//! kept totals (every write keeps them, see [`crate::kept`]) and builds the report from them with
+//! [`splitter_core::report_of_totals`], in time proportional to the members; `pairwise` (which
+//! needs who paid for whom) and a group whose totals are not kept yet are computed from every
+//! record with [`splitter_core::compute`]. Either runs off the async workers, and the result is
+//! cached under the version it read. Since every write bumps the version in its transaction, no read ever sees numbers
 //! older than the last committed write, from whichever instance.
 
 use splitter_core::ErrorCode;
@@ -15,7 +18,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Serialize;
-use splitter_core::{wire, Balance, Decimal, SettleMethod, Transfer};
+use splitter_core::{wire, Balance, Decimal, SettleMethod, Totals, Transfer};
 use utoipa::ToSchema;
 
 use super::Shared;
@@ -75,6 +78,19 @@ impl Kind {
     }
 }
 
+/// Where a report is computed from.
+enum Source {
+    /// The group's kept totals (balances and `minimal`/`greedy`): time grows with the members.
+    Kept {
+        row: db::GroupRow,
+        head: db::GroupHead,
+        totals: Totals,
+    },
+    /// Every stored record (`pairwise`, or a group whose totals are not kept yet: `kept` false,
+    /// and the totals computed on the way are kept for the next read).
+    Records { snap: db::Snapshot, kept: bool },
+}
+
 /// The report's JSON body at `version` (read with the access check), from the cache or computed
 /// on the compute threads within the account budget's time, as `client`'s job.
 pub async fn report(
@@ -88,27 +104,47 @@ pub async fn report(
     if let Some(hit) = state.cache.get(&key(version, kind)).await {
         return Ok(hit);
     }
-    let snap = {
-        let mut tx = state.store.begin_read().await?;
-        let snap = db::snapshot(&mut tx, gid).await?;
-        db::commit(tx).await?;
-        snap.ok_or_else(|| ApiError::not_found("group"))?
-    };
     let method = match kind {
         Kind::Balances => SettleMethod::Minimal,
         Kind::Settlement(m) => m,
     };
+    let source = {
+        let mut tx = state.store.begin_read().await?;
+        let totals = match method {
+            SettleMethod::Pairwise => None,
+            _ => db::totals::load(&mut tx, gid).await?,
+        };
+        let source = match totals {
+            Some(totals) => {
+                let (row, head) = db::head(&mut tx, gid)
+                    .await?
+                    .ok_or_else(|| ApiError::not_found("group"))?;
+                Source::Kept { row, head, totals }
+            }
+            None => Source::Records {
+                snap: db::snapshot(&mut tx, gid)
+                    .await?
+                    .ok_or_else(|| ApiError::not_found("group"))?,
+                kept: method == SettleMethod::Pairwise,
+            },
+        };
+        db::commit(tx).await?;
+        source
+    };
     let gid_owned = gid.to_string();
     let budget = &crate::budget::ACCOUNT;
-    let (balances, settlement) = state
+    let (computed, backfill) = state
         .compute
         .run(client, budget.time, move |cancel| {
-            compute(&gid_owned, &snap, method, cancel)
+            compute(&gid_owned, source, method, cancel)
         })
         .await
         .map_err(|r| budget.refused(r))??;
-    let version = balances.0;
-    let balances: Arc<str> = balances.1.into();
+    let ((version, balances), settlement) = computed;
+    if let Some(totals) = backfill {
+        keep_from_now_on(state, gid, version, &totals).await;
+    }
+    let balances: Arc<str> = balances.into();
     let settlement: Arc<str> = settlement.into();
     // Balances do not depend on the method, so a miss fills both.
     state
@@ -125,26 +161,66 @@ pub async fn report(
     })
 }
 
+/// Keeps the totals of a group that kept none (made before totals were kept), computed from
+/// its records at `version`, unless a write came first (then the next read tries again). Best
+/// effort: a failure only means the next read computes them again.
+async fn keep_from_now_on(state: &Shared, gid: &str, version: i64, totals: &Totals) {
+    let kept = async {
+        let mut tx = state.store.begin_write().await?;
+        if db::totals::claim_unkept(&mut tx, gid, version).await? {
+            db::totals::replace(&mut tx, gid, totals).await?;
+        }
+        db::commit(tx).await
+    };
+    if let Err(e) = kept.await {
+        tracing::info!(group = gid, error = %e, "totals not kept yet");
+    }
+}
+
 type Computed = ((i64, String), String);
 
 fn compute(
     gid: &str,
-    snap: &db::Snapshot,
+    source: Source,
     method: SettleMethod,
     cancel: &std::sync::atomic::AtomicBool,
-) -> ApiResult<Computed> {
-    let text = records::group_text(&snap.head, &snap.expenses, &snap.payments);
-    let mut group = wire::group_from_json(&text).map_err(ApiError::internal)?;
-    group.options.settle = method;
-    let report = match splitter_core::compute_cancellable(&group, cancel) {
-        Ok(r) => r,
-        Err(splitter_core::Halt::Cancelled) => {
-            return Err(crate::budget::ACCOUNT.refused(crate::cpu::Refused::OverTime))
-        }
-        Err(splitter_core::Halt::Invalid(e)) => return Err(ApiError::internal(e)),
+) -> ApiResult<(Computed, Option<Totals>)> {
+    let halted = |h: splitter_core::Halt| match h {
+        splitter_core::Halt::Cancelled => crate::budget::ACCOUNT.refused(crate::cpu::Refused::OverTime),
+        splitter_core::Halt::Invalid(e) => ApiError::internal(e),
     };
-    let removed: Vec<&str> = snap
-        .head
+    match source {
+        Source::Kept { row, head, totals } => {
+            let mut group =
+                wire::group_from_json(&records::group_text(&head, &[], &[])).map_err(ApiError::internal)?;
+            group.options.settle = method;
+            let report =
+                splitter_core::report_of_totals_cancellable(&group, &totals, cancel).map_err(halted)?;
+            Ok((bodies(gid, row.version, &head, &report)?, None))
+        }
+        Source::Records { snap, kept } => {
+            let text = records::group_text(&snap.head, &snap.expenses, &snap.payments);
+            let mut group = wire::group_from_json(&text).map_err(ApiError::internal)?;
+            group.options.settle = method;
+            let report = splitter_core::compute_cancellable(&group, cancel).map_err(halted)?;
+            let backfill = if kept {
+                None
+            } else {
+                Some(Totals::of_group(&group).map_err(ApiError::internal)?)
+            };
+            Ok((bodies(gid, snap.group.version, &snap.head, &report)?, backfill))
+        }
+    }
+}
+
+/// The balances and settlement bodies of a report at `version`.
+fn bodies(
+    gid: &str,
+    version: i64,
+    head: &db::GroupHead,
+    report: &splitter_core::Report,
+) -> ApiResult<Computed> {
+    let removed: Vec<&str> = head
         .members
         .iter()
         .filter(|m| m.removed)
@@ -152,7 +228,7 @@ fn compute(
         .collect();
     let balances = BalancesOut {
         group: gid,
-        version: snap.group.version,
+        version,
         currency: &report.currency,
         // A removed member's row is left out while it is zero (it always is, unless a later
         // edit of an old expense moved it).
@@ -164,7 +240,7 @@ fn compute(
     };
     let settlement = SettlementOut {
         group: gid,
-        version: snap.group.version,
+        version,
         currency: &report.currency,
         settle: report.settle.as_str(),
         optimal: report.optimal,
@@ -172,7 +248,7 @@ fn compute(
     };
     Ok((
         (
-            snap.group.version,
+            version,
             serde_json::to_string(&balances).map_err(ApiError::internal)?,
         ),
         serde_json::to_string(&settlement).map_err(ApiError::internal)?,
@@ -257,4 +333,20 @@ pub async fn balances_of(
         Err(splitter_core::Halt::Invalid(e)) => Ok(Err(e)),
         Err(splitter_core::Halt::Cancelled) => Err(budget.refused(crate::cpu::Refused::OverTime)),
     }
+}
+
+/// What the records of `group` add up to ([`Totals::of_group`], which also checks them), on the
+/// compute threads within the account budget, as `client`'s job. The outer error is the pool's;
+/// the inner one the core's.
+pub async fn totals_of(
+    state: &Shared,
+    client: &str,
+    group: splitter_core::Group,
+) -> ApiResult<Result<Totals, splitter_core::Error>> {
+    let budget = &crate::budget::ACCOUNT;
+    state
+        .compute
+        .run(client, budget.time, move |_| Totals::of_group(&group))
+        .await
+        .map_err(|r| budget.refused(r))
 }

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use splitter_core::{wire, BalancesIn, Group, Json};
+use splitter_core::{wire, BalancesIn, Group, Json, Totals};
 
 use super::{Body, Shared};
 use crate::auth::{self, Authed};
@@ -153,6 +153,15 @@ async fn import_group(
     let payments = checked_records(&canonical, "payments", &mut n, &mut max_seq, |body, id| {
         records::check_payment(&head, body, id)
     })?;
+    // What the records add up to: the new group's kept totals.
+    let mut totals = Totals::default();
+    for t in expenses
+        .iter()
+        .map(|r| &r.2 .1)
+        .chain(payments.iter().map(|r| &r.2 .1))
+    {
+        totals.add(t).map_err(|e| ApiError::from_core(e, ""))?;
+    }
     let now = state.now();
     let row = GroupRow {
         id: uuid::Uuid::new_v4().simple().to_string(),
@@ -163,7 +172,7 @@ async fn import_group(
         seq: n.max(max_seq),
         created_at: now,
         balances_in,
-        share_rows: expenses.iter().map(|(_, _, e)| e.parts).sum(),
+        share_rows: expenses.iter().map(|(_, _, (e, _))| e.parts).sum(),
     };
     if !auth::session_live(&state.store, me).await? {
         return Err(auth::revoked());
@@ -179,12 +188,12 @@ async fn import_group(
                 e.into()
             }
         };
-        for (seq, id, e) in &expenses {
+        for (seq, id, (e, _)) in &expenses {
             db::insert_expense(&mut tx, &row.id, *seq, id, e)
                 .await
                 .map_err(|err| dup(err, "expenses", id))?;
         }
-        for (seq, id, p) in &payments {
+        for (seq, id, (p, _)) in &payments {
             db::insert_payment(&mut tx, &row.id, *seq, id, p)
                 .await
                 .map_err(|err| dup(err, "payments", id))?;
@@ -192,6 +201,7 @@ async fn import_group(
         let summary =
             serde_json::json!({"source": source, "expenses": expenses.len(), "payments": payments.len()})
                 .to_string();
+        db::totals::replace(&mut tx, &row.id, &totals).await?;
         db::log(
             &mut tx,
             db::Change {

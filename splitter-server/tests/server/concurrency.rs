@@ -43,6 +43,8 @@ async fn fifty_writers(b: &Backend) {
     let list = s.get(&format!("/v1/groups/{gid}/expenses?limit=500")).await;
     assert_eq!(list.json["expenses"].as_array().map(Vec::len), Some(200));
     assert_eq!(nets(&bal.json), recompute(&s, &gid).await, "{}", b.name);
+    // The balances kept by 200 concurrent writes are the records' to the minor unit.
+    assert!(common::verify_kept(&s).await >= 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -161,6 +163,7 @@ async fn idempotent_retries(b: &Backend) {
         )
         .await;
     assert_eq!(cross.code(), "idempotency_key_reused");
+    assert!(common::verify_kept(&s).await >= 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

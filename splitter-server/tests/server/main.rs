@@ -18,4 +18,5 @@ mod bad_inputs;
 mod concurrency;
 mod contract;
 mod processes;
+mod totals;
 mod transfer;

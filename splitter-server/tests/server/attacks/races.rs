@@ -123,6 +123,7 @@ pub async fn concurrent_writes(b: &Backend) {
                 format!("{:?}", tally(&raced_statuses)),
             ),
             ("100 keyed writes", format!("{:?}", tally(&keyed_statuses))),
+            ("splitter-server verify", target::verify(b)),
         ],
     );
 }
@@ -231,6 +232,7 @@ pub async fn concurrent_retries(b: &Backend) {
         &[
             ("add-member x20 one key", "20 x 201, 19 replayed, 1 change".into()),
             ("restore x20 one key", "20 x 200, 19 replayed".into()),
+            ("splitter-server verify", target::verify(b)),
         ],
     );
 }

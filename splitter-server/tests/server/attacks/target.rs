@@ -285,3 +285,22 @@ pub fn tally(statuses: &[u16]) -> Vec<(u16, usize)> {
 pub fn count(statuses: &[u16], status: u16) -> usize {
     statuses.iter().filter(|s| **s == status).count()
 }
+
+/// Runs `splitter-server verify` against the backend's database (as an operator would after an
+/// incident): every group's kept balances against a computation from its records. Panics with
+/// its output unless every group agrees; returns its last line (`N groups, N agree, 0 differ`).
+pub fn verify(b: &Backend) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_splitter-server"))
+        .args(["--database-url", &b.database_url, "--log", "warn"])
+        .args(["--token-secret", splitter_server::config::TEST_SECRET, "verify"])
+        .env_remove("SPLITTER_TOKEN_SECRET")
+        .output()
+        .expect("splitter-server verify");
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        out.status.success(),
+        "verify failed: {stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout.lines().last().unwrap_or("").to_string()
+}
