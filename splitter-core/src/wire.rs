@@ -509,34 +509,7 @@ impl<W: std::io::Write> Chunked<W> {
 
     /// A JSON string, escaped exactly as `serde_json` escapes it.
     fn string(&mut self, s: &str) {
-        self.buf.push(b'"');
-        let bytes = s.as_bytes();
-        let mut start = 0;
-        for (i, &b) in bytes.iter().enumerate() {
-            let escape: &[u8] = match b {
-                b'"' => b"\\\"",
-                b'\\' => b"\\\\",
-                b'\n' => b"\\n",
-                b'\r' => b"\\r",
-                b'\t' => b"\\t",
-                0x08 => b"\\b",
-                0x0c => b"\\f",
-                0..=0x1f => b"",
-                _ => continue,
-            };
-            self.buf.extend_from_slice(&bytes[start..i]);
-            if escape.is_empty() {
-                const HEX: &[u8; 16] = b"0123456789abcdef";
-                self.buf.extend_from_slice(b"\\u00");
-                self.buf.push(HEX[usize::from(b >> 4)]);
-                self.buf.push(HEX[usize::from(b & 0xf)]);
-            } else {
-                self.buf.extend_from_slice(escape);
-            }
-            start = i + 1;
-        }
-        self.buf.extend_from_slice(&bytes[start..]);
-        self.buf.push(b'"');
+        push_json_string(&mut self.buf, s);
     }
 
     /// A decimal as a JSON string, as its `Display` writes it (`"-0.50"`, `"300"`).
@@ -584,6 +557,47 @@ impl<W: std::io::Write> Chunked<W> {
         }
         Ok(())
     }
+}
+
+/// Appends `s` to `buf` as a JSON string, escaped exactly as `serde_json` escapes it: `"`, `\`
+/// and the control characters (`\n`, `\r`, `\t`, `\b`, `\f`, else `\u00XX`); every other
+/// character as it is.
+///
+/// # Example
+/// ```
+/// let mut buf = Vec::new();
+/// splitter_core::wire::push_json_string(&mut buf, "a\"b\n\u{1}é");
+/// assert_eq!(String::from_utf8(buf).unwrap(), r#""a\"b\n\u0001é""#);
+/// ```
+pub fn push_json_string(buf: &mut Vec<u8>, s: &str) {
+    buf.push(b'"');
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let escape: &[u8] = match b {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
+            0x08 => b"\\b",
+            0x0c => b"\\f",
+            0..=0x1f => b"",
+            _ => continue,
+        };
+        buf.extend_from_slice(&bytes[start..i]);
+        if escape.is_empty() {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            buf.extend_from_slice(b"\\u00");
+            buf.push(HEX[usize::from(b >> 4)]);
+            buf.push(HEX[usize::from(b & 0xf)]);
+        } else {
+            buf.extend_from_slice(escape);
+        }
+        start = i + 1;
+    }
+    buf.extend_from_slice(&bytes[start..]);
+    buf.push(b'"');
 }
 
 /// The error as the contract's error object: `{"error": {"code", "message", "path"}}`.

@@ -207,37 +207,9 @@ impl Out {
         self.0.extend(digits[..len].iter().rev());
     }
 
-    /// A JSON string (any correct escaping reads back as the same string; this is the canonical
-    /// text's).
+    /// A JSON string, escaped as the canonical text escapes it.
     fn string(&mut self, s: &str) {
-        self.0.push(b'"');
-        let bytes = s.as_bytes();
-        let mut start = 0;
-        for (i, &b) in bytes.iter().enumerate() {
-            let escape: &[u8] = match b {
-                b'"' => b"\\\"",
-                b'\\' => b"\\\\",
-                b'\n' => b"\\n",
-                b'\r' => b"\\r",
-                b'\t' => b"\\t",
-                0x08 => b"\\b",
-                0x0c => b"\\f",
-                0..=0x1f => b"",
-                _ => continue,
-            };
-            self.0.extend_from_slice(&bytes[start..i]);
-            if escape.is_empty() {
-                const HEX: &[u8; 16] = b"0123456789abcdef";
-                self.0.extend_from_slice(b"\\u00");
-                self.0.push(HEX[usize::from(b >> 4)]);
-                self.0.push(HEX[usize::from(b & 0xf)]);
-            } else {
-                self.0.extend_from_slice(escape);
-            }
-            start = i + 1;
-        }
-        self.0.extend_from_slice(&bytes[start..]);
-        self.0.push(b'"');
+        splitter_core::wire::push_json_string(&mut self.0, s);
     }
 
     /// Room for a section's length (four bytes, little-endian), filled by [`Out::end`].
