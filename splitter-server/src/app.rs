@@ -22,7 +22,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::cpu::Pool;
 use crate::db::Store;
-use crate::http::{ApiError, Code};
+use crate::http::{ApiError, ClientAddr, Code};
 use crate::limits::{self, Limiter};
 use crate::metrics::Metrics;
 use crate::routes;
@@ -231,10 +231,6 @@ pub fn router(state: Shared) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), observe))
         .with_state(state)
 }
-
-/// The client's address (the peer, or the first `X-Forwarded-For` entry when trusted).
-#[derive(Debug, Clone)]
-pub struct ClientAddr(pub String);
 
 /// Authentication and rate limits: checks the bearer token (signature and expiry, no database)
 /// and leaves what it found for the handlers; counts the request against its address and account

@@ -32,5 +32,6 @@ pub mod serve;
 pub mod splitwise;
 pub mod state;
 pub mod text;
+pub mod tokens;
 
 pub use config::Config;

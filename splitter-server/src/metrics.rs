@@ -52,6 +52,21 @@ fn seconds(us: u64) -> String {
     format!("{}.{:06}", us / 1_000_000, us % 1_000_000)
 }
 
+/// What the exposition reads gauges from besides the request counters.
+#[derive(Debug, Clone, Copy)]
+pub struct Sources<'a> {
+    /// The report cache (hits, misses, bytes, Redis).
+    pub cache: &'a crate::cache::Cache,
+    /// The database pool.
+    pub store: &'a crate::db::Store,
+    /// The compute threads.
+    pub compute: &'a crate::cpu::Pool,
+    /// The hashing threads.
+    pub hashing: &'a crate::cpu::Pool,
+    /// The serving loop's connection counters.
+    pub connections: &'a crate::serve::ConnectionStats,
+}
+
 impl Metrics {
     /// Records one finished request.
     pub fn observe(&self, method: &str, route: &str, status: u16, micros: u64) {
@@ -69,9 +84,9 @@ impl Metrics {
         }
     }
 
-    /// The Prometheus text exposition.
-    pub fn render(&self, state: &crate::state::AppState) -> String {
-        let (cache, store) = (&state.cache, &state.store);
+    /// The Prometheus text exposition: these counters, and the gauges of what `sources` name.
+    pub fn render(&self, sources: &Sources<'_>) -> String {
+        let (cache, store) = (sources.cache, sources.store);
         let mut out = String::with_capacity(4096);
         let requests = self.requests.lock().map(|m| m.clone()).unwrap_or_default();
         out.push_str("# HELP splitter_http_requests_total HTTP requests by method, route and status.\n");
@@ -174,7 +189,7 @@ impl Metrics {
         );
         out.push_str("# HELP splitter_pool_jobs CPU-heavy jobs waiting or running, by pool.\n");
         out.push_str("# TYPE splitter_pool_jobs gauge\n");
-        for pool in [&state.compute, &state.hashing] {
+        for pool in [sources.compute, sources.hashing] {
             let _ = writeln!(
                 out,
                 "splitter_pool_jobs{{pool=\"{}\"}} {}",
@@ -184,7 +199,7 @@ impl Metrics {
         }
         out.push_str("# HELP splitter_pool_jobs_total CPU-heavy jobs by pool and outcome (done, busy: refused, cancelled: past their deadline).\n");
         out.push_str("# TYPE splitter_pool_jobs_total counter\n");
-        for pool in [&state.compute, &state.hashing] {
+        for pool in [sources.compute, sources.hashing] {
             let st = &pool.stats;
             for (outcome, n) in [
                 ("done", &st.done),
@@ -199,7 +214,7 @@ impl Metrics {
                 );
             }
         }
-        let c = &state.connections;
+        let c = sources.connections;
         out.push_str("# HELP splitter_connections_open HTTP connections open.\n");
         out.push_str("# TYPE splitter_connections_open gauge\n");
         let _ = writeln!(

@@ -2,7 +2,6 @@
 
 use std::sync::Arc;
 
-use crate::auth::Tokens;
 use crate::cache::Cache;
 use crate::clock::Clock;
 use crate::config::Config;
@@ -10,6 +9,7 @@ use crate::cpu::Pool;
 use crate::db::Store;
 use crate::limits::Limiter;
 use crate::metrics::Metrics;
+use crate::tokens::Tokens;
 
 /// What every handler shares.
 #[derive(Debug)]
@@ -45,3 +45,9 @@ impl AppState {
 
 /// The state as handlers receive it.
 pub type Shared = Arc<AppState>;
+
+impl crate::http::BodyTimeout for Shared {
+    fn body_timeout(&self) -> std::time::Duration {
+        self.config.body_timeout()
+    }
+}

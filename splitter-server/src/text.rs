@@ -777,6 +777,25 @@ fn clean_email(chars: &[char], field: &Field, path: &str) -> ApiResult<String> {
     Ok(lowered)
 }
 
+/// A text field, cleaned by the field's rules ([`clean`]).
+pub fn text_field(
+    v: Option<splitter_core::Json>,
+    path: &str,
+    field: &Field,
+    required: bool,
+) -> Result<Option<String>, ApiError> {
+    match v {
+        None if required => Err(unprocessable(ErrorCode::InvalidInput, path, "required".into())),
+        None => Ok(None),
+        Some(splitter_core::Json::String(s)) => clean(&s, field, path).map(Some),
+        Some(other) => Err(unprocessable(
+            ErrorCode::InvalidInput,
+            path,
+            format!("expected a string, not {}", other.kind()),
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

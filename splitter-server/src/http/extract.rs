@@ -8,7 +8,13 @@ use axum::http::StatusCode;
 use splitter_core::{ErrorCode, Json};
 
 use super::error::{ApiError, Code};
-use crate::state::Shared;
+
+/// How long a request body may take to arrive: what the state the router runs with tells
+/// [`Body`] (the application's state implements it from its configuration).
+pub trait BodyTimeout {
+    /// The body read timeout.
+    fn body_timeout(&self) -> std::time::Duration;
+}
 
 /// A request body as bytes; too large a body is `413 payload_too_large`, one that does not
 /// arrive within `--body-timeout-ms` `408 request_timeout`, an unreadable one `400
@@ -16,11 +22,11 @@ use crate::state::Shared;
 #[derive(Debug)]
 pub struct Body(pub Bytes);
 
-impl FromRequest<Shared> for Body {
+impl<S: BodyTimeout + Send + Sync> FromRequest<S> for Body {
     type Rejection = ApiError;
 
-    async fn from_request(req: Request, state: &Shared) -> Result<Self, Self::Rejection> {
-        let read = tokio::time::timeout(state.config.body_timeout(), Bytes::from_request(req, state)).await;
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let read = tokio::time::timeout(state.body_timeout(), Bytes::from_request(req, state)).await;
         let Ok(read) = read else {
             return Err(ApiError::new(
                 StatusCode::REQUEST_TIMEOUT,
@@ -79,21 +85,8 @@ pub fn unprocessable(code: impl Into<Code>, path: &str, message: &str) -> ApiErr
     ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, path, message)
 }
 
-/// A text field, cleaned by the field's rules ([`crate::text::clean`]).
-pub fn text_field(
-    v: Option<Json>,
-    path: &str,
-    field: &crate::text::Field,
-    required: bool,
-) -> Result<Option<String>, ApiError> {
-    match v {
-        None if required => Err(unprocessable(ErrorCode::InvalidInput, path, "required")),
-        None => Ok(None),
-        Some(Json::String(s)) => crate::text::clean(&s, field, path).map(Some),
-        Some(other) => Err(unprocessable(
-            ErrorCode::InvalidInput,
-            path,
-            &format!("expected a string, not {}", other.kind()),
-        )),
-    }
-}
+/// The client's address (the peer, or the right-most untrusted `X-Forwarded-For` entry behind
+/// trusted proxies), left by the router's guard as a request extension for handlers that count
+/// per client.
+#[derive(Debug, Clone)]
+pub struct ClientAddr(pub String);

@@ -11,10 +11,10 @@ use splitter_core::Json;
 use utoipa::ToSchema;
 
 use super::{fields, unprocessable, Body, Shared};
-use crate::app::ClientAddr;
 use crate::auth::{self, Authed};
 use crate::db;
 use crate::http::json_response;
+use crate::http::ClientAddr;
 use crate::http::{ApiError, ApiResult, Code};
 use crate::limits;
 use crate::records;

@@ -14,9 +14,9 @@ use splitter_core::ErrorCode;
 use splitter_core::{wire, Halt};
 
 use super::{Body, Shared};
-use crate::app::ClientAddr;
 use crate::auth::Found;
 use crate::budget::{self, Budget};
+use crate::http::ClientAddr;
 use crate::http::{ApiError, ApiResult};
 use crate::idempotency::{self, json_response};
 

@@ -17,8 +17,9 @@ pub mod transfer;
 use std::collections::HashMap;
 
 use crate::http::ApiError;
-pub use crate::http::{fields, text_field, unprocessable, Body};
+pub use crate::http::{fields, unprocessable, Body};
 pub use crate::state::{AppState, Shared};
+pub use crate::text::text_field;
 
 /// The most bytes of records one page holds (a page stops early, with a cursor, past it).
 pub const PAGE_BYTES: usize = 4 * 1024 * 1024;

@@ -67,7 +67,14 @@ pub async fn ready(State(state): State<Shared>) -> Response {
 #[utoipa::path(get, path = "/metrics", tag = "operations",
     responses((status = 200, description = "Prometheus text format", body = String, content_type = "text/plain")))]
 pub async fn metrics(State(state): State<Shared>) -> Response {
-    let mut r = state.metrics.render(&state).into_response();
+    let sources = crate::metrics::Sources {
+        cache: &state.cache,
+        store: &state.store,
+        compute: &state.compute,
+        hashing: &state.hashing,
+        connections: &state.connections,
+    };
+    let mut r = state.metrics.render(&sources).into_response();
     r.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
