@@ -2,7 +2,8 @@
 //! builder ([`gen`]). Typed groups are written as contract JSON by the core's
 //! `wire::group_to_json`.
 
-pub mod check;
+/// The invariant checker, shared with the regression tests (crate `splitter-invariants`).
+pub use splitter_invariants as check;
 pub mod gen;
 
 use std::collections::BTreeMap;

@@ -1,5 +1,6 @@
 //! The contract's invariants, checked on the engine's JSON output against the group it was
-//! computed from.
+//! computed from: the one checker that the fuzz targets (`fuzz/`, through `splitter_fuzz::check`)
+//! and the replay of saved fuzz inputs (`tests/fuzz_regressions.rs`) share.
 //!
 //! Every amount of the output is read with `Decimal::from_str_exact` and must carry exactly its
 //! currency's number of decimals; its mantissa is then its value in minor units, and sums are
