@@ -249,6 +249,12 @@ impl Expense {
             category: None,
         }
     }
+
+    /// The most share rows this expense makes in a group of `members` members (what it costs
+    /// to compute and to store: one row per member with a part).
+    pub fn share_rows(&self, members: usize) -> usize {
+        crate::split::most_parts(&self.split, members)
+    }
 }
 
 /// One entry of the contract's member maps (`paid_by`, `shares`, `percent`, `amounts`,

@@ -38,6 +38,62 @@ pub fn group_from_json(text: &str) -> Result<Group> {
     group_from_value(&Document::new(text)?.root())
 }
 
+/// Reads one expense in the contract's form (with its `id`) from a parsed JSON value or any
+/// [`Source`]: the syntax only (types, fields, decimals); what it means inside a group is
+/// checked by [`crate::Totals::of_expense`] or [`crate::compute`]. Paths are relative to the
+/// expense (`split.shares.ana`).
+///
+/// # Errors
+/// `invalid_input` or `invalid_amount` with the path of the first problem.
+///
+/// # Example
+/// ```
+/// use splitter_core::{wire, Json};
+/// let v = Json::parse(r#"{"id": "e1", "amount": "12.50", "paid_by": "ana", "split": {"type": "equal"}}"#)?;
+/// let e = wire::expense_from_value(&v)?;
+/// assert_eq!(wire::expense_to_json(&e), r#"{"id":"e1","amount":"12.50","paid_by":"ana","split":{"type":"equal"}}"#);
+/// let bad = Json::parse(r#"{"id": "e1", "amount": "12,50", "paid_by": "ana", "split": {"type": "equal"}}"#)?;
+/// assert_eq!(wire::expense_from_value(&bad).unwrap_err().path, "amount");
+/// # Ok::<(), splitter_core::Error>(())
+/// ```
+pub fn expense_from_value<S: Source>(v: &S) -> Result<Expense> {
+    expense(v, &Path::Root)
+}
+
+/// Reads one payment in the contract's form, like [`expense_from_value`].
+///
+/// # Errors
+/// `invalid_input` or `invalid_amount` with the path of the first problem.
+pub fn payment_from_value<S: Source>(v: &S) -> Result<Payment> {
+    payment(v, &Path::Root)
+}
+
+/// One expense as the contract's compact JSON, exactly as it stands inside
+/// [`group_to_json`]'s output.
+pub fn expense_to_json(e: &Expense) -> String {
+    let mut w = Chunked {
+        buf: Vec::with_capacity(256),
+        out: std::io::sink(),
+        limit: usize::MAX,
+        fresh: true,
+    };
+    expense_into(&mut w, e);
+    String::from_utf8(w.buf).unwrap_or_default()
+}
+
+/// One payment as the contract's compact JSON, exactly as it stands inside [`group_to_json`]'s
+/// output.
+pub fn payment_to_json(p: &Payment) -> String {
+    let mut w = Chunked {
+        buf: Vec::with_capacity(128),
+        out: std::io::sink(),
+        limit: usize::MAX,
+        fresh: true,
+    };
+    payment_into(&mut w, p);
+    String::from_utf8(w.buf).unwrap_or_default()
+}
+
 /// Reads a group from a parsed JSON value, or from a binding's own objects read in place (any
 /// [`Source`]); errors carry the contract's code and path either way.
 ///

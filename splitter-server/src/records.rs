@@ -1,15 +1,19 @@
 //! Request bodies turned into the records the server stores, checked by the core.
 //!
-//! No math happens here: a new expense or payment is checked by building a one-record group
-//! around it (the group's currency, rates and current members) and running
-//! [`splitter_core::compute`] on it, so that a bad split is refused with the core's own code and
-//! a path inside the request body before anything is stored. What is stored is the core's
-//! canonical form of the record (amounts as decimal strings), with the server-assigned id, and
-//! with "every member" of equal and adjustment splits written out as the members of that moment,
-//! so that adding a member later never changes an old expense.
+//! No math happens here: a new expense or payment is read into the core's typed record
+//! ([`wire::expense_from_value`]) and checked by the core against the group as it is now (its
+//! currency, rates and current members: [`Totals::of_expense`], which also gives what the record
+//! adds to the group's balances), so that a bad split is refused with the core's own code and a
+//! path inside the request body before anything is stored. What is stored is the core's
+//! canonical text of the record ([`wire::expense_to_json`]: amounts as decimal strings), with the
+//! server-assigned id, and with "every member" of equal and adjustment splits written out as the
+//! members of that moment, so that adding a member later never changes an old expense.
 
 use splitter_core::ErrorCode;
-use splitter_core::{wire, Decimal, Group, Json, PaidBy, SettleMethod, Split, Totals};
+use splitter_core::{
+    wire, BalancesIn, Currency, Decimal, Expense, Group, Json, Member, Options, PaidBy, Payment,
+    SettleMethod, Split, Totals,
+};
 
 use crate::db::{ExpenseRecord, GroupHead, PaymentRecord};
 use crate::http::{ApiError, Code};
@@ -36,32 +40,35 @@ impl GroupHead {
             .collect()
     }
 
-    /// The group as the core's JSON value, with these records and these member ids.
-    fn group_json(&self, member_ids: Vec<String>, key: &str, records: Vec<Json>) -> Json {
-        Json::Object(vec![
-            ("currency".into(), Json::String(self.currency.clone())),
-            (
-                "members".into(),
-                Json::Array(member_ids.into_iter().map(Json::String).collect()),
-            ),
-            (
-                "rates".into(),
-                Json::Object(
-                    self.rates
-                        .iter()
-                        .map(|(k, v)| (k.clone(), Json::String(v.clone())))
-                        .collect(),
-                ),
-            ),
-            (key.into(), Json::Array(records)),
-            (
-                "options".into(),
-                Json::Object(vec![(
-                    "balances_in".into(),
-                    Json::String(self.balances_in.clone()),
-                )]),
-            ),
-        ])
+    /// The group as the core's typed group with these member ids and no records: what a new
+    /// record is checked against.
+    fn core_group(&self, member_ids: Vec<String>) -> Result<Group, ApiError> {
+        let rates = self
+            .rates
+            .iter()
+            .map(|(code, rate)| {
+                Decimal::from_str_exact(rate)
+                    .map(|r| (code.clone(), r))
+                    .map_err(|_| {
+                        ApiError::internal(format!("the stored rate {code} = {rate} is not a decimal"))
+                    })
+            })
+            .collect::<Result<_, _>>()?;
+        let balances_in = self
+            .balances_in
+            .parse::<BalancesIn>()
+            .map_err(ApiError::internal)?;
+        Ok(Group {
+            currency: self.currency.clone(),
+            members: member_ids.into_iter().map(Member::new).collect(),
+            rates,
+            options: Options {
+                settle: SettleMethod::Greedy,
+                balances_in,
+                ..Options::default()
+            },
+            ..Group::default()
+        })
     }
 }
 
@@ -102,17 +109,17 @@ fn object_without_id(body: Json, what: &str) -> Result<Vec<(String, Json)>, ApiE
     }
 }
 
-/// Refuses a record whose effect on any member is past [`MAX_RECORD_AMOUNT`]. Only balances are
-/// needed, so the settlement is greedy (linear), whatever the record.
-fn check_magnitude(group: &mut Group) -> Result<(), ApiError> {
-    group.options.settle = SettleMethod::Greedy;
-    let report = splitter_core::compute(group).map_err(|e| ApiError::from_core(e, "expenses[0]"))?;
-    let limit = Decimal::from(MAX_RECORD_AMOUNT);
-    if report
-        .balances
-        .iter()
-        .any(|b| b.paid.abs() > limit || b.owed.abs() > limit)
-    {
+/// Refuses a record whose effect on any member is past [`MAX_RECORD_AMOUNT`] (in its bucket's
+/// currency), read from the record's totals.
+fn check_magnitude(totals: &Totals) -> Result<(), ApiError> {
+    let too_large = totals.buckets.iter().any(|b| {
+        let exponent = Currency::find(&b.currency).map_or(0, Currency::exponent);
+        let limit = i128::from(MAX_RECORD_AMOUNT).saturating_mul(10i128.saturating_pow(exponent));
+        b.members
+            .iter()
+            .any(|m| m.paid.abs() > limit || m.owed.abs() > limit)
+    });
+    if too_large {
         return Err(ApiError::new(
             axum::http::StatusCode::UNPROCESSABLE_ENTITY,
             ErrorCode::Overflow,
@@ -130,27 +137,22 @@ fn check_magnitude(group: &mut Group) -> Result<(), ApiError> {
 pub fn check_expense(head: &GroupHead, body: Json, id: &str) -> Result<(ExpenseRecord, Totals), ApiError> {
     let mut pairs = object_without_id(body, "expense")?;
     pairs.insert(0, ("id".into(), Json::String(id.into())));
-    let json = head.group_json(head.active_ids(), "expenses", vec![Json::Object(pairs)]);
-    let mut group = wire::group_from_value(&json).map_err(|e| ApiError::from_core(e, "expenses[0]"))?;
-    let everyone: Vec<String> = group.members.iter().map(|m| m.id.clone()).collect();
-    let expense = group
-        .expenses
-        .first_mut()
-        .ok_or_else(|| ApiError::internal("expense vanished"))?;
+    let expense = wire::expense_from_value(&Json::Object(pairs)).map_err(|e| ApiError::from_core(e, ""))?;
+    check_typed_expense(head, expense)
+}
+
+/// [`check_expense`] for an expense already read (an import's): errors name a path inside it.
+pub fn check_typed_expense(
+    head: &GroupHead,
+    mut expense: Expense,
+) -> Result<(ExpenseRecord, Totals), ApiError> {
     clean_opt(&mut expense.category, &text::CATEGORY, "category")?;
     clean_opt(&mut expense.description, &text::DESCRIPTION, "description")?;
+    let everyone = head.active_ids();
     write_out_members(&mut expense.split, &everyone);
-    check_magnitude(&mut group).map_err(|mut e| {
-        if e.path.starts_with("expenses[0]") {
-            e.path = e
-                .path
-                .trim_start_matches("expenses[0]")
-                .trim_start_matches('.')
-                .to_string();
-        }
-        e
-    })?;
-    let expense = &group.expenses[0];
+    let group = head.core_group(everyone)?;
+    let totals = Totals::of_expense(&group, &expense).map_err(|e| ApiError::from_core(e, "expenses[0]"))?;
+    check_magnitude(&totals)?;
     let mut members = Vec::new();
     match &expense.paid_by {
         PaidBy::One(m) => members.push(m.clone()),
@@ -159,14 +161,12 @@ pub fn check_expense(head: &GroupHead, body: Json, id: &str) -> Result<(ExpenseR
     split_members(&expense.split, &mut members);
     members.sort();
     members.dedup();
-    let totals = Totals::of_group(&group).map_err(|e| ApiError::from_core(e, "expenses[0]"))?;
     let record = ExpenseRecord {
-        body: record_text(&group, "expenses")?,
-        amount: expense.amount.to_string(),
+        body: wire::expense_to_json(&expense),
         date: expense.date.clone(),
         category: expense.category.clone(),
         members,
-        parts: i64::try_from(group.cost().share_rows).unwrap_or(i64::MAX),
+        parts: i64::try_from(expense.share_rows(group.members.len())).unwrap_or(i64::MAX),
     };
     Ok((record, totals))
 }
@@ -176,26 +176,19 @@ pub fn check_expense(head: &GroupHead, body: Json, id: &str) -> Result<(ExpenseR
 pub fn check_payment(head: &GroupHead, body: Json, id: &str) -> Result<(PaymentRecord, Totals), ApiError> {
     let mut pairs = object_without_id(body, "payment")?;
     pairs.insert(0, ("id".into(), Json::String(id.into())));
-    let json = head.group_json(head.active_ids(), "payments", vec![Json::Object(pairs)]);
-    let mut group = wire::group_from_value(&json).map_err(|e| ApiError::from_core(e, "payments[0]"))?;
-    group.options.settle = SettleMethod::Greedy;
-    let limit = Decimal::from(MAX_RECORD_AMOUNT);
-    let report = splitter_core::compute(&group).map_err(|e| ApiError::from_core(e, "payments[0]"))?;
-    if report.balances.iter().any(|b| b.paid.abs() > limit) {
-        return Err(ApiError::new(
-            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-            ErrorCode::Overflow,
-            "amount",
-            format!("this server stores records of at most {MAX_RECORD_AMOUNT} in the group currency"),
-        ));
-    }
-    let totals = Totals::of_group(&group).map_err(|e| ApiError::from_core(e, "payments[0]"))?;
-    let p = &group.payments[0];
+    let payment = wire::payment_from_value(&Json::Object(pairs)).map_err(|e| ApiError::from_core(e, ""))?;
+    check_typed_payment(head, &payment)
+}
+
+/// [`check_payment`] for a payment already read (an import's).
+pub fn check_typed_payment(head: &GroupHead, payment: &Payment) -> Result<(PaymentRecord, Totals), ApiError> {
+    let group = head.core_group(head.active_ids())?;
+    let totals = Totals::of_payment(&group, payment).map_err(|e| ApiError::from_core(e, "payments[0]"))?;
+    check_magnitude(&totals)?;
     let record = PaymentRecord {
-        body: record_text(&group, "payments")?,
-        amount: p.amount.to_string(),
-        from: p.from.clone(),
-        to: p.to.clone(),
+        body: wire::payment_to_json(payment),
+        from: payment.from.clone(),
+        to: payment.to.clone(),
     };
     Ok((record, totals))
 }
@@ -323,17 +316,6 @@ fn split_members(split: &Split, out: &mut Vec<String>) {
             }
         }
     }
-}
-
-/// The canonical text of the group's one record under `key`.
-fn record_text(group: &Group, key: &str) -> Result<String, ApiError> {
-    let value: serde_json::Value =
-        serde_json::from_str(&wire::group_to_json(group)).map_err(ApiError::internal)?;
-    value
-        .get(key)
-        .and_then(|v| v.get(0))
-        .map(|v| v.to_string())
-        .ok_or_else(|| ApiError::internal("record missing from the canonical form"))
 }
 
 /// The whole stored group as the contract's input text, ready for [`splitter_core::compute`]:

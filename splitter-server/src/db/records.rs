@@ -7,10 +7,8 @@ use super::{text, Result};
 /// An expense ready to store.
 #[derive(Debug, Clone)]
 pub struct ExpenseRecord {
-    /// The canonical JSON text of the expense (with its id).
+    /// The canonical JSON text of the expense (with its id): the record, stored once.
     pub body: String,
-    /// The total as a decimal string.
-    pub amount: String,
     /// Its date, if any.
     pub date: Option<String>,
     /// Its category, if any.
@@ -24,10 +22,8 @@ pub struct ExpenseRecord {
 /// A payment ready to store.
 #[derive(Debug, Clone)]
 pub struct PaymentRecord {
-    /// The canonical JSON text of the payment (with its id).
+    /// The canonical JSON text of the payment (with its id): the record, stored once.
     pub body: String,
-    /// The amount as a decimal string.
-    pub amount: String,
     /// Who paid.
     pub from: String,
     /// Who received.
@@ -175,13 +171,12 @@ pub async fn insert_expense(
     e: &ExpenseRecord,
 ) -> Result<()> {
     sqlx::query(
-        "INSERT INTO expenses (group_id, seq, id, revision, deleted, amount, date, category, body, parts) \
-         VALUES (?, ?, ?, 1, 0, ?, ?, ?, ?, ?)",
+        "INSERT INTO expenses (group_id, seq, id, revision, deleted, date, category, body, parts) \
+         VALUES (?, ?, ?, 1, 0, ?, ?, ?, ?)",
     )
     .bind(gid)
     .bind(seq)
     .bind(id)
-    .bind(&e.amount)
     .bind(e.date.clone())
     .bind(e.category.clone())
     .bind(&e.body)
@@ -194,10 +189,9 @@ pub async fn insert_expense(
 /// Replaces a stored expense's content, bumping its revision.
 pub async fn replace_expense(conn: &mut AnyConnection, gid: &str, seq: i64, e: &ExpenseRecord) -> Result<()> {
     sqlx::query(
-        "UPDATE expenses SET revision = revision + 1, amount = ?, date = ?, category = ?, body = ?, parts = ? \
+        "UPDATE expenses SET revision = revision + 1, date = ?, category = ?, body = ?, parts = ? \
          WHERE group_id = ? AND seq = ?",
     )
-    .bind(&e.amount)
     .bind(e.date.clone())
     .bind(e.category.clone())
     .bind(&e.body)
@@ -263,13 +257,12 @@ pub async fn insert_payment(
     p: &PaymentRecord,
 ) -> Result<()> {
     sqlx::query(
-        "INSERT INTO payments (group_id, seq, id, deleted, amount, from_member, to_member, body) \
-         VALUES (?, ?, ?, 0, ?, ?, ?, ?)",
+        "INSERT INTO payments (group_id, seq, id, deleted, from_member, to_member, body) \
+         VALUES (?, ?, ?, 0, ?, ?, ?)",
     )
     .bind(gid)
     .bind(seq)
     .bind(id)
-    .bind(&p.amount)
     .bind(&p.from)
     .bind(&p.to)
     .bind(&p.body)

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use splitter_core::{wire, BalancesIn, Group, Json, Totals};
+use splitter_core::{wire, BalancesIn, Group, Totals};
 
 use super::{Body, Shared};
 use crate::auth::{self, Authed};
@@ -145,14 +145,28 @@ async fn import_group(
             p.id = Some(format!("p{}", group.expenses.len() + i + 1));
         }
     }
-    let canonical: serde_json::Value =
-        serde_json::from_str(&wire::group_to_json(&group)).map_err(ApiError::internal)?;
-    let expenses = checked_records(&canonical, "expenses", &mut n, &mut max_seq, |body, id| {
-        records::check_expense(&head, body, id)
-    })?;
-    let payments = checked_records(&canonical, "payments", &mut n, &mut max_seq, |body, id| {
-        records::check_payment(&head, body, id)
-    })?;
+    let expenses = checked_records(
+        std::mem::take(&mut group.expenses),
+        "expenses",
+        &mut n,
+        &mut max_seq,
+        |e| e.id.clone(),
+        |mut e, id| {
+            e.id = id.to_string();
+            records::check_typed_expense(&head, e)
+        },
+    )?;
+    let payments = checked_records(
+        std::mem::take(&mut group.payments),
+        "payments",
+        &mut n,
+        &mut max_seq,
+        |p| p.id.clone().unwrap_or_default(),
+        |mut p, id| {
+            p.id = Some(id.to_string());
+            records::check_typed_payment(&head, &p)
+        },
+    )?;
     // What the records add up to: the new group's kept totals.
     let mut totals = Totals::default();
     for t in expenses
@@ -235,21 +249,21 @@ fn numbered(id: &str, prefix: char) -> i64 {
         .unwrap_or(0)
 }
 
-/// The records under `key` of an imported group, each checked as a new one would be (an error's
-/// path placed inside the import) and numbered on from `n`; `max_seq` is raised to the largest
-/// server-style id seen.
-fn checked_records<T>(
-    canonical: &serde_json::Value,
+/// The records of an imported group (under `key`), each with its id cleaned and then checked as
+/// a new one would be (an error's path placed inside the import), numbered on from `n`;
+/// `max_seq` is raised to the largest server-style id seen.
+fn checked_records<R, T>(
+    records: Vec<R>,
     key: &str,
     n: &mut i64,
     max_seq: &mut i64,
-    check: impl Fn(Json, &str) -> ApiResult<T>,
+    id_of: impl Fn(&R) -> String,
+    check: impl Fn(R, &str) -> ApiResult<T>,
 ) -> ApiResult<Vec<(i64, String, T)>> {
-    let mut out = Vec::new();
-    for (i, r) in canonical[key].as_array().into_iter().flatten().enumerate() {
-        let (id, body) = without_id(r)?;
-        let id = text::clean(&id, &text::RECORD_ID, &format!("{key}[{i}].id"))?;
-        let checked = check(body, &id).map_err(|mut err| {
+    let mut out = Vec::with_capacity(records.len());
+    for (i, r) in records.into_iter().enumerate() {
+        let id = text::clean(&id_of(&r), &text::RECORD_ID, &format!("{key}[{i}].id"))?;
+        let checked = check(r, &id).map_err(|mut err| {
             err.path = prefixed(&format!("{key}[{i}]"), &err.path);
             err
         })?;
@@ -266,17 +280,6 @@ fn prefixed(prefix: &str, path: &str) -> String {
     } else {
         format!("{prefix}.{path}")
     }
-}
-
-/// A canonical record's id and the rest of it as the core's JSON.
-fn without_id(v: &serde_json::Value) -> ApiResult<(String, Json)> {
-    let mut obj = v.as_object().cloned().unwrap_or_default();
-    let id = match obj.remove("id") {
-        Some(serde_json::Value::String(s)) => s,
-        _ => return Err(ApiError::internal("canonical record without id")),
-    };
-    let text = serde_json::Value::Object(obj).to_string();
-    Ok((id, Json::parse(&text).map_err(ApiError::internal)?))
 }
 
 /// Exports the group in the contract's input form: every member (removed ones too, since old
