@@ -11,6 +11,8 @@ mod ledger;
 mod model;
 mod money;
 mod report;
+#[cfg(feature = "schema")]
+pub mod schema;
 #[cfg(feature = "serde")]
 mod serde_impls;
 pub mod settle;

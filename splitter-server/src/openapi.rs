@@ -120,8 +120,9 @@ pub enum Split {
     Adjustment {
         /// Who shares it; every member when left out.
         members: Option<Vec<String>>,
-        /// Extra amounts per member.
-        adjustments: BTreeMap<String, Amount>,
+        /// Extra amounts per member (none when left out).
+        #[schema(nullable = false)]
+        adjustments: Option<BTreeMap<String, Amount>>,
     },
     /// Items, each split by its own split, and extras shared in proportion to the items.
     Itemized {

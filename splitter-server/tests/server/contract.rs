@@ -298,3 +298,80 @@ async fn readme_session_runs_as_written() {
     }
     assert!(checked >= 6, "the README shows results");
 }
+
+/// The OpenAPI components that describe the contract have exactly the fields, required and
+/// optional, of the core's JSON Schema (`splitter_core::schema`): a split type, or a field,
+/// added to the core and missing here fails this test.
+#[test]
+fn the_openapi_components_are_the_contracts() {
+    use std::collections::BTreeSet;
+    let doc: serde_json::Value =
+        serde_json::from_str(&splitter_server::openapi::document()).expect("openapi");
+    let components = &doc["components"]["schemas"];
+    let schema = splitter_core::schema::contract_schema();
+    let defs = &schema["$defs"];
+    let fields = |v: &serde_json::Value| -> (BTreeSet<String>, BTreeSet<String>) {
+        let required: BTreeSet<String> = v["required"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|r| r.as_str().map(str::to_string))
+            .collect();
+        let all: BTreeSet<String> = v["properties"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(k, _)| k.clone())
+            .collect();
+        (required, all)
+    };
+    for (openapi, core) in [
+        ("ExpenseDoc", "Expense"),
+        ("PaymentDoc", "Payment"),
+        ("Item", "Item"),
+        ("Extra", "Extra"),
+        ("OptionsDoc", "Options"),
+        ("GroupInputDoc", "Group"),
+        ("ReportDoc", "Report"),
+        ("BalanceRow", "Balance"),
+        ("ShareRow", "Share"),
+        ("TransferRow", "Transfer"),
+    ] {
+        assert_eq!(
+            fields(&components[openapi]),
+            fields(&defs[core]),
+            "OpenAPI {openapi} against the contract's {core}"
+        );
+    }
+    let mut seen = BTreeSet::new();
+    for variant in components["Split"]["oneOf"].as_array().expect("Split is a oneOf") {
+        let kind = variant["properties"]["type"]["enum"][0]
+            .as_str()
+            .expect("a type")
+            .to_string();
+        let (mut required, mut all) = fields(variant);
+        required.remove("type");
+        all.remove("type");
+        let (want_required, want_optional) = splitter_core::schema::split_fields_of(&kind)
+            .unwrap_or_else(|| panic!("OpenAPI has a split type {kind} the contract lacks"));
+        assert_eq!(
+            required,
+            want_required.iter().cloned().collect::<BTreeSet<_>>(),
+            "required fields of the {kind} split"
+        );
+        assert_eq!(
+            all,
+            want_required
+                .into_iter()
+                .chain(want_optional)
+                .collect::<BTreeSet<_>>(),
+            "fields of the {kind} split"
+        );
+        seen.insert(kind);
+    }
+    let want: BTreeSet<String> = splitter_core::schema::split_types()
+        .iter()
+        .map(|t| t.to_string())
+        .collect();
+    assert_eq!(seen, want, "the split types of the OpenAPI document");
+}
