@@ -107,6 +107,80 @@ fn the_typescript_declarations_have_every_split() {
     }
 }
 
+/// The fields of `interface NAME { ... }` in the declarations, with whether each is required.
+fn interface_fields(dts: &str, name: &str) -> BTreeSet<(String, bool)> {
+    let head = format!("export interface {name} {{");
+    let at = dts
+        .find(&head)
+        .unwrap_or_else(|| panic!("index.d.ts has no `{head}`"));
+    let body = &dts[at + head.len()..];
+    let body = &body[..body.find("\n}").expect("the interface's end")];
+    body.lines()
+        .filter_map(|l| {
+            let l = l.trim();
+            let (name, _) = l.split_once(':')?;
+            (!name.starts_with('*') && !name.starts_with('/') && !name.contains(' '))
+                .then(|| (name.trim_end_matches('?').to_string(), !name.ends_with('?')))
+        })
+        .collect()
+}
+
+/// The schema's fields of a definition, with whether each is required.
+fn schema_fields(def: &str) -> BTreeSet<(String, bool)> {
+    let schema = contract_schema();
+    let d = &schema["$defs"][def];
+    let required: Vec<&str> = d["required"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v.as_str())
+        .collect();
+    d["properties"]
+        .as_object()
+        .unwrap_or_else(|| panic!("{def} has properties"))
+        .keys()
+        .map(|k| (k.clone(), required.contains(&k.as_str())))
+        .collect()
+}
+
+/// The records, the options and the report in the TypeScript declarations have exactly the
+/// schema's fields, required where the schema requires them.
+#[test]
+fn the_typescript_records_and_report_are_the_contracts() {
+    let dts = read("bindings/wasm/js/index.d.ts");
+    for (ts, def) in [
+        ("Group", "Group"),
+        ("Expense", "Expense"),
+        ("Payment", "Payment"),
+        ("Item", "Item"),
+        ("Extra", "Extra"),
+        ("Options", "Options"),
+        ("TransferInput", "PreviousTransfer"),
+        ("Report", "Report"),
+        ("Balance", "Balance"),
+        ("Share", "Share"),
+        ("Transfer", "Transfer"),
+    ] {
+        assert_eq!(
+            interface_fields(&dts, ts),
+            schema_fields(def),
+            "index.d.ts {ts} against the contract's {def}"
+        );
+    }
+}
+
+/// The Python module's `Report` (its stubs) has a property for every field of the report.
+#[test]
+fn the_python_report_has_every_field() {
+    let pyi = read("bindings/python/python/splitter/_splitter.pyi");
+    for (field, _) in schema_fields("Report") {
+        assert!(
+            pyi.contains(&format!("def {field}(self)")),
+            "_splitter.pyi: Report has no `{field}` property"
+        );
+    }
+}
+
 /// The Python package has a builder per split type, named after it, that writes that type.
 #[test]
 fn the_python_builders_make_every_split() {
