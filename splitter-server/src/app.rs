@@ -196,7 +196,7 @@ pub fn router(state: Shared) -> Router {
         .route("/health", get(routes::ops::health))
         .route("/ready", get(routes::ops::ready))
         .route("/metrics", get(routes::ops::metrics))
-        .route("/openapi.json", get(routes::ops::openapi))
+        .route("/openapi.json", get(crate::openapi::serve))
         .fallback(|| async { ApiError::not_found("route") });
 
     // Checked when the state was built; an invalid list cannot reach here.

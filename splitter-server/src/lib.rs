@@ -9,6 +9,7 @@
 //! [`splitter_core::compute`] over them. See `splitter-server/README.md`.
 #![forbid(unsafe_code)]
 
+pub mod apidoc;
 pub mod app;
 pub mod auth;
 pub mod budget;

@@ -40,7 +40,7 @@ pub struct AccessList {
 #[utoipa::path(get, path = "/v1/groups/{group}/access", tag = "invites", security(("bearer" = [])),
     params(("group" = String, Path, description = "Group id")),
     responses((status = 200, description = "The accounts with access", body = AccessList),
-              (status = 404, description = "No such group (or not a member)", body = crate::openapi::ErrorBody)))]
+              (status = 404, description = "No such group (or not a member)", body = crate::apidoc::ErrorBody)))]
 pub async fn list(
     State(state): State<Shared>,
     Authed(me): Authed,
@@ -67,9 +67,9 @@ pub async fn list(
 #[utoipa::path(delete, path = "/v1/groups/{group}/access/{account}", tag = "invites", security(("bearer" = [])),
     params(("group" = String, Path, description = "Group id"), ("account" = String, Path, description = "Account id")),
     responses((status = 204, description = "Removed"),
-              (status = 403, description = "Only the owner removes other accounts", body = crate::openapi::ErrorBody),
-              (status = 404, description = "No such group, or the account has no access", body = crate::openapi::ErrorBody),
-              (status = 409, description = "The owner cannot leave its own group (owner_member)", body = crate::openapi::ErrorBody)))]
+              (status = 403, description = "Only the owner removes other accounts", body = crate::apidoc::ErrorBody),
+              (status = 404, description = "No such group, or the account has no access", body = crate::apidoc::ErrorBody),
+              (status = 409, description = "The owner cannot leave its own group (owner_member)", body = crate::apidoc::ErrorBody)))]
 pub async fn remove(
     State(state): State<Shared>,
     Authed(me): Authed,

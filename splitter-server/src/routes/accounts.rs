@@ -109,9 +109,9 @@ fn pair(state: &Shared, account: &str, session: &str, refresh: String) -> Respon
 /// Creates an account.
 #[utoipa::path(post, path = "/v1/accounts", tag = "accounts", request_body = Credentials,
     responses((status = 201, description = "Created", body = AccountOut),
-              (status = 409, description = "The email has an account (email_taken)", body = crate::openapi::ErrorBody),
-              (status = 422, description = "Invalid", body = crate::openapi::ErrorBody),
-              (status = 429, description = "Rate limited", body = crate::openapi::ErrorBody)))]
+              (status = 409, description = "The email has an account (email_taken)", body = crate::apidoc::ErrorBody),
+              (status = 422, description = "Invalid", body = crate::apidoc::ErrorBody),
+              (status = 429, description = "Rate limited", body = crate::apidoc::ErrorBody)))]
 pub async fn register(
     State(state): State<Shared>,
     Extension(ClientAddr(addr)): Extension<ClientAddr>,
@@ -156,9 +156,9 @@ pub async fn register(
 /// taken back, so only failures and attempts in flight count).
 #[utoipa::path(post, path = "/v1/auth/login", tag = "accounts", request_body = Credentials,
     responses((status = 200, description = "Tokens", body = TokenOut),
-              (status = 401, description = "Wrong email or password (invalid_credentials)", body = crate::openapi::ErrorBody),
-              (status = 422, description = "Invalid", body = crate::openapi::ErrorBody),
-              (status = 429, description = "Too many attempts (rate_limited), or the server is busy hashing (busy)", body = crate::openapi::ErrorBody)))]
+              (status = 401, description = "Wrong email or password (invalid_credentials)", body = crate::apidoc::ErrorBody),
+              (status = 422, description = "Invalid", body = crate::apidoc::ErrorBody),
+              (status = 429, description = "Too many attempts (rate_limited), or the server is busy hashing (busy)", body = crate::apidoc::ErrorBody)))]
 pub async fn login(
     State(state): State<Shared>,
     Extension(ClientAddr(addr)): Extension<ClientAddr>,
@@ -226,7 +226,7 @@ pub async fn login(
 /// second time means it was stolen: the whole session is revoked.
 #[utoipa::path(post, path = "/v1/auth/refresh", tag = "accounts", request_body = RefreshIn,
     responses((status = 200, description = "A new pair", body = TokenOut),
-              (status = 401, description = "Unknown, expired or reused token (invalid_token, token_expired, refresh_reused, session_revoked)", body = crate::openapi::ErrorBody)))]
+              (status = 401, description = "Unknown, expired or reused token (invalid_token, token_expired, refresh_reused, session_revoked)", body = crate::apidoc::ErrorBody)))]
 pub async fn refresh(State(state): State<Shared>, Body(body): Body) -> ApiResult<Response> {
     let mut f = fields(records::parse_body(&body)?, &["refresh_token"])?;
     let token = string_field(&mut f, "refresh_token")?;
@@ -317,8 +317,8 @@ pub async fn me(State(state): State<Shared>, Authed(me): Authed) -> ApiResult<Re
 #[utoipa::path(post, path = "/v1/account/password", tag = "accounts", request_body = PasswordChange,
     security(("bearer" = [])),
     responses((status = 204, description = "Changed; every session ended"),
-              (status = 401, description = "Wrong current password (invalid_credentials)", body = crate::openapi::ErrorBody),
-              (status = 422, description = "Invalid new password", body = crate::openapi::ErrorBody)))]
+              (status = 401, description = "Wrong current password (invalid_credentials)", body = crate::apidoc::ErrorBody),
+              (status = 422, description = "Invalid new password", body = crate::apidoc::ErrorBody)))]
 pub async fn change_password(
     State(state): State<Shared>,
     Authed(me): Authed,

@@ -58,8 +58,8 @@ pub struct ActivityPage {
            ("cursor" = Option<String>, Query, description = "From a previous page's next_cursor"),
            ("limit" = Option<i64>, Query, description = "1 to 500 (default 50)", minimum = 1, maximum = 500)),
     responses((status = 200, description = "A page", body = ActivityPage),
-              (status = 400, description = "Bad parameter", body = crate::openapi::ErrorBody),
-              (status = 404, description = "No such group (or not a member)", body = crate::openapi::ErrorBody)))]
+              (status = 400, description = "Bad parameter", body = crate::apidoc::ErrorBody),
+              (status = 404, description = "No such group (or not a member)", body = crate::apidoc::ErrorBody)))]
 pub async fn list(
     State(state): State<Shared>,
     Authed(me): Authed,

@@ -22,13 +22,13 @@ use crate::idempotency::{self, json_response};
 
 /// Computes a group given in the request (the contract's input) and returns the contract's output.
 #[utoipa::path(post, path = "/v1/compute", tag = "compute",
-    request_body(content = crate::openapi::GroupInputDoc, description = "The contract's input group"),
+    request_body(content = crate::apidoc::GroupInputDoc, description = "The contract's input group"),
     params(("Idempotency-Key" = Option<String>, Header, description = "Accepted; a retry computes the same answer (nothing is stored)")),
-    responses((status = 200, description = "The contract's output", body = crate::openapi::ReportDoc),
-              (status = 400, description = "Not JSON", body = crate::openapi::ErrorBody),
-              (status = 413, description = "Over the caller's budget (over_budget), or a body over the size limit (payload_too_large)", body = crate::openapi::ErrorBody),
-              (status = 422, description = "Invalid (the core's code and path)", body = crate::openapi::ErrorBody),
-              (status = 429, description = "Rate limited, or the compute threads are busy (busy)", body = crate::openapi::ErrorBody)))]
+    responses((status = 200, description = "The contract's output", body = crate::apidoc::ReportDoc),
+              (status = 400, description = "Not JSON", body = crate::apidoc::ErrorBody),
+              (status = 413, description = "Over the caller's budget (over_budget), or a body over the size limit (payload_too_large)", body = crate::apidoc::ErrorBody),
+              (status = 422, description = "Invalid (the core's code and path)", body = crate::apidoc::ErrorBody),
+              (status = 429, description = "Rate limited, or the compute threads are busy (busy)", body = crate::apidoc::ErrorBody)))]
 pub async fn compute(
     State(state): State<Shared>,
     found: Option<Extension<Found>>,

@@ -27,19 +27,19 @@ use crate::records;
 #[allow(dead_code)]
 pub struct ExpenseInput {
     /// The total (negative: money received for the group).
-    #[schema(value_type = crate::openapi::Amount)]
+    #[schema(value_type = crate::apidoc::Amount)]
     amount: String,
     /// ISO 4217 code; default the group's.
-    #[schema(value_type = Option<crate::openapi::CurrencyCode>)]
+    #[schema(value_type = Option<crate::apidoc::CurrencyCode>)]
     currency: Option<String>,
     /// This expense's own rate to the group currency.
-    #[schema(value_type = Option<crate::openapi::Amount>)]
+    #[schema(value_type = Option<crate::apidoc::Amount>)]
     rate: Option<String>,
     /// A member id, or an object of member id to amount.
-    #[schema(value_type = crate::openapi::PaidBy)]
+    #[schema(value_type = crate::apidoc::PaidBy)]
     paid_by: serde_json::Value,
     /// One of the contract's splits.
-    #[schema(value_type = crate::openapi::Split)]
+    #[schema(value_type = crate::apidoc::Split)]
     split: serde_json::Value,
     /// Free text (at most 500 characters; NFC, no invisible characters).
     #[schema(max_length = 500)]
@@ -58,18 +58,18 @@ pub struct ExpenseOut {
     /// Assigned by the server (`e1`, `e2`, ...).
     id: String,
     /// The total.
-    #[schema(value_type = crate::openapi::Amount)]
+    #[schema(value_type = crate::apidoc::Amount)]
     amount: String,
     /// ISO 4217 code, when not the group's.
     currency: Option<String>,
     /// Own rate.
-    #[schema(value_type = Option<crate::openapi::Amount>)]
+    #[schema(value_type = Option<crate::apidoc::Amount>)]
     rate: Option<String>,
     /// Who paid.
-    #[schema(value_type = crate::openapi::PaidBy)]
+    #[schema(value_type = crate::apidoc::PaidBy)]
     paid_by: serde_json::Value,
     /// How it is shared.
-    #[schema(value_type = crate::openapi::Split)]
+    #[schema(value_type = crate::apidoc::Split)]
     split: serde_json::Value,
     /// Free text.
     description: Option<String>,
@@ -111,9 +111,9 @@ pub async fn count_share_rows(conn: &mut AnyConnection, gid: &str, lock: &Lock, 
     params(("group" = String, Path, description = "Group id"),
            ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe")),
     responses((status = 201, description = "Created (ETag header set)", body = ExpenseOut),
-              (status = 400, description = "Not JSON", body = crate::openapi::ErrorBody),
-              (status = 404, description = "No such group", body = crate::openapi::ErrorBody),
-              (status = 422, description = "Invalid (the core's code and a path in the body)", body = crate::openapi::ErrorBody)))]
+              (status = 400, description = "Not JSON", body = crate::apidoc::ErrorBody),
+              (status = 404, description = "No such group", body = crate::apidoc::ErrorBody),
+              (status = 422, description = "Invalid (the core's code and a path in the body)", body = crate::apidoc::ErrorBody)))]
 pub async fn create(
     State(state): State<Shared>,
     Authed(me): Authed,
@@ -166,8 +166,8 @@ pub async fn create(
            ("cursor" = Option<String>, Query, description = "From a previous page's next_cursor"),
            ("limit" = Option<i64>, Query, description = "1 to 500 (default 50)", minimum = 1, maximum = 500)),
     responses((status = 200, description = "A page", body = ExpenseList),
-              (status = 400, description = "Bad parameter", body = crate::openapi::ErrorBody),
-              (status = 404, description = "No such group", body = crate::openapi::ErrorBody)))]
+              (status = 400, description = "Bad parameter", body = crate::apidoc::ErrorBody),
+              (status = 404, description = "No such group", body = crate::apidoc::ErrorBody)))]
 pub async fn list(
     State(state): State<Shared>,
     Authed(me): Authed,
@@ -211,7 +211,7 @@ fn is_date(d: &str) -> bool {
 #[utoipa::path(get, path = "/v1/groups/{group}/expenses/{expense}", tag = "expenses", security(("bearer" = [])),
     params(("group" = String, Path, description = "Group id"), ("expense" = String, Path, description = "Expense id")),
     responses((status = 200, description = "The expense", body = ExpenseOut),
-              (status = 404, description = "No such group or expense (or deleted)", body = crate::openapi::ErrorBody)))]
+              (status = 404, description = "No such group or expense (or deleted)", body = crate::apidoc::ErrorBody)))]
 pub async fn get(
     State(state): State<Shared>,
     Authed(me): Authed,
@@ -264,10 +264,10 @@ fn check_if_match(headers: &HeaderMap, revision: i64, required: bool) -> ApiResu
     params(("group" = String, Path, description = "Group id"), ("expense" = String, Path, description = "Expense id"),
            ("If-Match" = String, Header, description = "The ETag of the expense being replaced")),
     responses((status = 200, description = "Replaced (new ETag)", body = ExpenseOut),
-              (status = 404, description = "No such group or expense", body = crate::openapi::ErrorBody),
-              (status = 412, description = "Stale ETag", body = crate::openapi::ErrorBody),
-              (status = 422, description = "Invalid", body = crate::openapi::ErrorBody),
-              (status = 428, description = "If-Match missing", body = crate::openapi::ErrorBody)))]
+              (status = 404, description = "No such group or expense", body = crate::apidoc::ErrorBody),
+              (status = 412, description = "Stale ETag", body = crate::apidoc::ErrorBody),
+              (status = 422, description = "Invalid", body = crate::apidoc::ErrorBody),
+              (status = 428, description = "If-Match missing", body = crate::apidoc::ErrorBody)))]
 pub async fn put(
     State(state): State<Shared>,
     Authed(me): Authed,
@@ -315,8 +315,8 @@ pub async fn put(
 #[utoipa::path(delete, path = "/v1/groups/{group}/expenses/{expense}", tag = "expenses", security(("bearer" = [])),
     params(("group" = String, Path, description = "Group id"), ("expense" = String, Path, description = "Expense id")),
     responses((status = 204, description = "Deleted"),
-              (status = 404, description = "No such group or expense", body = crate::openapi::ErrorBody),
-              (status = 412, description = "Stale ETag", body = crate::openapi::ErrorBody)))]
+              (status = 404, description = "No such group or expense", body = crate::apidoc::ErrorBody),
+              (status = 412, description = "Stale ETag", body = crate::apidoc::ErrorBody)))]
 pub async fn delete(
     State(state): State<Shared>,
     Authed(me): Authed,
@@ -357,9 +357,9 @@ pub async fn delete(
     params(("group" = String, Path, description = "Group id"), ("expense" = String, Path, description = "Expense id"),
            ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe")),
     responses((status = 200, description = "Restored", body = ExpenseOut),
-              (status = 404, description = "No such group or expense", body = crate::openapi::ErrorBody),
-              (status = 409, description = "Not deleted", body = crate::openapi::ErrorBody),
-              (status = 422, description = "No longer valid (a member was removed)", body = crate::openapi::ErrorBody)))]
+              (status = 404, description = "No such group or expense", body = crate::apidoc::ErrorBody),
+              (status = 409, description = "Not deleted", body = crate::apidoc::ErrorBody),
+              (status = 422, description = "No longer valid (a member was removed)", body = crate::apidoc::ErrorBody)))]
 pub async fn restore(
     State(state): State<Shared>,
     Authed(me): Authed,

@@ -51,7 +51,7 @@ async fn snapshot_head(conn: &mut sqlx::AnyConnection, gid: &str) -> ApiResult<G
 /// Lists the caller's groups.
 #[utoipa::path(get, path = "/v1/groups", tag = "groups", security(("bearer" = [])),
     responses((status = 200, description = "The caller's groups", body = GroupListOut),
-              (status = 401, description = "No valid token", body = crate::openapi::ErrorBody)))]
+              (status = 401, description = "No valid token", body = crate::apidoc::ErrorBody)))]
 pub async fn list(State(state): State<Shared>, Authed(me): Authed) -> ApiResult<Response> {
     if !auth::session_live(&state.store, &me).await? {
         return Err(auth::revoked());
@@ -82,37 +82,19 @@ pub struct GroupInput {
     #[schema(min_length = 1, max_length = 100)]
     name: String,
     /// ISO 4217 code of the group's currency.
-    #[schema(value_type = crate::openapi::CurrencyCode)]
+    #[schema(value_type = crate::apidoc::CurrencyCode)]
     currency: String,
     /// Member ids, or objects `{"id", "name"}`, each id once.
     #[schema(min_items = 1)]
-    members: Vec<MemberInput>,
+    members: Vec<crate::apidoc::MemberInput>,
     /// `{"USD": "0.92"}`: 1 USD = 0.92 in the group's currency.
     rates: Option<BTreeMap<String, String>>,
     /// `group` (default: everything converted into the group's currency) or `each` (balances
     /// and settlement kept per currency).
-    #[schema(value_type = Option<crate::openapi::BalancesIn>)]
+    #[schema(value_type = Option<crate::apidoc::BalancesIn>)]
     balances_in: Option<String>,
     /// The member id that is the creator (linked to the creator's account).
     me: Option<String>,
-}
-
-/// A member id, or `{"id", "name"}`.
-#[derive(Debug, serde::Deserialize, ToSchema)]
-#[allow(dead_code)]
-#[serde(untagged)]
-pub enum MemberInput {
-    /// Just the id.
-    Id(String),
-    /// Id and display name.
-    Named {
-        /// The id that expenses refer to (1 to 64 characters, one script, no invisible
-        /// characters or edge spaces).
-        #[schema(min_length = 1, max_length = 64)]
-        id: String,
-        /// A display name.
-        name: Option<String>,
-    },
 }
 
 /// Changes to a group: name and rates (the currency cannot change under stored expenses).
@@ -214,9 +196,9 @@ pub fn rates_text(rates: &[(String, splitter_core::Decimal)]) -> String {
     security(("bearer" = [])),
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe")),
     responses((status = 201, description = "Created; the caller is its owner", body = GroupOut),
-              (status = 401, description = "No valid token", body = crate::openapi::ErrorBody),
-              (status = 400, description = "Not JSON", body = crate::openapi::ErrorBody),
-              (status = 422, description = "Invalid", body = crate::openapi::ErrorBody)))]
+              (status = 401, description = "No valid token", body = crate::apidoc::ErrorBody),
+              (status = 400, description = "Not JSON", body = crate::apidoc::ErrorBody),
+              (status = 422, description = "Invalid", body = crate::apidoc::ErrorBody)))]
 pub async fn create(
     State(state): State<Shared>,
     Authed(me): Authed,
@@ -299,8 +281,8 @@ pub async fn create(
 #[utoipa::path(get, path = "/v1/groups/{group}", tag = "groups", security(("bearer" = [])),
     params(("group" = String, Path, description = "Group id")),
     responses((status = 200, description = "The group", body = GroupOut),
-              (status = 401, description = "No valid token", body = crate::openapi::ErrorBody),
-              (status = 404, description = "No such group (or not a member)", body = crate::openapi::ErrorBody)))]
+              (status = 401, description = "No valid token", body = crate::apidoc::ErrorBody),
+              (status = 404, description = "No such group (or not a member)", body = crate::apidoc::ErrorBody)))]
 pub async fn get(
     State(state): State<Shared>,
     Authed(me): Authed,
@@ -319,10 +301,10 @@ pub async fn get(
     security(("bearer" = [])),
     params(("group" = String, Path, description = "Group id")),
     responses((status = 200, description = "The changed group", body = GroupOut),
-              (status = 401, description = "No valid token", body = crate::openapi::ErrorBody),
-              (status = 403, description = "Renaming needs the owner", body = crate::openapi::ErrorBody),
-              (status = 404, description = "No such group", body = crate::openapi::ErrorBody),
-              (status = 422, description = "Invalid", body = crate::openapi::ErrorBody)))]
+              (status = 401, description = "No valid token", body = crate::apidoc::ErrorBody),
+              (status = 403, description = "Renaming needs the owner", body = crate::apidoc::ErrorBody),
+              (status = 404, description = "No such group", body = crate::apidoc::ErrorBody),
+              (status = 422, description = "Invalid", body = crate::apidoc::ErrorBody)))]
 pub async fn patch(
     State(state): State<Shared>,
     Authed(me): Authed,

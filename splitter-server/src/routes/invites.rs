@@ -83,8 +83,8 @@ pub struct AcceptIn {
     security(("bearer" = [])),
     params(("group" = String, Path, description = "Group id")),
     responses((status = 201, description = "Created (with its code)", body = InviteOut),
-              (status = 404, description = "No such group (or not a member)", body = crate::openapi::ErrorBody),
-              (status = 422, description = "Invalid", body = crate::openapi::ErrorBody)))]
+              (status = 404, description = "No such group (or not a member)", body = crate::apidoc::ErrorBody),
+              (status = 422, description = "Invalid", body = crate::apidoc::ErrorBody)))]
 pub async fn create(
     State(state): State<Shared>,
     Authed(me): Authed,
@@ -150,7 +150,7 @@ pub async fn create(
 #[utoipa::path(get, path = "/v1/groups/{group}/invites", tag = "invites", security(("bearer" = [])),
     params(("group" = String, Path, description = "Group id")),
     responses((status = 200, description = "The invites", body = InviteList),
-              (status = 404, description = "No such group (or not a member)", body = crate::openapi::ErrorBody)))]
+              (status = 404, description = "No such group (or not a member)", body = crate::apidoc::ErrorBody)))]
 pub async fn list(
     State(state): State<Shared>,
     Authed(me): Authed,
@@ -179,8 +179,8 @@ pub async fn list(
 #[utoipa::path(delete, path = "/v1/groups/{group}/invites/{invite}", tag = "invites", security(("bearer" = [])),
     params(("group" = String, Path, description = "Group id"), ("invite" = String, Path, description = "Invite id")),
     responses((status = 204, description = "Revoked"),
-              (status = 403, description = "Only the owner revokes invites", body = crate::openapi::ErrorBody),
-              (status = 404, description = "No such group or invite", body = crate::openapi::ErrorBody)))]
+              (status = 403, description = "Only the owner revokes invites", body = crate::apidoc::ErrorBody),
+              (status = 404, description = "No such group or invite", body = crate::apidoc::ErrorBody)))]
 pub async fn revoke(
     State(state): State<Shared>,
     Authed(me): Authed,
@@ -201,10 +201,10 @@ pub async fn revoke(
     security(("bearer" = [])),
     params(("code" = String, Path, description = "The invite code")),
     responses((status = 200, description = "Joined: the group", body = super::groups::GroupOut),
-              (status = 404, description = "No such invite", body = crate::openapi::ErrorBody),
-              (status = 409, description = "Already a member (already_member), or the member is linked to another account (member_taken)", body = crate::openapi::ErrorBody),
-              (status = 410, description = "Expired or revoked (invite_expired, invite_revoked)", body = crate::openapi::ErrorBody),
-              (status = 422, description = "No member chosen for an invite that names none, or an id that is invalid or looks like another member's", body = crate::openapi::ErrorBody)))]
+              (status = 404, description = "No such invite", body = crate::apidoc::ErrorBody),
+              (status = 409, description = "Already a member (already_member), or the member is linked to another account (member_taken)", body = crate::apidoc::ErrorBody),
+              (status = 410, description = "Expired or revoked (invite_expired, invite_revoked)", body = crate::apidoc::ErrorBody),
+              (status = 422, description = "No member chosen for an invite that names none, or an id that is invalid or looks like another member's", body = crate::apidoc::ErrorBody)))]
 pub async fn accept(
     State(state): State<Shared>,
     Authed(me): Authed,

@@ -56,9 +56,9 @@ fn member_body(m: &StoredMember) -> String {
     params(("group" = String, Path, description = "Group id"),
            ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe")),
     responses((status = 201, description = "Added", body = MemberOut),
-              (status = 404, description = "No such group", body = crate::openapi::ErrorBody),
-              (status = 409, description = "Already a member", body = crate::openapi::ErrorBody),
-              (status = 422, description = "Invalid", body = crate::openapi::ErrorBody)))]
+              (status = 404, description = "No such group", body = crate::apidoc::ErrorBody),
+              (status = 409, description = "Already a member", body = crate::apidoc::ErrorBody),
+              (status = 422, description = "Invalid", body = crate::apidoc::ErrorBody)))]
 pub async fn add(
     State(state): State<Shared>,
     Authed(me): Authed,
@@ -131,8 +131,8 @@ pub fn check_new_member(members: &[StoredMember], id: &str, path: &str) -> ApiRe
     security(("bearer" = [])),
     params(("group" = String, Path, description = "Group id"), ("member" = String, Path, description = "Member id")),
     responses((status = 200, description = "Renamed", body = MemberOut),
-              (status = 404, description = "No such group or member", body = crate::openapi::ErrorBody),
-              (status = 422, description = "Invalid", body = crate::openapi::ErrorBody)))]
+              (status = 404, description = "No such group or member", body = crate::apidoc::ErrorBody),
+              (status = 422, description = "Invalid", body = crate::apidoc::ErrorBody)))]
 pub async fn rename(
     State(state): State<Shared>,
     Authed(me): Authed,
@@ -175,9 +175,9 @@ pub async fn rename(
     security(("bearer" = [])),
     params(("group" = String, Path, description = "Group id"), ("member" = String, Path, description = "Member id")),
     responses((status = 204, description = "Removed"),
-              (status = 403, description = "Only the owner removes members", body = crate::openapi::ErrorBody),
-              (status = 404, description = "No such group or member", body = crate::openapi::ErrorBody),
-              (status = 409, description = "The member's balance is not zero (code nonzero_balance)", body = crate::openapi::ErrorBody)))]
+              (status = 403, description = "Only the owner removes members", body = crate::apidoc::ErrorBody),
+              (status = 404, description = "No such group or member", body = crate::apidoc::ErrorBody),
+              (status = 409, description = "The member's balance is not zero (code nonzero_balance)", body = crate::apidoc::ErrorBody)))]
 pub async fn remove(
     State(state): State<Shared>,
     Authed(me): Authed,

@@ -81,10 +81,3 @@ pub async fn metrics(State(state): State<Shared>) -> Response {
     );
     r
 }
-
-/// This API's OpenAPI 3.1 document.
-#[utoipa::path(get, path = "/openapi.json", tag = "operations",
-    responses((status = 200, description = "OpenAPI 3.1", body = Object)))]
-pub async fn openapi() -> Response {
-    json_response(StatusCode::OK, crate::openapi::document())
-}

@@ -26,13 +26,13 @@ pub struct PaymentInput {
     /// Who received.
     to: String,
     /// How much (> 0).
-    #[schema(value_type = crate::openapi::Amount)]
+    #[schema(value_type = crate::apidoc::Amount)]
     amount: String,
     /// ISO 4217 code; default the group's.
-    #[schema(value_type = Option<crate::openapi::CurrencyCode>)]
+    #[schema(value_type = Option<crate::apidoc::CurrencyCode>)]
     currency: Option<String>,
     /// Own rate to the group currency.
-    #[schema(value_type = Option<crate::openapi::Amount>)]
+    #[schema(value_type = Option<crate::apidoc::Amount>)]
     rate: Option<String>,
     /// `YYYY-MM-DD`.
     date: Option<String>,
@@ -49,12 +49,12 @@ pub struct PaymentOut {
     /// Who received.
     to: String,
     /// How much.
-    #[schema(value_type = crate::openapi::Amount)]
+    #[schema(value_type = crate::apidoc::Amount)]
     amount: String,
     /// ISO 4217 code, when not the group's.
     currency: Option<String>,
     /// Own rate.
-    #[schema(value_type = Option<crate::openapi::Amount>)]
+    #[schema(value_type = Option<crate::apidoc::Amount>)]
     rate: Option<String>,
     /// `YYYY-MM-DD`.
     date: Option<String>,
@@ -75,9 +75,9 @@ pub struct PaymentList {
     params(("group" = String, Path, description = "Group id"),
            ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe")),
     responses((status = 201, description = "Created", body = PaymentOut),
-              (status = 400, description = "Not JSON", body = crate::openapi::ErrorBody),
-              (status = 404, description = "No such group", body = crate::openapi::ErrorBody),
-              (status = 422, description = "Invalid", body = crate::openapi::ErrorBody)))]
+              (status = 400, description = "Not JSON", body = crate::apidoc::ErrorBody),
+              (status = 404, description = "No such group", body = crate::apidoc::ErrorBody),
+              (status = 422, description = "Invalid", body = crate::apidoc::ErrorBody)))]
 pub async fn create(
     State(state): State<Shared>,
     Authed(me): Authed,
@@ -121,8 +121,8 @@ pub async fn create(
            ("cursor" = Option<String>, Query, description = "From a previous page's next_cursor"),
            ("limit" = Option<i64>, Query, description = "1 to 500 (default 50)", minimum = 1, maximum = 500)),
     responses((status = 200, description = "A page", body = PaymentList),
-              (status = 400, description = "Bad parameter", body = crate::openapi::ErrorBody),
-              (status = 404, description = "No such group", body = crate::openapi::ErrorBody)))]
+              (status = 400, description = "Bad parameter", body = crate::apidoc::ErrorBody),
+              (status = 404, description = "No such group", body = crate::apidoc::ErrorBody)))]
 pub async fn list(
     State(state): State<Shared>,
     Authed(me): Authed,
@@ -139,7 +139,7 @@ pub async fn list(
 #[utoipa::path(get, path = "/v1/groups/{group}/payments/{payment}", tag = "payments", security(("bearer" = [])),
     params(("group" = String, Path, description = "Group id"), ("payment" = String, Path, description = "Payment id")),
     responses((status = 200, description = "The payment", body = PaymentOut),
-              (status = 404, description = "No such group or payment", body = crate::openapi::ErrorBody)))]
+              (status = 404, description = "No such group or payment", body = crate::apidoc::ErrorBody)))]
 pub async fn get(
     State(state): State<Shared>,
     Authed(me): Authed,
@@ -158,7 +158,7 @@ pub async fn get(
 #[utoipa::path(delete, path = "/v1/groups/{group}/payments/{payment}", tag = "payments", security(("bearer" = [])),
     params(("group" = String, Path, description = "Group id"), ("payment" = String, Path, description = "Payment id")),
     responses((status = 204, description = "Deleted"),
-              (status = 404, description = "No such group or payment", body = crate::openapi::ErrorBody)))]
+              (status = 404, description = "No such group or payment", body = crate::apidoc::ErrorBody)))]
 pub async fn delete(
     State(state): State<Shared>,
     Authed(me): Authed,

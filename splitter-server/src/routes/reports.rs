@@ -38,7 +38,7 @@ pub struct BalancesOut<'a> {
     /// The group's currency.
     currency: &'a str,
     /// One row per member, in the members' order (the contract's balance rows).
-    #[schema(value_type = Vec<crate::openapi::BalanceRow>)]
+    #[schema(value_type = Vec<crate::apidoc::BalanceRow>)]
     balances: Vec<&'a Balance>,
 }
 
@@ -56,7 +56,7 @@ pub struct SettlementOut<'a> {
     /// True when the number of transfers is proven minimal.
     optimal: bool,
     /// The contract's transfer rows.
-    #[schema(value_type = Vec<crate::openapi::TransferRow>)]
+    #[schema(value_type = Vec<crate::apidoc::TransferRow>)]
     transfers: &'a [Transfer],
 }
 
@@ -259,9 +259,9 @@ fn bodies(
 #[utoipa::path(get, path = "/v1/groups/{group}/balances", tag = "reports", security(("bearer" = [])),
     params(("group" = String, Path, description = "Group id")),
     responses((status = 200, description = "Balances", body = BalancesOut),
-              (status = 404, description = "No such group", body = crate::openapi::ErrorBody),
-              (status = 413, description = "The computation ran past the account budget's time (over_budget)", body = crate::openapi::ErrorBody),
-              (status = 429, description = "Rate limited, or the compute threads are busy (busy)", body = crate::openapi::ErrorBody)))]
+              (status = 404, description = "No such group", body = crate::apidoc::ErrorBody),
+              (status = 413, description = "The computation ran past the account budget's time (over_budget)", body = crate::apidoc::ErrorBody),
+              (status = 429, description = "Rate limited, or the compute threads are busy (busy)", body = crate::apidoc::ErrorBody)))]
 pub async fn balances(
     State(state): State<Shared>,
     Authed(me): Authed,
@@ -275,12 +275,12 @@ pub async fn balances(
 /// The suggested transfers that settle everyone to exactly zero.
 #[utoipa::path(get, path = "/v1/groups/{group}/settlement", tag = "reports", security(("bearer" = [])),
     params(("group" = String, Path, description = "Group id"),
-           ("method" = Option<crate::openapi::Settle>, Query, description = "minimal (default), greedy or pairwise")),
+           ("method" = Option<crate::apidoc::Settle>, Query, description = "minimal (default), greedy or pairwise")),
     responses((status = 200, description = "Settlement", body = SettlementOut),
-              (status = 400, description = "Unknown method", body = crate::openapi::ErrorBody),
-              (status = 404, description = "No such group", body = crate::openapi::ErrorBody),
-              (status = 413, description = "The computation ran past the account budget's time (over_budget)", body = crate::openapi::ErrorBody),
-              (status = 429, description = "Rate limited, or the compute threads are busy (busy)", body = crate::openapi::ErrorBody)))]
+              (status = 400, description = "Unknown method", body = crate::apidoc::ErrorBody),
+              (status = 404, description = "No such group", body = crate::apidoc::ErrorBody),
+              (status = 413, description = "The computation ran past the account budget's time (over_budget)", body = crate::apidoc::ErrorBody),
+              (status = 429, description = "Rate limited, or the compute threads are busy (busy)", body = crate::apidoc::ErrorBody)))]
 pub async fn settlement(
     State(state): State<Shared>,
     Authed(me): Authed,

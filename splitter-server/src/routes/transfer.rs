@@ -41,12 +41,12 @@ fn name_and_me(query: &HashMap<String, String>, default: &str) -> ApiResult<(Str
 /// Imports a group given in the contract's input form (what `GET .../export` gives): a new group
 /// owned by the caller, with the same ids, so the same balances to the cent.
 #[utoipa::path(post, path = "/v1/groups/import", tag = "import and export", security(("bearer" = [])),
-    request_body(content = crate::openapi::GroupInputDoc, description = "The contract's input group"),
+    request_body(content = crate::apidoc::GroupInputDoc, description = "The contract's input group"),
     params(("name" = Option<String>, Query, description = "The new group's name (default: Imported)"),
            ("me" = Option<String>, Query, description = "The member id linked to the caller")),
     responses((status = 201, description = "The new group", body = super::groups::GroupOut),
-              (status = 400, description = "Not JSON", body = crate::openapi::ErrorBody),
-              (status = 422, description = "Invalid (the core's code and a path in the body)", body = crate::openapi::ErrorBody)))]
+              (status = 400, description = "Not JSON", body = crate::apidoc::ErrorBody),
+              (status = 422, description = "Invalid (the core's code and a path in the body)", body = crate::apidoc::ErrorBody)))]
 pub async fn import_json(
     State(state): State<Shared>,
     Authed(me): Authed,
@@ -66,7 +66,7 @@ pub async fn import_json(
     params(("name" = Option<String>, Query, description = "The new group's name (default: Splitwise)"),
            ("me" = Option<String>, Query, description = "The member (column) linked to the caller")),
     responses((status = 201, description = "The new group", body = super::groups::GroupOut),
-              (status = 422, description = "Invalid: a code and a path `rows[LINE].column`", body = crate::openapi::ErrorBody)))]
+              (status = 422, description = "Invalid: a code and a path `rows[LINE].column`", body = crate::apidoc::ErrorBody)))]
 pub async fn import_splitwise(
     State(state): State<Shared>,
     Authed(me): Authed,
@@ -287,8 +287,8 @@ fn prefixed(prefix: &str, path: &str) -> String {
 /// `POST /v1/compute` takes it as it is, and `POST /v1/groups/import` makes a copy.
 #[utoipa::path(get, path = "/v1/groups/{group}/export", tag = "import and export", security(("bearer" = [])),
     params(("group" = String, Path, description = "Group id")),
-    responses((status = 200, description = "The contract's input group", body = crate::openapi::GroupInputDoc),
-              (status = 404, description = "No such group (or not a member)", body = crate::openapi::ErrorBody)))]
+    responses((status = 200, description = "The contract's input group", body = crate::apidoc::GroupInputDoc),
+              (status = 404, description = "No such group (or not a member)", body = crate::apidoc::ErrorBody)))]
 pub async fn export_json(
     State(state): State<Shared>,
     Authed(me): Authed,
@@ -324,7 +324,7 @@ async fn snapshot(state: &Shared, gid: &str) -> ApiResult<db::Snapshot> {
 #[utoipa::path(get, path = "/v1/groups/{group}/export/expenses.csv", tag = "import and export", security(("bearer" = [])),
     params(("group" = String, Path, description = "Group id")),
     responses((status = 200, description = "CSV", body = String, content_type = "text/csv"),
-              (status = 404, description = "No such group (or not a member)", body = crate::openapi::ErrorBody)))]
+              (status = 404, description = "No such group (or not a member)", body = crate::apidoc::ErrorBody)))]
 pub async fn export_csv(
     State(state): State<Shared>,
     Authed(me): Authed,
