@@ -196,13 +196,19 @@ pub fn check_typed_payment(head: &GroupHead, payment: &Payment) -> Result<(Payme
 /// What a stored record (its canonical text, from `table`) adds to the group's balances, read
 /// against the group as it is now (every member, removed ones too, since old records name them).
 pub fn stored_totals(head: &GroupHead, table: crate::db::Table, body: &str) -> Result<Totals, ApiError> {
-    let one = [body.to_string()];
-    let (expenses, payments): (&[String], &[String]) = match table {
-        crate::db::Table::Expenses => (&one, &[]),
-        crate::db::Table::Payments => (&[], &one),
+    let group = head.core_group(head.members.iter().map(|m| m.id.clone()).collect())?;
+    let value = Json::parse(body).map_err(ApiError::internal)?;
+    let totals = match table {
+        crate::db::Table::Expenses => Totals::of_expense(
+            &group,
+            &wire::expense_from_value(&value).map_err(ApiError::internal)?,
+        ),
+        crate::db::Table::Payments => Totals::of_payment(
+            &group,
+            &wire::payment_from_value(&value).map_err(ApiError::internal)?,
+        ),
     };
-    let group = wire::group_from_json(&group_text(head, expenses, payments)).map_err(ApiError::internal)?;
-    Totals::of_group(&group).map_err(ApiError::internal)
+    totals.map_err(ApiError::internal)
 }
 
 /// A new group's currency, members and rates, checked by the core (unknown currency, repeated
