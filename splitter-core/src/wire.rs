@@ -71,27 +71,17 @@ pub fn payment_from_value<S: Source>(v: &S) -> Result<Payment> {
 /// One expense as the contract's compact JSON, exactly as it stands inside
 /// [`group_to_json`]'s output.
 pub fn expense_to_json(e: &Expense) -> String {
-    let mut w = Chunked {
-        buf: Vec::with_capacity(256),
-        out: std::io::sink(),
-        limit: usize::MAX,
-        fresh: true,
-    };
+    let mut w = Chunked::in_memory(256);
     expense_into(&mut w, e);
-    String::from_utf8(w.buf).unwrap_or_default()
+    w.into_string()
 }
 
 /// One payment as the contract's compact JSON, exactly as it stands inside [`group_to_json`]'s
 /// output.
 pub fn payment_to_json(p: &Payment) -> String {
-    let mut w = Chunked {
-        buf: Vec::with_capacity(128),
-        out: std::io::sink(),
-        limit: usize::MAX,
-        fresh: true,
-    };
+    let mut w = Chunked::in_memory(128);
     payment_into(&mut w, p);
-    String::from_utf8(w.buf).unwrap_or_default()
+    w.into_string()
 }
 
 /// Reads a group from a parsed JSON value, or from a binding's own objects read in place (any
@@ -179,12 +169,7 @@ pub fn override_options<S: Source>(group: &mut Group, v: &S) -> Result<()> {
 /// # Ok::<(), splitter_core::Error>(())
 /// ```
 pub fn group_to_json(group: &Group) -> String {
-    let mut w = Chunked {
-        buf: Vec::with_capacity(256 + group.expenses.len() * 256),
-        out: std::io::sink(),
-        limit: usize::MAX,
-        fresh: true,
-    };
+    let mut w = Chunked::in_memory(256 + group.expenses.len() * 256);
     w.open(b'{');
     w.key("currency");
     w.string(&group.currency);
@@ -257,7 +242,7 @@ pub fn group_to_json(group: &Group) -> String {
     }
     w.close(b'}');
     w.close(b'}');
-    String::from_utf8(w.buf).unwrap_or_default()
+    w.into_string()
 }
 
 /// `"key":"value"` when the value is there.
@@ -408,15 +393,10 @@ fn payment_into<W: std::io::Write>(w: &mut Chunked<W>, p: &Payment) {
 /// # Ok::<(), splitter_core::Error>(())
 /// ```
 pub fn report_to_json(report: &Report) -> String {
-    let mut w = Chunked {
-        buf: Vec::with_capacity(report_size(report)),
-        out: std::io::sink(),
-        limit: usize::MAX,
-        fresh: true,
-    };
+    let mut w = Chunked::in_memory(report_size(report));
     // Nothing is written to the sink (no limit), so nothing fails; only UTF-8 is written.
     let _ = report_into(report, &mut w);
-    String::from_utf8(w.buf).unwrap_or_default()
+    w.into_string()
 }
 
 /// Writes the report as the contract's compact JSON to `out`, a piece at a time (a few tens of
@@ -531,6 +511,23 @@ struct Chunked<W> {
     limit: usize,
     /// Just after an opening bracket: the next key or element needs no comma.
     fresh: bool,
+}
+
+impl Chunked<std::io::Sink> {
+    /// A writer that keeps everything in memory (no limit: nothing reaches the sink).
+    fn in_memory(capacity: usize) -> Self {
+        Chunked {
+            buf: Vec::with_capacity(capacity),
+            out: std::io::sink(),
+            limit: usize::MAX,
+            fresh: true,
+        }
+    }
+
+    /// What was written: only UTF-8 text is ever written.
+    fn into_string(self) -> String {
+        String::from_utf8(self.buf).unwrap_or_default()
+    }
 }
 
 impl<W: std::io::Write> Chunked<W> {
@@ -665,12 +662,7 @@ pub fn push_json_string(buf: &mut Vec<u8>, s: &str) {
 /// assert!(text.starts_with(r#"{"error":{"code":"invalid_json","message":"#));
 /// ```
 pub fn error_to_json(e: &Error) -> String {
-    let mut w = Chunked {
-        buf: Vec::with_capacity(64 + e.message.len() + e.path.len()),
-        out: std::io::sink(),
-        limit: usize::MAX,
-        fresh: true,
-    };
+    let mut w = Chunked::in_memory(64 + e.message.len() + e.path.len());
     w.open(b'{');
     w.key("error");
     w.open(b'{');
@@ -682,7 +674,7 @@ pub fn error_to_json(e: &Error) -> String {
     w.string(&e.path);
     w.close(b'}');
     w.close(b'}');
-    String::from_utf8(w.buf).unwrap_or_default()
+    w.into_string()
 }
 
 /// An object being read: lookups by key, repeats and unknown keys refused.
