@@ -40,6 +40,12 @@ impl GroupHead {
             .collect()
     }
 
+    /// The group as the core's typed group with every member (removed ones too, since old
+    /// records name them) and no records: what stored records and kept totals are read against.
+    pub fn core_group_all(&self) -> Result<Group, ApiError> {
+        self.core_group(self.members.iter().map(|m| m.id.clone()).collect())
+    }
+
     /// The group as the core's typed group with these member ids and no records: what a new
     /// record is checked against.
     fn core_group(&self, member_ids: Vec<String>) -> Result<Group, ApiError> {
@@ -196,7 +202,7 @@ pub fn check_typed_payment(head: &GroupHead, payment: &Payment) -> Result<(Payme
 /// What a stored record (its canonical text, from `table`) adds to the group's balances, read
 /// against the group as it is now (every member, removed ones too, since old records name them).
 pub fn stored_totals(head: &GroupHead, table: crate::db::Table, body: &str) -> Result<Totals, ApiError> {
-    let group = head.core_group(head.members.iter().map(|m| m.id.clone()).collect())?;
+    let group = head.core_group_all()?;
     let value = Json::parse(body).map_err(ApiError::internal)?;
     let totals = match table {
         crate::db::Table::Expenses => Totals::of_expense(

@@ -191,8 +191,7 @@ fn compute(
     };
     match source {
         Source::Kept { row, head, totals } => {
-            let mut group =
-                wire::group_from_json(&records::group_text(&head, &[], &[])).map_err(ApiError::internal)?;
+            let mut group = head.core_group_all()?;
             group.options.settle = method;
             let report =
                 splitter_core::report_of_totals_cancellable(&group, &totals, cancel).map_err(halted)?;
