@@ -48,6 +48,11 @@ impl Currency {
         })
     }
 
+    /// Its position in the table, for tables indexed by currency.
+    pub(crate) fn index(self) -> usize {
+        usize::from(self.index)
+    }
+
     /// The three-letter code.
     ///
     /// # Example

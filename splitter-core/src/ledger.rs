@@ -2,7 +2,7 @@
 //! and adds everything up into balances per member and currency. Settlement is left to
 //! [`crate::settle`].
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
@@ -183,7 +183,8 @@ impl<'g> Ledger<'g> {
 
         // Rates.
         let rp = root.field("rates");
-        let mut rates: BTreeMap<&str, Decimal> = BTreeMap::new();
+        // By position in the currency table (no map: a few hundred slots at most).
+        let mut rates: Vec<Option<Decimal>> = vec![None; Currency::all().count()];
         for (code, rate) in &group.rates {
             let p = rp.field(code);
             let c = currency(code, &p)?;
@@ -194,7 +195,7 @@ impl<'g> Ledger<'g> {
                     format!("the group's own currency has rate 1, not {rate}"),
                 ));
             }
-            if rates.insert(c.code(), *rate).is_some() {
+            if rates[c.index()].replace(*rate).is_some() {
                 return Err(p.err(ErrorCode::DuplicateId, format!("rate for {code} given twice")));
             }
         }
@@ -227,7 +228,7 @@ impl<'g> Ledger<'g> {
                 if c == group_currency {
                     return Ok(Decimal::ONE);
                 }
-                rates.get(c.code()).copied().ok_or_else(|| {
+                rates[c.index()].ok_or_else(|| {
                     p.field("currency").err(
                         ErrorCode::MissingRate,
                         format!(

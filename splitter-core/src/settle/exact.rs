@@ -14,7 +14,7 @@
 //!    plain greedy. So it never uses more transfers than greedy. `optimal` is then true only if
 //!    the count meets the lower bound.
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::HashMap;
 
 // The safety net lives beside the search it backs (a child module: its only caller is here).
 #[path = "chains.rs"]
@@ -138,17 +138,19 @@ fn exact_groups(nets: &[i128], among: &[usize], cancel: Cancel<'_>) -> Option<Ve
 /// Pairs every debt with a credit of exactly the same size (lowest positions first); returns
 /// those transfers and the positions left.
 fn match_pairs(nets: &[i128]) -> (Vec<Move>, Vec<usize>) {
-    let mut creditors: BTreeMap<i128, VecDeque<usize>> = BTreeMap::new();
-    for (i, n) in nets.iter().enumerate() {
+    // Creditors by value, each list highest position first so that `pop` takes the lowest.
+    // (The map type of `match_triples`: one copy of its code in the WebAssembly module.)
+    let mut creditors: HashMap<i128, Vec<usize>> = HashMap::new();
+    for (i, n) in nets.iter().enumerate().rev() {
         if *n > 0 {
-            creditors.entry(*n).or_default().push_back(i);
+            creditors.entry(*n).or_default().push(i);
         }
     }
     let mut moves = Vec::new();
     let mut paired = vec![false; nets.len()];
     for (i, n) in nets.iter().enumerate() {
         if *n < 0 {
-            if let Some(to) = creditors.get_mut(&-n).and_then(VecDeque::pop_front) {
+            if let Some(to) = creditors.get_mut(&-n).and_then(Vec::pop) {
                 moves.push(Move {
                     from: i,
                     to,
