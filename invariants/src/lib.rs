@@ -44,6 +44,7 @@ macro_rules! ensure {
 /// Runs `compute_json` on `input` twice; on success checks every invariant on the output.
 /// Panics (which is what the fuzzer reports) on a broken invariant or a non-deterministic result.
 pub fn check_compute_json(input: &str) {
+    check_readers_agree(input);
     let Ok(out) = splitter_core::compute_json(input) else {
         return;
     };
@@ -53,6 +54,21 @@ pub fn check_compute_json(input: &str) {
         .expect("compute_json succeeded on an input the wire reader refuses");
     if let Err(e) = check_report(&group, &out) {
         panic!("invariant broken: {e}\ninput: {input}\noutput: {out}");
+    }
+}
+
+/// The one-pass reader ([`splitter_core::wire::quick_group`]) gives the group that the reference
+/// reader gives, or declines: it never answers where the reference reader refuses, nor with
+/// another group.
+pub fn check_readers_agree(input: &str) {
+    use splitter_core::{wire, Document};
+    if let Some(group) = wire::quick_group(input, wire::Reading::Exact) {
+        let reference = Document::new(input).and_then(|d| wire::group_from_value(&d.root()));
+        assert_eq!(
+            reference.as_ref(),
+            Ok(&group),
+            "the one-pass reader read a group the reference reader does not\ninput: {input}"
+        );
     }
 }
 

@@ -88,7 +88,7 @@ impl Json {
 }
 
 /// A scalar as the reader sees it, borrowed from the text where it can be.
-enum Scalar<'t> {
+pub(crate) enum Scalar<'t> {
     Null,
     Bool(bool),
     Number(&'t str),
@@ -97,7 +97,7 @@ enum Scalar<'t> {
 
 /// What the reader makes of what it reads: a [`Json`] tree, or (for a [`Document`]) nothing but
 /// a note of where each array and object ends.
-trait Build<'t> {
+pub(crate) trait Build<'t> {
     type Value;
     type Open;
     fn scalar(&mut self, s: Scalar<'t>) -> Self::Value;
@@ -145,9 +145,11 @@ impl<'t> Build<'t> for Tree {
     }
 }
 
-/// Checks syntax only, noting each array's and object's end in [`Document::ends`].
-struct Scan {
-    ends: Vec<End>,
+/// Checks syntax only, noting each array's and object's end in [`Document::ends`]. (The
+/// one-pass reader, [`crate::quick`], takes tokens through a reader of this kind, with no ends
+/// noted: one copy of the token code in the WebAssembly module, not two.)
+pub(crate) struct Scan {
+    pub(crate) ends: Vec<End>,
 }
 
 impl<'t> Build<'t> for Scan {
@@ -190,15 +192,15 @@ fn narrow(n: usize) -> u32 {
 /// items or entries it holds. (32 bits each: a document is shorter than 4 GiB, and a large
 /// input has a million of these.)
 #[derive(Debug, Clone, Copy)]
-struct End {
+pub(crate) struct End {
     at: u32,
     next: u32,
     len: u32,
 }
 
-struct Reader<'t, B> {
-    text: &'t str,
-    at: usize,
+pub(crate) struct Reader<'t, B> {
+    pub(crate) text: &'t str,
+    pub(crate) at: usize,
     depth: usize,
     build: B,
 }
@@ -209,7 +211,7 @@ const fn splat(b: u8) -> u64 {
 }
 
 impl<'t, B: Build<'t>> Reader<'t, B> {
-    fn new(text: &'t str, build: B) -> Reader<'t, B> {
+    pub(crate) fn new(text: &'t str, build: B) -> Reader<'t, B> {
         Reader {
             text,
             at: 0,
@@ -229,7 +231,7 @@ impl<'t, B: Build<'t>> Reader<'t, B> {
         Ok(v)
     }
 
-    fn peek(&self) -> Option<u8> {
+    pub(crate) fn peek(&self) -> Option<u8> {
         self.text.as_bytes().get(self.at).copied()
     }
 
@@ -244,7 +246,7 @@ impl<'t, B: Build<'t>> Reader<'t, B> {
         )
     }
 
-    fn skip_space(&mut self) {
+    pub(crate) fn skip_space(&mut self) {
         while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
             self.at += 1;
         }
@@ -301,7 +303,7 @@ impl<'t, B: Build<'t>> Reader<'t, B> {
         self.at - start
     }
 
-    fn number(&mut self) -> Result<&'t str> {
+    pub(crate) fn number(&mut self) -> Result<&'t str> {
         let start = self.at;
         if self.peek() == Some(b'-') {
             self.at += 1;
@@ -365,7 +367,7 @@ impl<'t, B: Build<'t>> Reader<'t, B> {
     }
 
     /// A string, borrowed from the text unless it has escapes.
-    fn string(&mut self) -> Result<Cow<'t, str>> {
+    pub(crate) fn string(&mut self) -> Result<Cow<'t, str>> {
         self.at += 1; // the opening quote
         let start = self.at;
         self.plain_run();

@@ -10,6 +10,7 @@ mod json;
 mod ledger;
 mod model;
 mod money;
+mod quick;
 mod report;
 #[cfg(feature = "schema")]
 pub mod schema;

@@ -85,17 +85,22 @@ fn corpus_covers_every_error_code() {
     }
 }
 
-/// `compute_json` reads its text lazily ([`splitter_core::Document`]); the bindings and the
-/// server read a [`splitter_core::Json`] tree. Both must give the same group or the same error, on
-/// every case and on every case damaged: cut short, a byte changed, a character escaped.
+/// `compute_json` reads its text in one pass when it can ([`splitter_core::wire::quick_group`]),
+/// and lazily otherwise ([`splitter_core::Document`]); the bindings and the server read a
+/// [`splitter_core::Json`] tree. The lazy and the tree reader must give the same group or the same
+/// error, on every case and on every case damaged: cut short, a byte changed, a character
+/// escaped, keys reordered and spaced out. The one-pass reader must give that same group or
+/// decline, and it must answer (not decline) on the well-formed cases.
 #[test]
-fn the_lazy_reader_agrees_with_the_tree_reader() {
+fn the_three_readers_agree() {
     use splitter_core::{wire, Document, Json};
     let read_lazy = |t: &str| Document::new(t).and_then(|d| wire::group_from_value(&d.root()));
     let read_tree = |t: &str| Json::parse(t).and_then(|v| wire::group_from_value(&v));
     let mut texts = Vec::new();
+    let mut whole = Vec::new();
     for (_, case) in cases() {
         let text = input_text(&case);
+        // Keys sorted (serde_json's map), so in another order than the case's.
         let pretty = serde_json::from_str::<Value>(&text)
             .map(|v| serde_json::to_string_pretty(&v).unwrap())
             .unwrap_or_default();
@@ -108,7 +113,9 @@ fn the_lazy_reader_agrees_with_the_tree_reader() {
             .filter(|i| text.is_char_boundary(*i))
         {
             texts.push(text[..at].to_string());
-            for b in ["}", "]", ",", "\"", "\\", "0", " ", "{", "[", "\u{1}"] {
+            for b in [
+                "}", "]", ",", "\"", "\\", "0", " ", "{", "[", "\u{1}", "null", "1e2",
+            ] {
                 let mut damaged = text.clone();
                 let end = (at + 1..=text.len())
                     .find(|i| text.is_char_boundary(*i))
@@ -117,12 +124,20 @@ fn the_lazy_reader_agrees_with_the_tree_reader() {
                 texts.push(damaged);
             }
         }
+        whole.extend([text.clone(), pretty.clone(), escaped.clone()]);
         texts.extend([text, pretty, escaped]);
     }
     let mut differ = Vec::new();
+    let mut quick_differ = Vec::new();
     for t in &texts {
-        if read_lazy(t) != read_tree(t) {
+        let lazy = read_lazy(t);
+        if lazy != read_tree(t) {
             differ.push(t.clone());
+        }
+        if let Some(group) = wire::quick_group(t, wire::Reading::Exact) {
+            if lazy.as_ref() != Ok(&group) {
+                quick_differ.push(t.clone());
+            }
         }
     }
     assert!(
@@ -131,5 +146,29 @@ fn the_lazy_reader_agrees_with_the_tree_reader() {
         differ.len(),
         texts.len(),
         differ[0]
+    );
+    assert!(
+        quick_differ.is_empty(),
+        "{} of {} texts read differently in one pass; first: {}",
+        quick_differ.len(),
+        texts.len(),
+        quick_differ[0]
+    );
+    // Every well-formed case the one-pass reader is meant for: no null, no previous transfers.
+    let meant: Vec<&String> = whole
+        .iter()
+        .filter(|t| read_lazy(t).is_ok() && !t.contains("null") && !t.contains("\"previous\""))
+        .collect();
+    let declined: Vec<&&String> = meant
+        .iter()
+        .filter(|t| wire::quick_group(t, wire::Reading::Exact).is_none())
+        .collect();
+    assert!(meant.len() >= 300, "only {} well-formed texts", meant.len());
+    assert!(
+        declined.is_empty(),
+        "the one-pass reader declined {} of {} well-formed texts; first: {}",
+        declined.len(),
+        meant.len(),
+        declined[0]
     );
 }

@@ -313,7 +313,10 @@ proptest! {
     #[test]
     fn the_json_form_reads_back_to_the_same_group(group in group_strategy()) {
         let text = splitter_core::wire::group_to_json(&group);
-        prop_assert_eq!(splitter_core::wire::group_from_json(&text).unwrap(), group);
+        prop_assert_eq!(splitter_core::wire::group_from_json(&text).unwrap(), group.clone());
+        // The one-pass reader answers on every well-formed group, and with the same group.
+        let quick = splitter_core::wire::quick_group(&text, splitter_core::wire::Reading::Exact);
+        prop_assert_eq!(quick, Some(group));
     }
 
     #[test]

@@ -17,7 +17,9 @@
 //! (`options.exact_limit`). JSON text given by the caller is read exactly, numbers included, as
 //! everywhere else.
 //!
-//! Speed: the text is checked once and read in place ([`Document`], no tree of values), and the
+//! Speed: the text is read in one pass straight into the core's typed group
+//! ([`wire::quick_group`]), or, when that reader declines, checked once and read in place
+//! ([`Document`], no tree of values), and the
 //! allocator is given the room a computation needs in one step (see `reserve`).
 //!
 //! No arithmetic happens here: all splitting, rounding, validation and settlement is the core's.
@@ -72,14 +74,8 @@ pub fn compute_parts(input: &[u8], host: bool, marker: Option<String>) -> Result
 }
 
 /// How text is read: exactly (the contract's JSON), or as `JSON.stringify` of a JavaScript
-/// value, with the glue's marker if it used one.
-#[derive(Debug, Clone, Copy)]
-pub enum Reading<'m> {
-    /// The contract's JSON text: numbers are exact.
-    Exact,
-    /// `JSON.stringify` text of a JavaScript value: see [`host_value`].
-    Host(Option<&'m str>),
-}
+/// value ([`host_value`]), with the glue's marker if it used one: the core's own.
+pub use splitter_core::wire::Reading;
 
 /// UTF-8 bytes from the glue (`TextEncoder`, which always writes UTF-8) computed as `reading`
 /// says.
@@ -106,9 +102,14 @@ pub fn compute_text(text: &str, reading: Reading<'_>) -> Result<Report, Error> {
             Reading::Host(marker) => splitter_core::compute_value(&host_value(text, marker)?),
         };
     }
-    let group = {
-        let doc = Document::new(text)?;
-        reading_as(reading, || wire::group_from_value(&Host(doc.root())))?
+    // In one pass when the core's quick reader can vouch for the group; otherwise (an error
+    // somewhere, or something it leaves to the reference reader) in place, with the error's path.
+    let group = match wire::quick_group(text, reading) {
+        Some(group) => group,
+        None => {
+            let doc = Document::new(text)?;
+            reading_as(reading, || wire::group_from_value(&Host(doc.root())))?
+        }
     };
     splitter_core::compute(&group)
 }
@@ -498,6 +499,53 @@ mod tests {
             cases += 1;
         }
         assert!(cases > 100, "{cases} corpus cases");
+    }
+
+    /// The core's one-pass reader, reading host text, gives the group that the reference reading
+    /// of host text ([`host_value`]) gives, or declines; and it answers on well-formed groups.
+    /// Every corpus case, with strings marked as the glue marks bigints and non-finite numbers,
+    /// with strings that only start like a mark, and with numbers.
+    #[test]
+    fn host_text_read_in_one_pass_is_read_as_the_tree_reads_it() {
+        let (mut answered, mut meant) = (0, 0);
+        for (name, text) in corpus() {
+            let mut variants = vec![text.clone()];
+            for (from, to) in [
+                ("\"a", "\"~n:5"),
+                ("\"a", "\"~f:NaN"),
+                ("\"a", "\"~a"),
+                ("\"1", "\"~n:1"),
+                ("\"1", "\"~f:Infinity"),
+                ("\"1", "1"),
+                ("\"", "\"~"),
+            ] {
+                variants.push(text.replacen(from, to, 2));
+                variants.push(text.replace(from, to));
+            }
+            for t in &variants {
+                for marker in [None, Some("~"), Some("")] {
+                    let reference = host_value(t, marker).and_then(|v| wire::group_from_value(&v));
+                    match wire::quick_group(t, Reading::Host(marker)) {
+                        Some(group) => {
+                            assert_eq!(reference.as_ref(), Ok(&group), "{name}: {t}");
+                            answered += 1;
+                        }
+                        None => assert!(
+                            reference.is_err()
+                                || t.contains("null")
+                                || t.contains("\"previous\"")
+                                || t != &text,
+                            "{name}: declined a well-formed group: {t}"
+                        ),
+                    }
+                }
+            }
+            meant += 1;
+        }
+        assert!(
+            meant > 100 && answered > 300,
+            "{answered} answers over {meant} cases"
+        );
     }
 
     /// The input text of every case of testdata/ (its `input_text`, or its `input` written out).
