@@ -20,6 +20,7 @@ use crate::error::Path;
 use crate::json::{Reader, Scan};
 use crate::model::{Expense, Extra, Group, Item, Member, Options, PaidBy, Part, Payment, Split};
 use crate::money;
+use crate::split;
 
 /// Itemized splits nested deeper than this (an item's split itemized again, and so on) are left
 /// to the reference reader, which bounds nesting with its own error.
@@ -64,15 +65,14 @@ struct Quick<'t, 'm> {
     marker: Option<&'m str>,
 }
 
-/// The keys of a map, or `None` when one repeats.
+/// The keys of a map, or `None` when one repeats (pairwise for a few, by the engine's own sort
+/// for more: no input makes this slow, and no second sort in the WebAssembly).
 fn unique_keys(parts: &[Part]) -> Option<()> {
     let n = parts.len();
     let repeated = if n <= 16 {
         (1..n).any(|i| (0..i).any(|j| parts[j].member == parts[i].member))
     } else {
-        let mut keys: Vec<&str> = parts.iter().map(|p| p.member.as_str()).collect();
-        keys.sort_unstable();
-        keys.windows(2).any(|w| w[0] == w[1])
+        split::first_repeat(parts.iter().map(|p| p.member.as_str())).is_some()
     };
     (!repeated).then_some(())
 }

@@ -43,6 +43,12 @@ const LARGE_SEARCH_BUDGET: u64 = 1 << 20;
 const PAIR_SUMS: usize = 1 << 19;
 const TRIPLE_SUMS: usize = 1 << 18;
 
+/// When triples are too many to list, groups of 5 and 6 are looked for by scans of the pair sums
+/// instead, when there are at most this many pairs (about 360 members), within this many steps
+/// (about 10 ms).
+const SCAN_PAIRS: usize = 1 << 16;
+const PAIR_SCAN_BUDGET: usize = 1 << 20;
+
 /// The fewest transfers, proven optimal when at most `exact_limit` balances are left after the
 /// safe reductions.
 ///
@@ -79,10 +85,19 @@ pub(crate) fn minimal_until(nets: &[i128], exact_limit: usize, cancel: Cancel<'_
     // within the limit; above it (up to 36), cut smallest group first by the exact search's
     // enumeration; beyond, greedy.
     let (mut small, mut left) = match_triples(nets, &rest);
-    for (a, b) in [(2, 2), (2, 3), (3, 3)] {
-        let (found, rest_of) = match_by_halves(nets, &left, a, b);
-        small.extend(found);
-        left = rest_of;
+    let mut scanned = false;
+    for (a, b) in [(2, 2), (3, 3), (2, 3)] {
+        let mut found = match_by_halves(nets, &left, a, b);
+        if found.is_none() && a + b > 4 && !scanned {
+            // Too many members to list every triple's sum: groups of 5 and 6 as two pairs and
+            // one or two single balances instead (both kinds at once).
+            scanned = true;
+            found = match_pairs_with_singles(nets, &left);
+        }
+        if let Some((found, rest_of)) = found {
+            small.extend(found);
+            left = rest_of;
+        }
     }
     for g in &small {
         moves.extend(greedy_moves(nets, g));
@@ -265,19 +280,13 @@ fn match_by_halves(
     among: &[usize],
     small: usize,
     big: usize,
-) -> (Vec<Vec<usize>>, Vec<usize>) {
-    let nothing = || (Vec::new(), among.to_vec());
+) -> Option<(Vec<Vec<usize>>, Vec<usize>)> {
     let limit = |k: usize| if k == 2 { PAIR_SUMS } else { TRIPLE_SUMS };
-    let Some(smalls) = subset_sums(nets, among, small, limit(small)) else {
-        return nothing();
-    };
+    let smalls = subset_sums(nets, among, small, limit(small))?;
     let bigs = if big == small {
         None
     } else {
-        match subset_sums(nets, among, big, limit(big)) {
-            Some(b) => Some(b),
-            None => return nothing(),
-        }
+        Some(subset_sums(nets, among, big, limit(big))?)
     };
     let bigs = bigs.as_ref().unwrap_or(&smalls);
     let members = |e: &(i128, [u32; 3])| e.1.into_iter().filter(|i| *i != u32::MAX).map(|i| i as usize);
@@ -305,7 +314,97 @@ fn match_by_halves(
         }
     }
     let left = (0..among.len()).filter(|i| !used[*i]).map(|i| among[i]).collect();
-    (groups, left)
+    Some((groups, left))
+}
+
+/// Zero-sum groups of two pairs and one single balance, then of two pairs and two, among
+/// `among`, found without listing triples (for when that list would be too long, above about 115
+/// members): for each single (then each two singles), in order, a scan from both ends of the
+/// sorted pair sums for two disjoint unused pairs that add up to the opposite; at most
+/// [`PAIR_SCAN_BUDGET`] steps for each of the two kinds. `None` (nothing tried) when there are
+/// more than [`SCAN_PAIRS`] pairs (a few hundred members: the scans could not cover them). Returns the groups and the positions left.
+/// Not a safe reduction (above the exact limit only).
+fn match_pairs_with_singles(nets: &[i128], among: &[usize]) -> Option<(Vec<Vec<usize>>, Vec<usize>)> {
+    let pairs = subset_sums(nets, among, 2, SCAN_PAIRS)?;
+    let m = among.len();
+    let mut used = vec![false; m];
+    let mut groups = Vec::new();
+    // One single first (m scans: groups of 5), then two (m^2 / 2 scans: groups of 6), each
+    // within its own budget. A single is written as the same position twice.
+    for pass in 0..2 {
+        let mut steps = 0usize;
+        for c in 0..m {
+            for f in if pass == 0 { c..c + 1 } else { c + 1..m } {
+                if steps > PAIR_SCAN_BUDGET || used[c] || used[f] {
+                    continue;
+                }
+                let target = -nets[among[c]] - if pass == 0 { 0 } else { nets[among[f]] };
+                if let Some((x, y)) = scan(&pairs, target, &used, [c, f], &mut steps) {
+                    let mut g: Vec<usize> = [c, f, x[0], x[1], y[0], y[1]].into_iter().collect();
+                    g.sort_unstable();
+                    g.dedup(); // a single's two entries
+                    for i in g.iter_mut() {
+                        used[*i] = true;
+                        *i = among[*i];
+                    }
+                    groups.push(g);
+                }
+            }
+        }
+    }
+    let left = (0..m).filter(|i| !used[*i]).map(|i| among[i]).collect();
+    Some((groups, left))
+}
+
+/// Two disjoint pairs of `pairs` (sorted sums of pairs of positions) that are unused, apart from
+/// `not`, and add up to `target`, found by a scan from both ends; `steps` counts the work and the
+/// scan stops past [`PAIR_SCAN_BUDGET`].
+fn scan(
+    pairs: &[(i128, [u32; 3])],
+    target: i128,
+    used: &[bool],
+    not: [usize; 2],
+    steps: &mut usize,
+) -> Option<([usize; 2], [usize; 2])> {
+    let of = |e: &(i128, [u32; 3])| [e.1[0] as usize, e.1[1] as usize];
+    let free = |x: [usize; 2]| x.iter().all(|i| !used[*i] && !not.contains(i));
+    let (mut lo, mut hi) = (0, pairs.len().checked_sub(1)?);
+    while lo < hi {
+        *steps += 1;
+        if *steps > PAIR_SCAN_BUDGET {
+            return None;
+        }
+        let sum = pairs[lo].0 + pairs[hi].0;
+        if sum < target {
+            lo += 1;
+        } else if sum > target {
+            hi -= 1;
+        } else {
+            // Equal: look through the two runs of equal sums for a disjoint, unused couple.
+            let lo_end = lo + pairs[lo..].iter().take_while(|p| p.0 == pairs[lo].0).count();
+            let hi_start = hi + 1
+                - pairs[..=hi]
+                    .iter()
+                    .rev()
+                    .take_while(|p| p.0 == pairs[hi].0)
+                    .count();
+            for a in lo..lo_end {
+                for b in hi_start.max(a + 1)..=hi {
+                    *steps += 1;
+                    let (x, y) = (of(&pairs[a]), of(&pairs[b]));
+                    if free(x) && free(y) && x.iter().all(|i| !y.contains(i)) {
+                        return Some((x, y));
+                    }
+                }
+            }
+            if lo_end > hi_start {
+                return None; // the runs met
+            }
+            lo = lo_end;
+            hi = hi_start - 1;
+        }
+    }
+    None
 }
 
 /// The lowest unused position holding `v` (one is known to be there), now used.
@@ -447,6 +546,29 @@ mod tests {
         let s = minimal_until(&hard, 24, Cancel::never()).expect("never cancelled");
         assert!(s.optimal);
         assert_eq!(s.moves.len(), 17);
+    }
+
+    #[test]
+    fn groups_of_five_are_found_where_triples_are_too_many_to_list() {
+        // 30 groups of 5 (150 balances: 551,300 triples, more than the list holds), with values
+        // up to 2^40 so that no other subset adds up to zero.
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            i128::from(x >> 24) + 1
+        };
+        let nets: Vec<i128> = (0..30)
+            .flat_map(|_| {
+                let g = [next(), -next(), next(), -next()];
+                let last = -g.iter().sum::<i128>();
+                g.into_iter().chain([last]).collect::<Vec<_>>()
+            })
+            .collect();
+        let s = minimal(&nets, super::super::DEFAULT_EXACT_LIMIT);
+        assert!(super::super::tests::settles(&nets, &s.moves));
+        assert_eq!(s.moves.len(), 150 - 30);
     }
 
     #[test]
