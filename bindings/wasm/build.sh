@@ -7,7 +7,7 @@
 #    (wasm-release.toml: LTO, one codegen unit, opt-level "s"), with the standard library rebuilt
 #    with its `optimize_for_size` feature (see README.md, "Size");
 # 2. wasm-bindgen --target web writes the JavaScript glue;
-# 3. wasm-opt -Oz (npm package binaryen) shrinks the .wasm;
+# 3. wasm-opt -Oz --converge --low-memory-unused (npm package binaryen) shrinks the .wasm;
 # 4. the package is staged in target/npm/pkg/ (glue, js/ sources, README.md) and packed with
 #    `npm pack` into target/npm/splitter-wasm-<version>.tgz;
 # 5. the staged package is copied into examples/web/pkg/ (git-ignored) for the example page.
@@ -39,8 +39,13 @@ mkdir -p "$STAGE"
 step "wasm-bindgen $(wasm-bindgen --version | awk '{print $2}') --target web"
 wasm-bindgen --target web --no-typescript --out-dir "$STAGE" "$WASM"
 
-step "wasm-opt -Oz ($(wasm-opt --version))"
-wasm-opt -Oz "$STAGE/splitter_wasm_bg.wasm" -o "$STAGE/splitter_wasm_bg.opt.wasm"
+# --converge: passes repeated until nothing shrinks. --low-memory-unused: the lowest 1 KiB of
+# memory is never addressed, which lets loads and stores fold constant offsets. True of this
+# module: the linker puts the stack in the first MiB, growing down from 1 MiB, and the data
+# above it, so that kilobyte is reached only by a stack 1,023 KiB deep (the core bounds nesting at
+# 128 levels). 900 bytes gzipped less (README.md, "Size").
+step "wasm-opt -Oz --converge --low-memory-unused ($(wasm-opt --version))"
+wasm-opt -Oz --converge --low-memory-unused "$STAGE/splitter_wasm_bg.wasm" -o "$STAGE/splitter_wasm_bg.opt.wasm"
 mv "$STAGE/splitter_wasm_bg.opt.wasm" "$STAGE/splitter_wasm_bg.wasm"
 
 cp "$HERE/js/package.json" "$HERE/js/index.js" "$HERE/js/node.js" "$HERE/js/api.js" \
