@@ -46,8 +46,24 @@ pub async fn state_with_clock(
 ) -> Result<Shared, Box<dyn std::error::Error + Send + Sync>> {
     cors(&config)?;
     let tokens = Tokens::from_config(&config)?;
-    let store = Store::connect(&config.database_url, config.db_pool).await?;
-    store.migrate().await?;
+    let settings = config.pool_settings();
+    let store = if config.no_migrate {
+        Store::connect_lazy(&config.database_url, settings).await?
+    } else {
+        migrated(
+            &config.database_url,
+            settings,
+            Duration::from_secs(config.db_wait_s),
+        )
+        .await?
+    };
+    let store = match &config.database_replica_url {
+        Some(_) if store.backend == crate::db::Backend::Sqlite => {
+            return Err("--database-replica-url needs a MySQL/MariaDB primary".into())
+        }
+        Some(url) => store.with_replica(url, Duration::from_millis(config.replica_wait_ms), settings)?,
+        None => store,
+    };
     let cache = Cache::new(config.redis_url.as_deref(), config.cache_memory_bytes)?;
     cache.check_redis().await;
     cache.spawn_watch(Duration::from_millis(500));
@@ -72,9 +88,35 @@ pub async fn state_with_clock(
         compute,
         hashing,
         connections: Arc::new(ConnectionStats::default()),
+        draining: std::sync::atomic::AtomicBool::new(false),
     });
     crate::housekeeping::spawn(&state, crate::housekeeping::PERIOD);
     Ok(state)
+}
+
+/// Connects and applies the migrations, trying again every second while the database does not
+/// answer (it may be starting, or failing over), for `wait` at most.
+pub async fn migrated(
+    url: &str,
+    settings: crate::db::PoolSettings,
+    wait: Duration,
+) -> Result<Store, Box<dyn std::error::Error + Send + Sync>> {
+    let until = tokio::time::Instant::now() + wait;
+    loop {
+        let attempt = async {
+            let store = Store::connect(url, settings).await?;
+            store.migrate().await?;
+            Ok::<_, Box<dyn std::error::Error + Send + Sync>>(store)
+        };
+        match attempt.await {
+            Ok(store) => return Ok(store),
+            Err(e) if tokio::time::Instant::now() < until => {
+                tracing::warn!(error = %e, "the database is not ready; trying again in a second");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 /// The CORS layer the configuration asks for: none, any origin (`*`), or a list; an origin that
@@ -374,32 +416,73 @@ pub async fn serve(
         per_address: c.max_connections_per_address.max(1),
         header_timeout: Duration::from_millis(c.header_timeout_ms.max(1)),
         max_requests: c.max_requests_per_connection.max(1),
-        drain: Duration::from_secs(30),
+        drain: Duration::from_secs(c.shutdown_timeout_s),
         proxies: c.proxies(),
     };
     let stats = state.connections.clone();
     crate::serve::serve(listener, router(state), limits, stats, shutdown).await
 }
 
-/// Resolves on SIGTERM or Ctrl-C.
-pub async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
+/// Resolves when the server should stop accepting connections: at once on SIGINT (Ctrl-C); on
+/// SIGTERM (an orchestrator stopping it) after `--drain-delay-ms`, with `/ready` failing in the
+/// meantime so that load balancers stop sending requests first. A second signal ends the wait.
+pub async fn shutdown_signal(state: Shared) {
+    let mut signals = Signals::new();
+    let first = signals.next().await;
+    state.draining.store(true, std::sync::atomic::Ordering::SeqCst);
+    let delay = Duration::from_millis(state.config.drain_delay_ms);
+    if first == Signal::Term && !delay.is_zero() {
+        tracing::info!(
+            delay_ms = state.config.drain_delay_ms,
+            "SIGTERM: /ready fails from now on; serving on for the drain delay"
+        );
+        tokio::select! {
+            _ = tokio::time::sleep(delay) => {},
+            _ = signals.next() => tracing::info!("a second signal: the drain delay is cut short"),
         }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = term => {},
     }
     tracing::info!("shutting down: finishing requests in flight");
+}
+
+/// Which signal came.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Signal {
+    Term,
+    Interrupt,
+}
+
+/// SIGTERM and SIGINT, listened to from the start (so that a second one is not missed).
+struct Signals {
+    #[cfg(unix)]
+    term: Option<tokio::signal::unix::Signal>,
+}
+
+impl Signals {
+    fn new() -> Signals {
+        Signals {
+            #[cfg(unix)]
+            term: tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok(),
+        }
+    }
+
+    async fn next(&mut self) -> Signal {
+        let interrupt = async {
+            let _ = tokio::signal::ctrl_c().await;
+        };
+        #[cfg(unix)]
+        let term = async {
+            match self.term.as_mut() {
+                Some(s) => {
+                    s.recv().await;
+                }
+                None => std::future::pending::<()>().await,
+            }
+        };
+        #[cfg(not(unix))]
+        let term = std::future::pending::<()>();
+        tokio::select! {
+            _ = interrupt => Signal::Interrupt,
+            _ = term => Signal::Term,
+        }
+    }
 }

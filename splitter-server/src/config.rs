@@ -35,6 +35,43 @@ pub struct Config {
     /// Database connections in the pool.
     #[arg(long, env = "SPLITTER_DB_POOL", default_value_t = 16)]
     pub db_pool: u32,
+    /// A read replica's URL (MySQL/MariaDB with GTIDs): reads that may be served from a replica
+    /// (a group's records on a cache miss, the list of groups, exports) go there once it has
+    /// applied every transaction the primary had committed when the read began (read-your-writes);
+    /// a replica that has not caught up within `--replica-wait-ms`, or is down, is passed over
+    /// for the primary.
+    #[arg(long, env = "SPLITTER_DATABASE_REPLICA_URL")]
+    pub database_replica_url: Option<String>,
+    /// Milliseconds a read waits for the replica to catch up before it goes to the primary.
+    #[arg(long, env = "SPLITTER_REPLICA_WAIT_MS", default_value_t = 200)]
+    pub replica_wait_ms: u64,
+    /// Milliseconds a request waits for a database connection before it is answered 503.
+    #[arg(long, env = "SPLITTER_DB_ACQUIRE_TIMEOUT_MS", default_value_t = 5000)]
+    pub db_acquire_timeout_ms: u64,
+    /// Seconds a database connection is used at most before it is replaced (so that, after a
+    /// failover, no connection to the old primary outlives it for long).
+    #[arg(long, env = "SPLITTER_DB_MAX_LIFETIME_S", default_value_t = 1800)]
+    pub db_max_lifetime_s: u64,
+    /// Seconds an unused database connection is kept open.
+    #[arg(long, env = "SPLITTER_DB_IDLE_TIMEOUT_S", default_value_t = 600)]
+    pub db_idle_timeout_s: u64,
+    /// Serve without applying the migrations (they are applied once, by `splitter-server
+    /// migrate` run as a job). The server then starts while the database is down, and `/ready`
+    /// says so until it answers.
+    #[arg(long, env = "SPLITTER_NO_MIGRATE")]
+    pub no_migrate: bool,
+    /// Seconds to wait at start for the database to answer (to apply the migrations), trying
+    /// again every second, before giving up.
+    #[arg(long, env = "SPLITTER_DB_WAIT_S", default_value_t = 60)]
+    pub db_wait_s: u64,
+    /// On SIGTERM, milliseconds to go on serving with `/ready` failing, so that load balancers
+    /// stop sending requests before the server stops accepting them. SIGINT (Ctrl-C), or a
+    /// second signal, skips it.
+    #[arg(long, env = "SPLITTER_DRAIN_DELAY_MS", default_value_t = 5000)]
+    pub drain_delay_ms: u64,
+    /// Seconds the requests in flight get to finish once the server stops accepting.
+    #[arg(long, env = "SPLITTER_SHUTDOWN_TIMEOUT_S", default_value_t = 30)]
+    pub shutdown_timeout_s: u64,
     /// Log level filter (`info`, `debug`, `splitter_server=debug`, ...).
     #[arg(long, env = "SPLITTER_LOG", default_value = "info")]
     pub log: String,
@@ -135,6 +172,16 @@ impl Config {
         Duration::from_millis(self.body_timeout_ms)
     }
 
+    /// How the database pools are set up.
+    pub fn pool_settings(&self) -> crate::db::PoolSettings {
+        crate::db::PoolSettings {
+            max_connections: self.db_pool,
+            acquire_timeout: Duration::from_millis(self.db_acquire_timeout_ms.max(1)),
+            max_lifetime: Duration::from_secs(self.db_max_lifetime_s.max(1)),
+            idle_timeout: Duration::from_secs(self.db_idle_timeout_s.max(1)),
+        }
+    }
+
     /// The trusted proxies.
     pub fn proxies(&self) -> crate::forwarded::Proxies {
         crate::forwarded::Proxies(self.trusted_proxies.clone())
@@ -152,6 +199,15 @@ impl Config {
             body_limit: 1024 * 1024,
             request_timeout_ms: 10_000,
             db_pool: 16,
+            database_replica_url: None,
+            replica_wait_ms: 200,
+            db_acquire_timeout_ms: 5000,
+            db_max_lifetime_s: 1800,
+            db_idle_timeout_s: 600,
+            no_migrate: false,
+            db_wait_s: 60,
+            drain_delay_ms: 0,
+            shutdown_timeout_s: 30,
             log: "warn".into(),
             token_secret: Some(TEST_SECRET.into()),
             token_secret_file: None,

@@ -7,8 +7,9 @@ use clap::Parser;
 /// keep it), and allocates faster.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+use splitter_server::app;
 use splitter_server::config::{Command, Config};
-use splitter_server::{app, db::Store};
+use splitter_server::db::{PoolSettings, Store};
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
@@ -39,13 +40,13 @@ async fn run(config: Config) -> Result<(), Box<dyn std::error::Error + Send + Sy
             Ok(())
         }
         Some(Command::Migrate) => {
-            let store = Store::connect(&config.database_url, 2).await?;
-            store.migrate().await?;
+            let wait = std::time::Duration::from_secs(config.db_wait_s);
+            let store = app::migrated(&config.database_url, PoolSettings::small(2), wait).await?;
             tracing::info!(backend = store.backend.as_str(), "migrations applied");
             Ok(())
         }
         Some(Command::Verify) => {
-            let store = Store::connect(&config.database_url, 2).await?;
+            let store = Store::connect(&config.database_url, PoolSettings::small(2)).await?;
             let verdicts = splitter_server::kept::verify_all(&store)
                 .await
                 .map_err(|e| format!("verify: {} ({})", e.message, e.code))?;
@@ -78,7 +79,7 @@ async fn run(config: Config) -> Result<(), Box<dyn std::error::Error + Send + Sy
             tracing::info!(%addr, backend = state.store.backend.as_str(), redis = state.cache.has_redis(), "listening");
             // The address on stdout, for scripts and tests that start the binary on port 0.
             println!("listening on {addr}");
-            app::serve(listener, state, app::shutdown_signal()).await?;
+            app::serve(listener, state.clone(), app::shutdown_signal(state)).await?;
             Ok(())
         }
     }

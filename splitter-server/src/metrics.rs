@@ -187,6 +187,20 @@ impl Metrics {
             "splitter_db_pool_max_connections {}",
             store.pool.options().get_max_connections()
         );
+        if let Some(r) = &store.replica {
+            out.push_str("# HELP splitter_db_replica_reads_total Reads that may use the replica, by where they were served (replica; primary: the replica was behind or down).\n");
+            out.push_str("# TYPE splitter_db_replica_reads_total counter\n");
+            let served = r.served.load(std::sync::atomic::Ordering::Relaxed);
+            let passed = r.passed_over.load(std::sync::atomic::Ordering::Relaxed);
+            let _ = writeln!(
+                out,
+                "splitter_db_replica_reads_total{{served=\"replica\"}} {served}"
+            );
+            let _ = writeln!(
+                out,
+                "splitter_db_replica_reads_total{{served=\"primary\"}} {passed}"
+            );
+        }
         out.push_str("# HELP splitter_pool_jobs CPU-heavy jobs waiting or running, by pool.\n");
         out.push_str("# TYPE splitter_pool_jobs gauge\n");
         for pool in [sources.compute, sources.hashing] {

@@ -1,6 +1,6 @@
 //! Groups and their members: `groups`, `members`.
 
-use sqlx::{AnyConnection, AnyPool, Row};
+use sqlx::{AnyConnection, Row};
 
 use super::{opt_text, text, Result};
 
@@ -269,13 +269,13 @@ pub async fn update_group(conn: &mut AnyConnection, gid: &str, name: &str, rates
 }
 
 /// The groups the account has access to, newest first, with its role and member in each.
-pub async fn list_for_account(pool: &AnyPool, account: &str) -> Result<Vec<GroupListRow>> {
+pub async fn list_for_account(conn: &mut AnyConnection, account: &str) -> Result<Vec<GroupListRow>> {
     let rows = sqlx::query(
         "SELECT g.id, g.name, g.currency, a.role, a.member_id FROM group_access a \
          JOIN `groups` g ON g.id = a.group_id WHERE a.account_id = ? ORDER BY g.created_at DESC, g.id",
     )
     .bind(account)
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?;
     rows.iter()
         .map(|r| {

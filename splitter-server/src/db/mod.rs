@@ -18,7 +18,9 @@ pub mod totals;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use sqlx::any::AnyRow;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
@@ -102,13 +104,102 @@ impl Backend {
     }
 }
 
-/// The database pool and which backend it is.
+/// The database pool and which backend it is, and the read replica if there is one.
 #[derive(Debug, Clone)]
 pub struct Store {
     /// The pool (its size and idle count are exported in `/metrics`).
     pub pool: AnyPool,
     /// The backend.
     pub backend: Backend,
+    /// The read replica, if configured.
+    pub replica: Option<Arc<Replica>>,
+}
+
+/// How a database pool is set up.
+#[derive(Debug, Clone, Copy)]
+pub struct PoolSettings {
+    /// Connections at most.
+    pub max_connections: u32,
+    /// How long a request waits for a connection before it fails (503).
+    pub acquire_timeout: Duration,
+    /// How long a connection is used at most.
+    pub max_lifetime: Duration,
+    /// How long an unused connection is kept.
+    pub idle_timeout: Duration,
+}
+
+impl PoolSettings {
+    /// A few connections with the defaults: for the one-shot subcommands.
+    pub fn small(max_connections: u32) -> PoolSettings {
+        PoolSettings {
+            max_connections,
+            acquire_timeout: Duration::from_secs(5),
+            max_lifetime: Duration::from_secs(1800),
+            idle_timeout: Duration::from_secs(600),
+        }
+    }
+}
+
+/// A read replica (MariaDB with GTIDs) and how reads went to it.
+#[derive(Debug)]
+pub struct Replica {
+    pool: AnyPool,
+    /// How long a read waits for the replica to catch up.
+    wait: Duration,
+    /// Reads it served, and reads that went to the primary instead (behind or down).
+    pub served: AtomicU64,
+    /// Reads that went to the primary because the replica was behind or down.
+    pub passed_over: AtomicU64,
+    /// After a failure, the replica is left alone until this instant (milliseconds since
+    /// `born`), so that a dead replica does not cost every read its wait.
+    resting_until: AtomicU64,
+    born: Instant,
+}
+
+/// How long a failed replica is left alone.
+const REPLICA_REST: Duration = Duration::from_secs(1);
+
+impl Replica {
+    fn now_ms(&self) -> u64 {
+        u64::try_from(self.born.elapsed().as_millis()).unwrap_or(u64::MAX)
+    }
+
+    /// A read transaction on the replica once it has applied every transaction the primary had
+    /// committed when this began (`MASTER_GTID_WAIT` on the primary's `gtid_binlog_pos`), or
+    /// `None` when it has not within the wait, or cannot be reached. The snapshot is taken by
+    /// the transaction's first read of a table, after the wait.
+    async fn caught_up(&self, primary: &AnyPool) -> Option<Transaction<'static, Any>> {
+        if self.now_ms() < self.resting_until.load(Ordering::Relaxed) {
+            return None;
+        }
+        let attempt = async {
+            let row = sqlx::query("SELECT @@gtid_binlog_pos")
+                .fetch_one(primary)
+                .await
+                .ok()?;
+            let position = text(&row, 0).ok()?;
+            let mut tx = self.pool.begin().await.ok()?;
+            let millis = self.wait.as_millis();
+            let wait = format!(
+                "SELECT CAST(COALESCE(MASTER_GTID_WAIT(?, {}.{:03}), -2) AS SIGNED)",
+                millis / 1000,
+                millis % 1000
+            );
+            let row = sqlx::query(&wait).bind(position).fetch_one(&mut *tx).await.ok()?;
+            let reached: i64 = row.try_get(0).ok()?;
+            (reached == 0).then_some(tx)
+        };
+        // Bounded as a whole: a replica that hangs costs a read its wait and a little more.
+        let tx = tokio::time::timeout(self.wait * 2 + Duration::from_millis(100), attempt)
+            .await
+            .ok()
+            .flatten();
+        if tx.is_none() {
+            self.resting_until
+                .store(self.now_ms() + REPLICA_REST.as_millis() as u64, Ordering::Relaxed);
+        }
+        tx
+    }
 }
 
 /// A text column: MySQL's TEXT types reach the `Any` driver as blobs, SQLite's as text.
@@ -241,8 +332,45 @@ pub fn seconds_before(now: i64, secs: u64) -> i64 {
 }
 
 impl Store {
-    /// Connects (creating the SQLite file, readable by its owner only, if needed).
-    pub async fn connect(url: &str, max_connections: u32) -> std::result::Result<Store, sqlx::Error> {
+    /// Connects (creating the SQLite file, readable by its owner only, if needed); fails when
+    /// the database does not answer.
+    pub async fn connect(url: &str, settings: PoolSettings) -> std::result::Result<Store, sqlx::Error> {
+        Self::open(url, settings, false).await
+    }
+
+    /// Like [`Store::connect`], but a MySQL/MariaDB pool connects on first use: the server
+    /// starts while the database is down (`/ready` says so until it answers).
+    pub async fn connect_lazy(url: &str, settings: PoolSettings) -> std::result::Result<Store, sqlx::Error> {
+        Self::open(url, settings, true).await
+    }
+
+    /// Adds a read replica (see [`Store::begin_read_replica`]), connected on first use.
+    pub fn with_replica(
+        mut self,
+        url: &str,
+        wait: Duration,
+        settings: PoolSettings,
+    ) -> std::result::Result<Store, sqlx::Error> {
+        let options: AnyConnectOptions = url.parse()?;
+        let pool = AnyPoolOptions::new()
+            .max_connections(settings.max_connections)
+            .min_connections(0)
+            .acquire_timeout(wait.max(Duration::from_millis(100)))
+            .max_lifetime(settings.max_lifetime)
+            .idle_timeout(settings.idle_timeout)
+            .connect_lazy_with(options);
+        self.replica = Some(Arc::new(Replica {
+            pool,
+            wait,
+            served: AtomicU64::new(0),
+            passed_over: AtomicU64::new(0),
+            resting_until: AtomicU64::new(0),
+            born: Instant::now(),
+        }));
+        Ok(self)
+    }
+
+    async fn open(url: &str, settings: PoolSettings, lazy: bool) -> std::result::Result<Store, sqlx::Error> {
         sqlx::any::install_default_drivers();
         let backend = Backend::of(url);
         if let Some(file) = sqlite_file(url) {
@@ -254,10 +382,13 @@ impl Store {
             }
         }
         let options: AnyConnectOptions = url.parse()?;
+        let lazy = lazy && backend == Backend::MySql;
         let pool = AnyPoolOptions::new()
-            .max_connections(max_connections)
-            .min_connections(1)
-            .acquire_timeout(Duration::from_secs(5))
+            .max_connections(settings.max_connections)
+            .min_connections(if lazy { 0 } else { 1 })
+            .acquire_timeout(settings.acquire_timeout)
+            .max_lifetime(settings.max_lifetime)
+            .idle_timeout(settings.idle_timeout)
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
@@ -268,10 +399,17 @@ impl Store {
                     }
                     Ok(())
                 })
-            })
-            .connect_with(options)
-            .await?;
-        Ok(Store { pool, backend })
+            });
+        let pool = if lazy {
+            pool.connect_lazy_with(options)
+        } else {
+            pool.connect_with(options).await?
+        };
+        Ok(Store {
+            pool,
+            backend,
+            replica: None,
+        })
     }
 
     /// Applies the backend's migrations (idempotent). On MySQL, instances starting together take
@@ -306,6 +444,20 @@ impl Store {
     /// A transaction that only reads: one consistent snapshot across its statements.
     pub async fn begin_read(&self) -> Result<Transaction<'static, Any>> {
         Ok(self.pool.begin().await?)
+    }
+
+    /// A read transaction for a read that may be served by the replica: on the replica when it
+    /// has caught up with the primary (read-your-writes: every write acknowledged before this
+    /// read began is in it), on the primary otherwise or without a replica.
+    pub async fn begin_read_replica(&self) -> Result<Transaction<'static, Any>> {
+        if let Some(r) = &self.replica {
+            if let Some(tx) = r.caught_up(&self.pool).await {
+                r.served.fetch_add(1, Ordering::Relaxed);
+                return Ok(tx);
+            }
+            r.passed_over.fetch_add(1, Ordering::Relaxed);
+        }
+        self.begin_read().await
     }
 
     /// A connection of the pool, for reads outside any transaction.

@@ -56,8 +56,11 @@ pub async fn list(State(state): State<Shared>, Authed(me): Authed) -> ApiResult<
     if !auth::session_live(&state.store, &me).await? {
         return Err(auth::revoked());
     }
-    let groups = db::groups::list_for_account(&state.store.pool, &me.account)
-        .await?
+    // From the replica when it has caught up (a group just made is in it).
+    let mut tx = state.store.begin_read_replica().await?;
+    let rows = db::groups::list_for_account(&mut tx, &me.account).await?;
+    db::commit(tx).await?;
+    let groups = rows
         .into_iter()
         .map(|r| GroupSummary {
             id: r.id,

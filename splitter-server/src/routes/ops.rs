@@ -1,4 +1,4 @@
-//! Operations: `/health` (alive), `/ready` (database and Redis reachable), `/metrics`
+//! Operations: `/health` (alive), `/ready` (database reachable, not shutting down), `/metrics`
 //! (Prometheus text), `/openapi.json`.
 
 use axum::extract::State;
@@ -13,7 +13,8 @@ use crate::http::json_response;
 /// Readiness of the server's dependencies.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Ready {
-    /// `ready`, or `unavailable` when something is down.
+    /// `ready`; `degraded` (still ready) when Redis is down; `unavailable` when the database is
+    /// down; `draining` once a shutdown began.
     status: &'static str,
     /// `up` or `down`.
     database: &'static str,
@@ -30,8 +31,11 @@ pub async fn health() -> Response {
     json_response(StatusCode::OK, r#"{"status":"ok"}"#)
 }
 
-/// Ready: the database and (when configured) Redis answer. 503 names what is down; while Redis
-/// is down the API still answers, from the database.
+/// Ready to take requests: the database answers and no shutdown has begun. Redis down is
+/// reported (`degraded`) but does not fail readiness: the API answers without it (in-process
+/// cache, per-instance rate limits), and failing every instance at once would leave the load
+/// balancer nothing to send to. 503 while the database is down or once a shutdown began
+/// (`draining`).
 #[utoipa::path(get, path = "/ready", tag = "operations",
     responses((status = 200, description = "Ready", body = Ready),
               (status = 503, description = "Something is down", body = Ready)))]
@@ -45,8 +49,18 @@ pub async fn ready(State(state): State<Shared>) -> Response {
     if redis == Some(false) {
         down.push("redis");
     }
+    let draining = state.draining.load(std::sync::atomic::Ordering::SeqCst);
+    let status = if draining {
+        "draining"
+    } else if !db {
+        "unavailable"
+    } else if down.is_empty() {
+        "ready"
+    } else {
+        "degraded"
+    };
     let body = Ready {
-        status: if down.is_empty() { "ready" } else { "unavailable" },
+        status,
         database: if db { "up" } else { "down" },
         redis: match redis {
             None => "not_configured",
@@ -55,7 +69,7 @@ pub async fn ready(State(state): State<Shared>) -> Response {
         },
         down,
     };
-    let status = if body.down.is_empty() {
+    let status = if matches!(status, "ready" | "degraded") {
         StatusCode::OK
     } else {
         StatusCode::SERVICE_UNAVAILABLE

@@ -109,7 +109,8 @@ pub async fn report(
         Kind::Settlement(m) => m,
     };
     let source = {
-        let mut tx = state.store.begin_read().await?;
+        // A cache miss reads the records: from the replica when it has caught up.
+        let mut tx = state.store.begin_read_replica().await?;
         let totals = match method {
             SettleMethod::Pairwise => None,
             _ => db::totals::load(&mut tx, gid).await?,

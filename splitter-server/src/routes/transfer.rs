@@ -310,8 +310,9 @@ pub async fn export_json(
     Ok(json_response(StatusCode::OK, v.to_string()))
 }
 
+/// The group's records for an export, from the replica when it has caught up.
 async fn snapshot(state: &Shared, gid: &str) -> ApiResult<db::Snapshot> {
-    let mut tx = state.store.begin_read().await?;
+    let mut tx = state.store.begin_read_replica().await?;
     let snap = db::snapshot(&mut tx, gid).await?;
     db::commit(tx).await?;
     snap.ok_or_else(|| ApiError::not_found("group"))

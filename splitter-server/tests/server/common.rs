@@ -74,6 +74,15 @@ pub fn mysql() -> Option<Backend> {
     })
 }
 
+/// The URL of a read replica of `SPLITTER_TEST_MYSQL_URL`'s server (GTID replication), with the
+/// database name of `database_url`; `None` when skipped.
+pub fn mysql_replica_of(database_url: &str) -> Option<String> {
+    let replica = external("SPLITTER_TEST_MYSQL_REPLICA_URL")?;
+    let (server, _) = replica.rsplit_once('/').expect("a database in the URL");
+    let (_, db) = database_url.rsplit_once('/').expect("a database in the URL");
+    Some(format!("{server}/{db}"))
+}
+
 /// MariaDB in a database of its own, `splitter_<name>`, made empty (for a test that must not
 /// share tables with tests running beside it); `None` when skipped.
 pub async fn mysql_own(name: &str) -> Option<Backend> {

@@ -1,5 +1,5 @@
 //! The server's one integration-test binary: every endpoint, access, bad inputs, concurrency,
-//! the contract and the OpenAPI document, processes, import and export, and the attack suite
+//! the contract and the OpenAPI document, processes, a read replica, import and export, and the attack suite
 //! (`attacks`, `#[ignore]`d in a plain run). SQLite always; MariaDB and Redis when the test
 //! script provides them (see [`common`]).
 //!
@@ -18,5 +18,6 @@ mod bad_inputs;
 mod concurrency;
 mod contract;
 mod processes;
+mod replica;
 mod totals;
 mod transfer;

@@ -1,5 +1,7 @@
 //! The built binary as separate processes: two instances sharing MariaDB and Redis with no stale
-//! reads; Redis stopped and restarted while requests go on; SIGTERM finishing requests in flight.
+//! reads; Redis stopped and restarted while requests go on; SIGTERM finishing requests in flight,
+//! and draining first (`/ready` failing while it still serves); starting while the database is
+//! down.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -182,7 +184,8 @@ fn start_redis(bin: &str, port: &str) -> RedisProc {
 }
 
 /// Redis stopped while requests go on: every request is still answered (from the database),
-/// `/ready` names Redis; after a restart `/ready` is 200 again and Redis serves hits again.
+/// `/ready` names Redis (still 200: `degraded`); after a restart `/ready` says `ready` again and
+/// Redis serves hits again.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn redis_stopped_and_restarted_during_requests() {
     let (Ok(bin), Ok(port)) = (
@@ -253,8 +256,12 @@ async fn redis_stopped_and_restarted_during_requests() {
     }
     let ready = send_auth(&http, &tok, &c.base, "GET", "/ready", None, &[]).await;
     assert_eq!(
-        (ready.status, ready.json["down"].clone()),
-        (503, json!(["redis"])),
+        (
+            ready.status,
+            ready.json["down"].clone(),
+            ready.json["status"].clone()
+        ),
+        (200, json!(["redis"]), json!("degraded")),
         "{}",
         ready.text
     );
@@ -264,12 +271,12 @@ async fn redis_stopped_and_restarted_during_requests() {
         let give_up = std::time::Instant::now() + Duration::from_secs(60);
         while send_auth(&http, &tok, instance, "GET", "/ready", None, &[])
             .await
-            .status
-            != 200
+            .json["status"]
+            != "ready"
         {
             assert!(
                 std::time::Instant::now() < give_up,
-                "/ready is 200 again once Redis is back"
+                "/ready says ready again once Redis is back"
             );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
@@ -307,7 +314,11 @@ async fn redis_stopped_and_restarted_during_requests() {
 async fn sigterm_finishes_requests_in_flight() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let b = common::sqlite();
-    let s = spawn_server(&b.database_url, None);
+    let s = spawn_with(
+        &b.database_url,
+        None,
+        &["--rate-limit", "0", "--drain-delay-ms", "0"],
+    );
     let http = reqwest::Client::new();
     let addr = s.base.trim_start_matches("http://").to_string();
     let body = r#"{"currency": "EUR", "members": ["a", "b"], "expenses": [{"id": "e1", "amount": "10.00", "paid_by": "a", "split": {"type": "equal"}}]}"#;
@@ -499,4 +510,89 @@ async fn two_processes_share_one_rate_limit_in_redis() {
         .status,
         200
     );
+}
+
+/// `kill -TERM` to the server process.
+fn sigterm(p: &Proc) {
+    let pid = p.child.id().to_string();
+    let sent = Command::new("kill").args(["-TERM", &pid]).status().expect("kill");
+    assert!(sent.success());
+}
+
+/// SIGTERM with a drain delay: `/ready` fails at once (`draining`) while the server goes on
+/// answering requests, so that a load balancer stops sending before it stops accepting; a second
+/// SIGTERM ends the delay and the process exits cleanly. (The delay is long, ten minutes: the
+/// second signal, not the clock, ends it.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_drains_first_failing_ready_while_serving() {
+    let b = common::sqlite();
+    let mut s = spawn_with(
+        &b.database_url,
+        None,
+        &["--rate-limit", "0", "--drain-delay-ms", "600000"],
+    );
+    let http = reqwest::Client::new();
+    let ready = send(&http, &s.base, "GET", "/ready", None, &[]).await;
+    assert_eq!(
+        (ready.status, ready.json["status"].as_str()),
+        (200, Some("ready")),
+        "{}",
+        ready.text
+    );
+    sigterm(&s);
+    let give_up = std::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let r = send(&http, &s.base, "GET", "/ready", None, &[]).await;
+        if r.status == 503 {
+            assert_eq!(r.json["status"], "draining", "{}", r.text);
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < give_up,
+            "/ready never failed after SIGTERM"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // Still serving: new requests on new connections are answered.
+    let fresh = reqwest::Client::new();
+    let body = r#"{"currency": "EUR", "members": ["a", "b"], "expenses": [{"id": "e1", "amount": "10.00", "paid_by": "a", "split": {"type": "equal"}}]}"#;
+    let r = send(&fresh, &s.base, "POST", "/v1/compute", Some(body), &[]).await;
+    assert_eq!(r.status, 200, "served while draining: {}", r.text);
+    assert_eq!(
+        send(&fresh, &s.base, "GET", "/health", None, &[]).await.status,
+        200
+    );
+    sigterm(&s);
+    let status = s.child.wait().expect("exit");
+    assert!(status.success(), "exited cleanly: {status:?}");
+}
+
+/// With `--no-migrate` the server starts while its database is down: alive (`/health` 200), not
+/// ready (`/ready` 503, the database named), and a request that needs the database is answered
+/// 503 with Retry-After, never 500.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn starts_while_the_database_is_down_and_says_so() {
+    // Nothing listens on port 1.
+    let url = "mysql://splitter:splitter@127.0.0.1:1/splitter";
+    let s = spawn_with(url, None, &["--no-migrate", "--db-acquire-timeout-ms", "300"]);
+    let http = reqwest::Client::new();
+    assert_eq!(
+        send(&http, &s.base, "GET", "/health", None, &[]).await.status,
+        200
+    );
+    let ready = send(&http, &s.base, "GET", "/ready", None, &[]).await;
+    assert_eq!(
+        (
+            ready.status,
+            ready.json["status"].as_str(),
+            ready.json["database"].as_str()
+        ),
+        (503, Some("unavailable"), Some("down")),
+        "{}",
+        ready.text
+    );
+    let creds = json!({"email": common::unique_email("down"), "password": common::PASSWORD}).to_string();
+    let r = send(&http, &s.base, "POST", "/v1/accounts", Some(&creds), &[]).await;
+    assert_eq!(r.status, 503, "{}", r.text);
+    assert!(r.header("retry-after").is_some(), "Retry-After: {:?}", r.text);
 }
