@@ -89,8 +89,10 @@ pub async fn state_with_clock(
         hashing,
         connections: Arc::new(ConnectionStats::default()),
         draining: std::sync::atomic::AtomicBool::new(false),
+        jobs_queued: Arc::new(tokio::sync::Notify::new()),
     });
     crate::housekeeping::spawn(&state, crate::housekeeping::PERIOD);
+    crate::routes::jobs::spawn_workers(&state);
     Ok(state)
 }
 
@@ -178,6 +180,7 @@ pub fn router(state: Shared) -> Router {
             post(routes::groups::create).get(routes::groups::list),
         )
         .route("/v1/groups/import", post(routes::transfer::import_json))
+        .route("/v1/jobs/{job}", get(routes::jobs::get))
         .route(
             "/v1/groups/import/splitwise",
             post(routes::transfer::import_splitwise),

@@ -142,6 +142,10 @@ pub struct Config {
     /// Password hashes that may wait for a thread; past that, `429 busy`.
     #[arg(long, env = "SPLITTER_HASH_QUEUE", default_value_t = 32)]
     pub hash_queue: usize,
+    /// Workers that run queued import jobs in this instance (0: none; another instance runs
+    /// them).
+    #[arg(long, env = "SPLITTER_IMPORT_WORKERS", default_value_t = 1)]
+    pub import_workers: usize,
     /// What to do (default: serve).
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -228,6 +232,7 @@ impl Config {
             compute_queue: 32,
             hash_threads: None,
             hash_queue: 32,
+            import_workers: 1,
             command: None,
         }
     }

@@ -58,6 +58,7 @@ use crate::routes;
         routes::transfer::import_splitwise,
         routes::transfer::export_json,
         routes::transfer::export_csv,
+        routes::jobs::get,
         routes::compute::compute,
         routes::ops::health,
         routes::ops::ready,

@@ -34,6 +34,8 @@ pub struct AppState {
     pub hashing: Pool,
     /// Connection counters (the serving loop's).
     pub connections: Arc<crate::serve::ConnectionStats>,
+    /// Woken when this instance queues an import job (its workers need not wait for their poll).
+    pub jobs_queued: Arc<tokio::sync::Notify>,
     /// Set once a shutdown signal came: `/ready` fails so that load balancers stop sending.
     pub draining: std::sync::atomic::AtomicBool,
 }

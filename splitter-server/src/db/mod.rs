@@ -13,6 +13,7 @@ pub mod activity;
 pub mod groups;
 pub mod idempotency;
 pub mod invites;
+pub mod jobs;
 pub mod records;
 pub mod totals;
 

@@ -8,6 +8,7 @@ pub mod compute;
 pub mod expenses;
 pub mod groups;
 pub mod invites;
+pub mod jobs;
 pub mod members;
 pub mod ops;
 pub mod payments;

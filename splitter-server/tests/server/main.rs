@@ -17,6 +17,7 @@ mod attacks;
 mod bad_inputs;
 mod concurrency;
 mod contract;
+mod jobs;
 mod processes;
 mod replica;
 mod totals;
