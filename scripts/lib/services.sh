@@ -7,6 +7,8 @@
 #   services_stop                              # stops what services_start started
 # Needs root for apt-get when the servers are not installed.
 
+SERVICES_CLUSTER_PIDS=()
+
 ensure_services_installed() {
   if ! command -v mariadbd >/dev/null 2>&1 && [ ! -x /usr/sbin/mariadbd ] || ! command -v redis-server >/dev/null 2>&1; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mariadb-server redis-server >/dev/null
@@ -81,7 +83,36 @@ replica_start() {
   export MYSQL_REPLICA_URL
 }
 
+# A Redis Cluster of three masters (no replicas: what is tested is slot routing and hash tags)
+# on PORT1..PORT3 under DIR. Sets REDIS_CLUSTER_URL (the nodes, comma-separated).
+redis_cluster_start() {
+  local dir=$1 i port ports=()
+  shift
+  mkdir -p "$dir"
+  for port in "$@"; do
+    mkdir -p "$dir/$port"
+    redis-server --port "$port" --bind 127.0.0.1 --cluster-enabled yes --cluster-config-file "$dir/$port/nodes.conf" \
+      --cluster-node-timeout 2000 --save "" --appendonly no --dir "$dir/$port" --daemonize no >"$dir/$port/server.log" 2>&1 &
+    SERVICES_CLUSTER_PIDS+=("$!")
+    ports+=("127.0.0.1:$port")
+  done
+  for port in "$@"; do
+    for i in $(seq 1 40); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.25; done
+  done
+  redis-cli --cluster create "${ports[@]}" --cluster-replicas 0 --cluster-yes >"$dir/create.log" 2>&1 || return 1
+  for i in $(seq 1 80); do
+    redis-cli -p "$1" cluster info 2>/dev/null | grep -q 'cluster_state:ok' && break
+    sleep 0.25
+  done
+  REDIS_CLUSTER_URL=$(printf 'redis://%s,' "${ports[@]}")
+  REDIS_CLUSTER_URL=${REDIS_CLUSTER_URL%,}
+  export REDIS_CLUSTER_URL
+}
+
 services_stop() {
+  local pid
+  for pid in "${SERVICES_CLUSTER_PIDS[@]}"; do kill "$pid" 2>/dev/null; done
+  SERVICES_CLUSTER_PIDS=()
   [ -n "${SERVICES_REDIS_PID:-}" ] && kill "$SERVICES_REDIS_PID" 2>/dev/null
   [ -n "${SERVICES_REPLICA_PID:-}" ] && kill "$SERVICES_REPLICA_PID" 2>/dev/null
   [ -n "${SERVICES_MYSQL_PID:-}" ] && kill "$SERVICES_MYSQL_PID" 2>/dev/null

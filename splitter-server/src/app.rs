@@ -64,7 +64,11 @@ pub async fn state_with_clock(
         Some(url) => store.with_replica(url, Duration::from_millis(config.replica_wait_ms), settings)?,
         None => store,
     };
-    let cache = Cache::new(config.redis_url.as_deref(), config.cache_memory_bytes)?;
+    let cache = Cache::new(
+        config.redis_url.as_deref(),
+        config.redis_cluster,
+        config.cache_memory_bytes,
+    )?;
     cache.check_redis().await;
     cache.spawn_watch(Duration::from_millis(500));
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
@@ -308,9 +312,11 @@ async fn guard(State(state): State<Shared>, mut req: Request, next: Next) -> Res
     let operations = matches!(path, "/health" | "/ready" | "/metrics" | "/openapi.json");
     let limit = state.config.rate_limit;
     if limit > 0 && !operations {
-        let mut keys = vec![format!("splitter:rl:addr:{addr}")];
+        // A hash tag each, so that a counter's window keys (`<key>:<window>`) share its Redis
+        // Cluster slot.
+        let mut keys = vec![format!("splitter:rl:{{addr:{addr}}}")];
         if let Found::Token(c) = &found {
-            keys.push(format!("splitter:rl:acct:{}", c.account));
+            keys.push(format!("splitter:rl:{{acct:{}}}", c.account));
         }
         let counts = state.limiter.hit(&state.cache, &keys, limits::WINDOW).await;
         if let Some(c) = counts

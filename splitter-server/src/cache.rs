@@ -38,9 +38,62 @@ pub struct CacheStats {
 
 /// Redis, when configured.
 struct Redis {
-    client: redis::Client,
-    conn: Mutex<Option<ConnectionManager>>,
+    client: Client,
+    conn: Mutex<Option<RedisConn>>,
     up: AtomicBool,
+}
+
+/// How Redis is reached: one node (behind a proxy that follows Sentinel's master, say), or a
+/// Redis Cluster given by some of its nodes.
+#[derive(Clone)]
+enum Client {
+    Single(redis::Client),
+    Cluster(redis::cluster::ClusterClient),
+}
+
+/// A connection to one Redis node or to a Redis Cluster (commands routed by their keys' slots;
+/// every multi-key call of the server keeps its keys in one slot with a hash tag).
+#[derive(Clone)]
+pub enum RedisConn {
+    /// One node, reconnecting by itself.
+    Single(ConnectionManager),
+    /// A cluster.
+    Cluster(redis::cluster_async::ClusterConnection),
+}
+
+impl RedisConn {
+    /// True for a Redis Cluster.
+    pub fn is_cluster(&self) -> bool {
+        matches!(self, RedisConn::Cluster(_))
+    }
+}
+
+impl redis::aio::ConnectionLike for RedisConn {
+    fn req_packed_command<'a>(&'a mut self, cmd: &'a redis::Cmd) -> redis::RedisFuture<'a, redis::Value> {
+        match self {
+            RedisConn::Single(c) => c.req_packed_command(cmd),
+            RedisConn::Cluster(c) => c.req_packed_command(cmd),
+        }
+    }
+
+    fn req_packed_commands<'a>(
+        &'a mut self,
+        cmd: &'a redis::Pipeline,
+        offset: usize,
+        count: usize,
+    ) -> redis::RedisFuture<'a, Vec<redis::Value>> {
+        match self {
+            RedisConn::Single(c) => c.req_packed_commands(cmd, offset, count),
+            RedisConn::Cluster(c) => c.req_packed_commands(cmd, offset, count),
+        }
+    }
+
+    fn get_db(&self) -> i64 {
+        match self {
+            RedisConn::Single(c) => c.get_db(),
+            RedisConn::Cluster(c) => c.get_db(),
+        }
+    }
 }
 
 /// The in-process layer: values up to a budget of bytes (keys and values), evicted first in,
@@ -99,14 +152,33 @@ impl std::fmt::Debug for Cache {
 impl Cache {
     /// An in-process cache of at most `memory_bytes`, with Redis behind it when `redis_url` is
     /// given (an unreachable Redis is not an error: the server starts and connects when Redis
-    /// comes up).
-    pub fn new(redis_url: Option<&str>, memory_bytes: usize) -> Result<Arc<Cache>, redis::RedisError> {
+    /// comes up). With `cluster`, `redis_url` is a comma-separated list of a Redis Cluster's
+    /// nodes (`redis://h1:7000,redis://h2:7001`): the others are found from them.
+    pub fn new(
+        redis_url: Option<&str>,
+        cluster: bool,
+        memory_bytes: usize,
+    ) -> Result<Arc<Cache>, redis::RedisError> {
         let redis = match redis_url {
-            Some(url) => Some(Redis {
-                client: redis::Client::open(url)?,
-                conn: Mutex::new(None),
-                up: AtomicBool::new(false),
-            }),
+            Some(url) => {
+                let client = if cluster {
+                    let nodes: Vec<&str> = url.split(',').map(str::trim).filter(|n| !n.is_empty()).collect();
+                    Client::Cluster(
+                        redis::cluster::ClusterClientBuilder::new(nodes)
+                            .connection_timeout(Duration::from_millis(500))
+                            .response_timeout(REDIS_TIMEOUT)
+                            .retries(1)
+                            .build()?,
+                    )
+                } else {
+                    Client::Single(redis::Client::open(url)?)
+                };
+                Some(Redis {
+                    client,
+                    conn: Mutex::new(None),
+                    up: AtomicBool::new(false),
+                })
+            }
             None => None,
         };
         Ok(Arc::new(Cache {
@@ -183,7 +255,7 @@ impl Cache {
     }
 
     /// The Redis connection while Redis is up (shared with the rate limiter).
-    pub fn redis_conn(&self) -> Option<ConnectionManager> {
+    pub fn redis_conn(&self) -> Option<RedisConn> {
         let r = self.redis.as_ref()?;
         if !r.up.load(Ordering::Relaxed) {
             return None;
@@ -209,17 +281,24 @@ impl Cache {
         let mut conn = match existing {
             Some(c) => c,
             None => {
-                let config = ConnectionManagerConfig::new()
-                    .set_connection_timeout(Duration::from_millis(500))
-                    .set_response_timeout(REDIS_TIMEOUT)
-                    .set_number_of_retries(1)
-                    .set_max_delay(200);
-                match tokio::time::timeout(
-                    Duration::from_secs(1),
-                    ConnectionManager::new_with_config(r.client.clone(), config),
-                )
-                .await
-                {
+                let connect = async {
+                    match &r.client {
+                        Client::Single(client) => {
+                            let config = ConnectionManagerConfig::new()
+                                .set_connection_timeout(Duration::from_millis(500))
+                                .set_response_timeout(REDIS_TIMEOUT)
+                                .set_number_of_retries(1)
+                                .set_max_delay(200);
+                            ConnectionManager::new_with_config(client.clone(), config)
+                                .await
+                                .map(RedisConn::Single)
+                        }
+                        Client::Cluster(client) => {
+                            client.get_async_connection().await.map(RedisConn::Cluster)
+                        }
+                    }
+                };
+                match tokio::time::timeout(Duration::from_secs(1), connect).await {
                     Ok(Ok(c)) => {
                         if let Ok(mut slot) = r.conn.lock() {
                             *slot = Some(c.clone());

@@ -23,6 +23,10 @@ pub struct Config {
     /// Redis URL (`redis://host:port`); without it the cache is in-process only.
     #[arg(long, env = "SPLITTER_REDIS_URL")]
     pub redis_url: Option<String>,
+    /// `--redis-url` names a Redis Cluster: a comma-separated list of some of its nodes
+    /// (`redis://10.0.0.1:7000,redis://10.0.0.2:7000`).
+    #[arg(long, env = "SPLITTER_REDIS_CLUSTER")]
+    pub redis_cluster: bool,
     /// Origins allowed by CORS, comma-separated (none by default: no CORS headers).
     #[arg(long, env = "SPLITTER_CORS_ORIGINS", value_delimiter = ',')]
     pub cors_origins: Vec<String>,
@@ -199,6 +203,7 @@ impl Config {
             listen: "127.0.0.1:0".into(),
             database_url: database_url.into(),
             redis_url: redis_url.map(str::to_string),
+            redis_cluster: false,
             cors_origins: Vec::new(),
             body_limit: 1024 * 1024,
             request_timeout_ms: 10_000,

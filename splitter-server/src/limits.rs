@@ -124,29 +124,37 @@ impl Default for Limiter {
 }
 
 impl Limiter {
-    /// Counts one hit on each key (in one Redis call) and returns their counts.
+    /// Counts one hit on each key (in one Redis call; on a Redis Cluster one per key, since the
+    /// keys live in different slots) and returns their counts.
     pub async fn hit(&self, cache: &Cache, keys: &[String], window: Duration) -> Vec<Count> {
         if keys.is_empty() {
             return Vec::new();
         }
         if let Some(mut conn) = cache.redis_conn() {
-            let mut inv = self.script.prepare_invoke();
-            for k in keys {
-                inv.key(k);
-            }
-            inv.arg(u64::try_from(window.as_millis()).unwrap_or(u64::MAX));
-            match tokio::time::timeout(REDIS_TIMEOUT, inv.invoke_async::<Vec<i64>>(&mut conn)).await {
-                Ok(Ok(v)) if v.len() == keys.len() * 2 => {
-                    return v
-                        .chunks(2)
-                        .map(|c| Count {
-                            hits: u64::try_from(c[0]).unwrap_or(0),
-                            reset_ms: u64::try_from(c[1]).unwrap_or(0),
-                        })
-                        .collect();
+            let groups: Vec<&[String]> = if conn.is_cluster() {
+                keys.chunks(1).collect()
+            } else {
+                vec![keys]
+            };
+            let mut out = Vec::with_capacity(keys.len());
+            for group in groups {
+                let mut inv = self.script.prepare_invoke();
+                for k in group {
+                    inv.key(k);
                 }
-                _ => cache.redis_failed(),
+                inv.arg(u64::try_from(window.as_millis()).unwrap_or(u64::MAX));
+                match tokio::time::timeout(REDIS_TIMEOUT, inv.invoke_async::<Vec<i64>>(&mut conn)).await {
+                    Ok(Ok(v)) if v.len() == group.len() * 2 => out.extend(v.chunks(2).map(|c| Count {
+                        hits: u64::try_from(c[0]).unwrap_or(0),
+                        reset_ms: u64::try_from(c[1]).unwrap_or(0),
+                    })),
+                    _ => break,
+                }
             }
+            if out.len() == keys.len() {
+                return out;
+            }
+            cache.redis_failed();
         }
         self.local_hit(keys, window)
     }
@@ -194,6 +202,7 @@ impl Limiter {
     /// Takes a logged attempt back (it succeeded: only failures and attempts in flight count).
     pub async fn take_back(&self, cache: &Cache, attempt: &Attempt) {
         if let Some(mut conn) = cache.redis_conn() {
+            // One hash tag for an attempt's keys: one slot, so one pipeline on a cluster too.
             let mut pipe = redis::pipe();
             for k in &attempt.keys {
                 pipe.cmd("ZREM").arg(k).arg(&attempt.id).ignore();

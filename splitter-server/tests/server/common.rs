@@ -83,6 +83,11 @@ pub fn mysql_replica_of(database_url: &str) -> Option<String> {
     Some(format!("{server}/{db}"))
 }
 
+/// A Redis Cluster's nodes (comma-separated URLs); `None` when skipped.
+pub fn redis_cluster() -> Option<String> {
+    external("SPLITTER_TEST_REDIS_CLUSTER_URL")
+}
+
 /// MariaDB in a database of its own, `splitter_<name>`, made empty (for a test that must not
 /// share tables with tests running beside it); `None` when skipped.
 pub async fn mysql_own(name: &str) -> Option<Backend> {

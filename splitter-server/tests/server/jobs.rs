@@ -58,11 +58,28 @@ async fn queued_imports_make_the_same_groups(b: &Backend) {
     let s = common::start(b).await;
     let csv_path = "/v1/groups/import/splitwise?name=trip";
     let key = format!("now-{}", common::unique_email("k"));
-    let now = post(&s, csv_path, CSV, &[("content-type", "text/csv"), ("idempotency-key", &key)]).await;
+    let now = post(
+        &s,
+        csv_path,
+        CSV,
+        &[("content-type", "text/csv"), ("idempotency-key", &key)],
+    )
+    .await;
     assert_eq!(now.status, 201, "{}", now.text);
     // A request's import is idempotent too: the retry gets the same group, not a second one.
-    let retry = post(&s, csv_path, CSV, &[("content-type", "text/csv"), ("idempotency-key", &key)]).await;
-    assert_eq!((retry.status, retry.json["id"].clone()), (201, now.json["id"].clone()), "{}", retry.text);
+    let retry = post(
+        &s,
+        csv_path,
+        CSV,
+        &[("content-type", "text/csv"), ("idempotency-key", &key)],
+    )
+    .await;
+    assert_eq!(
+        (retry.status, retry.json["id"].clone()),
+        (201, now.json["id"].clone()),
+        "{}",
+        retry.text
+    );
     assert_eq!(retry.header("idempotent-replayed").as_deref(), Some("true"));
     let key = format!("job-{}", common::unique_email("k"));
     let headers = [

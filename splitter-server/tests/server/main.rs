@@ -19,6 +19,7 @@ mod concurrency;
 mod contract;
 mod jobs;
 mod processes;
+mod redis_cluster;
 mod replica;
 mod totals;
 mod transfer;
