@@ -67,15 +67,23 @@ pub struct ActivityRow {
     pub after: Option<String>,
 }
 
-/// At most `rows` of the group's entries older than entry `before`, newest first.
-pub async fn list(pool: &AnyPool, gid: &str, before: i64, rows: i64) -> Result<Vec<ActivityRow>> {
+/// At most `rows` of the group's entries before the position `before` (group version, then id),
+/// newest first. Entries are ordered by the group version their change made, which every write
+/// to the group raises under its row lock, whichever server commits it; the id (an
+/// AUTO_INCREMENT, which interleaves across Galera nodes and may jump on a new primary) only
+/// orders the entries of one version.
+pub async fn list(pool: &AnyPool, gid: &str, before: (i64, i64), rows: i64) -> Result<Vec<ActivityRow>> {
+    let (version, id) = before;
     let rows = sqlx::query(
         "SELECT a.id, a.version, a.at, a.account_id, c.email, a.action, a.target, a.before_json, a.after_json \
          FROM activity a LEFT JOIN accounts c ON c.id = a.account_id \
-         WHERE a.group_id = ? AND a.id < ? ORDER BY a.id DESC LIMIT ?",
+         WHERE a.group_id = ? AND (a.version < ? OR (a.version = ? AND a.id < ?)) \
+         ORDER BY a.version DESC, a.id DESC LIMIT ?",
     )
     .bind(gid)
-    .bind(before)
+    .bind(version)
+    .bind(version)
+    .bind(id)
     .bind(rows)
     .fetch_all(pool)
     .await?;

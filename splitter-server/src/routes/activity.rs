@@ -52,6 +52,13 @@ pub struct ActivityPage {
     pub next_cursor: Option<String>,
 }
 
+/// A page's position, `VERSION.ID`: the group version and id of the last entry given.
+fn parse_cursor(c: &str) -> Option<(i64, i64)> {
+    let (v, i) = c.split_once('.')?;
+    let (v, i) = (v.parse::<i64>().ok()?, i.parse::<i64>().ok()?);
+    (v >= 0 && i >= 0).then_some((v, i))
+}
+
 /// The group's activity, newest first.
 #[utoipa::path(get, path = "/v1/groups/{group}/activity", tag = "activity", security(("bearer" = [])),
     params(("group" = String, Path, description = "Group id"),
@@ -66,13 +73,15 @@ pub async fn list(
     Path(gid): Path<String>,
     Query(query): Query<HashMap<String, String>>,
 ) -> ApiResult<Response> {
-    let (before, limit) = super::page(&query)?;
-    auth::access(&state, &me, &gid).await?;
-    let before = if query.contains_key("cursor") {
-        before
-    } else {
-        i64::MAX
+    let mut limits = query.clone();
+    let cursor = limits.remove("cursor");
+    let (_, limit) = super::page(&limits)?;
+    let before = match cursor {
+        None => (i64::MAX, i64::MAX),
+        Some(c) => parse_cursor(&c)
+            .ok_or_else(|| ApiError::invalid_input("cursor", "not a cursor this server gave"))?,
     };
+    auth::access(&state, &me, &gid).await?;
     let rows = db::activity::list(&state.store.pool, &gid, before, limit + 1).await?;
     let parse = |t: Option<String>| {
         t.and_then(|t| serde_json::from_str(&t).ok())
@@ -95,7 +104,7 @@ pub async fn list(
     let limit = usize::try_from(limit).unwrap_or(usize::MAX);
     let next_cursor = if entries.len() > limit {
         entries.truncate(limit);
-        entries.last().map(|e| e.id.clone())
+        entries.last().map(|e| format!("{}.{}", e.version, e.id))
     } else {
         None
     };
