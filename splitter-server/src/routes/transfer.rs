@@ -57,36 +57,7 @@ pub async fn import_json(
     Query(query): Query<HashMap<String, String>>,
     Body(body): Body,
 ) -> ApiResult<Response> {
-    let (name, my_member) = name_and_me(&query, "Imported")?;
-    let idem = idempotency::from_request(&me.account, &headers, "POST", &path_and_query(&uri), &body)?;
-    if let Some(payload) = super::jobs::async_payload(&headers, &body) {
-        return super::jobs::enqueue(
-            &state,
-            &me,
-            Source::Json,
-            &name,
-            my_member.as_deref(),
-            payload,
-            idem,
-        )
-        .await;
-    }
-    let st = state.clone();
-    idempotency::run(&state, idem, |idem| async move {
-        import_text(
-            &st,
-            &me.account,
-            Some(&me),
-            name,
-            my_member,
-            Source::Json,
-            &body,
-            Finish::Request(idem),
-            None,
-        )
-        .await
-    })
-    .await
+    import_request(state, me, &uri, &headers, &query, body, Source::Json).await
 }
 
 /// Imports a Splitwise CSV export (`Date,Description,Category,Cost,Currency,<member>...`, one net
@@ -108,31 +79,42 @@ pub async fn import_splitwise(
     Query(query): Query<HashMap<String, String>>,
     Body(body): Body,
 ) -> ApiResult<Response> {
-    let (name, my_member) = name_and_me(&query, "Splitwise")?;
-    let idem = idempotency::from_request(&me.account, &headers, "POST", &path_and_query(&uri), &body)?;
-    if let Some(payload) = super::jobs::async_payload(&headers, &body) {
-        return super::jobs::enqueue(
-            &state,
-            &me,
-            Source::Splitwise,
-            &name,
-            my_member.as_deref(),
-            payload,
-            idem,
-        )
-        .await;
+    import_request(state, me, &uri, &headers, &query, body, Source::Splitwise).await
+}
+
+/// An import request of either source: queued as a job with `Prefer: respond-async`, else run
+/// now under its idempotency key.
+async fn import_request(
+    state: Shared,
+    me: auth::Claims,
+    uri: &axum::http::Uri,
+    headers: &HeaderMap,
+    query: &HashMap<String, String>,
+    body: axum::body::Bytes,
+    source: Source,
+) -> ApiResult<Response> {
+    let default_name = match source {
+        Source::Json => "Imported",
+        Source::Splitwise => "Splitwise",
+    };
+    let (name, my_member) = name_and_me(query, default_name)?;
+    let idem = idempotency::from_request(&me.account, headers, "POST", &path_and_query(uri), &body)?;
+    if let Some(payload) = super::jobs::async_payload(headers, &body) {
+        let me_member = my_member.as_deref();
+        return super::jobs::enqueue(&state, &me, source, &name, me_member, payload, idem).await;
     }
     let st = state.clone();
     idempotency::run(&state, idem, |idem| async move {
+        let finish = Finish::Request(idem);
         import_text(
             &st,
             &me.account,
             Some(&me),
             name,
             my_member,
-            Source::Splitwise,
+            source,
             &body,
-            Finish::Request(idem),
+            finish,
             None,
         )
         .await
