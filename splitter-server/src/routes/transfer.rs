@@ -5,7 +5,7 @@
 //!
 //! Amounts in CSV cells are read as exact decimals (never floats). An import is one transaction:
 //! the group, its owner, every record and one activity entry, or nothing. With `Prefer:
-//! respond-async` an import is queued as a job instead ([`crate::jobs`]) and answered 202.
+//! respond-async` an import is queued as a job instead ([`super::jobs`]) and answered 202.
 
 use splitter_core::ErrorCode;
 use std::collections::HashMap;
