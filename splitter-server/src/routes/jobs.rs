@@ -23,7 +23,7 @@ use super::transfer::{self, Finish, Source};
 use crate::auth::Authed;
 use crate::auth::Claims;
 use crate::db::{self, jobs::Claimed};
-use crate::http::{ApiError, ApiResult, Code};
+use crate::http::{ApiError, ApiResult};
 use crate::idempotency::{self, Idem, Made};
 use crate::state::Shared;
 use axum::extract::{Path, State};
@@ -167,14 +167,10 @@ async fn with_location(r: Response) -> ApiResult<Response> {
     Ok(Response::from_parts(parts, axum::body::Body::from(bytes)))
 }
 
-/// The error for a job whose lease another worker took (its effect is rolled back).
+/// The error for a job whose lease another worker took (its effect is rolled back; the job is
+/// left to that worker, as after a database failure).
 pub fn lease_lost() -> ApiError {
-    ApiError::new(
-        StatusCode::CONFLICT,
-        Code::Unavailable,
-        "",
-        "the job's lease was lost to another worker",
-    )
+    ApiError::unavailable("the job's lease was lost to another worker")
 }
 
 /// Starts `--import-workers` workers, which live as long as the state.
@@ -286,10 +282,7 @@ async fn run_claimed(state: &Shared, claimed: Claimed, owner: &str) {
         Ok(_) => tracing::info!(job = %job.id, "import job done"),
         // The database failed or another worker took the lease: the job stays claimed and is
         // claimed again once its lease runs out.
-        Err(e)
-            if e.status == StatusCode::SERVICE_UNAVAILABLE
-                || e.status == StatusCode::CONFLICT && e.code == Code::Unavailable =>
-        {
+        Err(e) if e.status == StatusCode::SERVICE_UNAVAILABLE => {
             tracing::warn!(job = %job.id, error = %e.message, "import job interrupted; it will be claimed again");
         }
         Err(e) => {
