@@ -231,7 +231,9 @@ pub fn opt_text(row: &AnyRow, i: usize) -> std::result::Result<Option<String>, s
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Trouble {
     /// A conflict with a concurrent transaction (MySQL deadlock 1213 or lock wait timeout 1205,
-    /// SQLite busy or locked): running the whole transaction again may succeed.
+    /// SQLite busy or locked; under Galera also a transaction that lost certification against
+    /// another node's, which is reported as 1213 at commit): running the whole transaction again
+    /// may succeed.
     Conflict,
     /// The database cannot serve now: unreachable, connection lost, read-only (a replica or a
     /// primary being demoted), shutting down, or the pool exhausted.
@@ -251,10 +253,19 @@ pub fn trouble(e: &sqlx::Error) -> Trouble {
         sqlx::Error::Database(db) => {
             if let Some(m) = db.try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>() {
                 return match m.number() {
-                    1205 | 1213 => Trouble::Conflict,
+                    // Deadlock, lock wait timeout. And a duplicate key that reached this far: a
+                    // handler that expects one (a repeated id, a taken email) checks
+                    // `is_unique_violation` before this; any other means a concurrent transaction
+                    // took the key first, which under Galera happens to keys taken from a counter
+                    // the group's row lock guards on one node only (the lock is not cluster-wide;
+                    // the loser may meet the winner's row before its own certification fails).
+                    // Run again, the transaction reads the new counter.
+                    1205 | 1213 | 1062 => Trouble::Conflict,
                     // Read-only (--read-only / super-read-only), server shutdown, lost or killed
-                    // connection, too many connections, disconnected for inactivity.
-                    1290 | 1836 | 1053 | 1040 | 1927 | 2006 | 2013 | 4031 => Trouble::Unavailable,
+                    // connection, too many connections, disconnected for inactivity; a Galera
+                    // node outside the primary component or not yet synced ("WSREP has not yet
+                    // prepared node for application use", 1047).
+                    1290 | 1836 | 1053 | 1040 | 1927 | 2006 | 2013 | 4031 | 1047 => Trouble::Unavailable,
                     _ => Trouble::Other,
                 };
             }
@@ -272,7 +283,7 @@ pub fn trouble(e: &sqlx::Error) -> Trouble {
 
 /// Runs a future made by `$attempt` (an `async` block holding a whole transaction: begin, work,
 /// commit; its tail annotated `Ok::<_, ApiError>(..)`) again while it fails with a conflict a
-/// retry may cure, at most 4 more times with a short random backoff; then its last error (`503
+/// retry may cure, at most 6 more times with a growing random backoff; then its last error (`503
 /// unavailable`). A macro rather than a function taking a closure: the block borrows the
 /// handler's locals, which an async closure's future cannot do and still be `Send`.
 macro_rules! retrying {
@@ -280,11 +291,16 @@ macro_rules! retrying {
         let mut tries = 0u32;
         loop {
             match $attempt.await {
-                Err(e) if e.retry && tries < 4 => {
+                Err(e) if e.retry && tries < 6 => {
                     tries += 1;
                     $crate::db::backoff(tries).await;
                 }
-                other => break other,
+                other => {
+                    if matches!(&other, Err(e) if e.retry) {
+                        tracing::warn!(tries, "database conflict: still conflicting after the retries; answered 503");
+                    }
+                    break other;
+                }
             }
         }
     }};
@@ -296,11 +312,15 @@ pub async fn commit(tx: Transaction<'_, Any>) -> Result<()> {
     Ok(tx.commit().await?)
 }
 
-/// Waits before retry number `tries`: 10, 20, 40, 80 ms, plus up to 15 ms at random.
+/// Waits before retry number `tries`: a random time between 10 and 20 ms for the first, doubling
+/// each time (up to 320-640 ms for the sixth, about 1.3 s in all at most). The spread matters when
+/// many writers conflict on one row (a busy group under Galera, where every node takes writes and
+/// a conflict is found only at commit): writers that collided do not collide again in step.
 pub async fn backoff(tries: u32) {
     let mut b = [0u8; 1];
     let _ = getrandom::getrandom(&mut b);
-    let ms = (5u64 << tries.min(6)) + u64::from(b[0] % 16);
+    let base = 5u64 << tries.min(6);
+    let ms = base + base * u64::from(b[0]) / 255;
     tokio::time::sleep(Duration::from_millis(ms)).await;
 }
 

@@ -298,7 +298,7 @@ impl From<DbError> for ApiError {
     fn from(e: DbError) -> Self {
         match e.trouble() {
             Trouble::Conflict => {
-                tracing::info!(error = %e, "database conflict (retried)");
+                tracing::info!(error = %e, "database conflict (retried up to 6 times, then 503)");
                 let mut r = ApiError::unavailable("the database was busy with a conflicting change; retry");
                 r.retry = true;
                 r
