@@ -15,13 +15,15 @@ Meanwhile the chaos schedule runs its steps in a fixed order (one cycle in --sho
 it; Redis master kill -9 (sentinels promote the replica; the old master is restarted and the
 sentinels make it a replica); a replica lag period (SQL thread stopped ~10 s; first, while the
 replica is db2, the one the app reads from); MariaDB primary kill -9, promotion of the replica,
-the old primary restarted read-only and made a replica of the new one. 15 s of load alone
-between steps. Every step waits for conditions, not for fixed times (the lag period's length
+the old primary restarted read-only and made a replica of the new one. In Galera mode
+(`scripts/cluster up --galera`) the last two steps are instead: a node stalled (SIGSTOP for
+~10 s: the others drop it, and it rejoins when it wakes), and kill -9 of a node and its rejoining
+by state transfer. 15 s of load alone between steps. Every step waits for conditions, not for fixed times (the lag period's length
 and the pauses aside).
 
 At the end: the writers finish, the group's expenses are listed through the API and compared
 with the acknowledged set; `splitter-server verify` runs against the final primary; the replica
-is compared with the primary. The last lines are:
+is compared with the primary (in Galera mode, the three nodes with each other). The last lines are:
 
     acknowledged N, missing N, duplicated N, stale reads N
     5xx by cause: <status> <code|haproxy> <count> ...
@@ -81,6 +83,8 @@ class Cluster:
         self.bin = bin_path
         self.env = env
         self.secrets = read_kv(os.path.join(state, "secrets", "passwords.env"))
+        self.mode = env.get("DB_MODE", "replication")
+        self.dbs = ["db1", "db2", "db3"] if self.mode == "galera" else ["db1", "db2"]
         self.log = open(os.path.join(state, "chaos", "actions.log"), "a")
 
     def port(self, name):
@@ -146,8 +150,19 @@ class Cluster:
                 st[k.strip()] = v.strip()
         return st
 
+    def galera_status(self, node, name):
+        return self.sql_or_none(node, "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS "
+                                      f"WHERE VARIABLE_NAME = '{name}'")
+
+    def galera_synced(self, node):
+        return (self.galera_status(node, "WSREP_LOCAL_STATE_COMMENT") == "Synced"
+                and self.galera_status(node, "WSREP_READY") == "ON")
+
     def db_roles(self):
-        """(primary, replica): the node with read_only=0, and the other one."""
+        """(primary, replica): the node with read_only=0, and the other one. In Galera mode: the
+        first Synced node, and None."""
+        if self.mode == "galera":
+            return next((n for n in self.dbs if self.galera_synced(n)), None), None
         for node in ("db1", "db2"):
             if self.sql_or_none(node, "SELECT @@read_only") == "0":
                 return node, ("db2" if node == "db1" else "db1")
@@ -634,6 +649,109 @@ class Chaos:
                 f"applied them {time.monotonic() - t2:.1f}s after START SLAVE SQL_THREAD "
                 f"(Seconds_Behind_Master up to {peak} meanwhile)")
 
+    def galera_kill(self, node):
+        """kill -9 of a Galera node; the others go on once they have dropped it from the group.
+        Restarted, it rejoins by state transfer."""
+        cl = self.cl
+        writable = {}
+
+        def probe():
+            while True:
+                if cl.probe_write():
+                    writable["t"] = time.monotonic()
+                    return
+                time.sleep(0.05)
+
+        pid = cl.kill(node, signal.SIGKILL)
+        t = time.monotonic()
+        prober = threading.Thread(target=probe, daemon=True)
+        prober.start()
+        down = wait_for(f"HAProxy to mark {node} down", lambda: not cl.lb_up("mysql-primary", node), 30)
+        prober.join(120)
+        if "t" not in writable:
+            raise RuntimeError("the write endpoint never accepted a write after the node was killed")
+        gap = writable["t"] - t
+        self.no_primary.append(gap)
+        others = [n for n in cl.dbs if n != node]
+        size = [cl.galera_status(n, "WSREP_CLUSTER_SIZE") for n in others]
+        say(f"  {node} killed; HAProxy marked it down after {down:.2f}s; a write committed after {gap:.2f}s; "
+            f"cluster size seen by {', '.join(others)}: {', '.join(str(x) for x in size)}")
+        t_restart = time.monotonic()
+        cl.run("_start", node)
+        rejoin = time.monotonic() - t_restart
+        wait_for(f"HAProxy to mark {node} up", lambda: cl.lb_up("mysql-primary", node), 60)
+        log = os.path.join(cl.state, "log", node + ".log")
+        try:
+            tail = open(log, errors="replace").read().split("---- ")[-1]
+        except OSError:
+            tail = ""
+        how = ("a full state transfer (rsync)" if "SST received" in tail and "Bypassing" not in tail
+               else "an incremental state transfer" if "IST received" in tail else "a state transfer")
+        return (f"kill -9 {node} (pid {pid}); no write committed for {gap:.2f}s (until the others dropped it); "
+                f"restarted and Synced by {how} after {rejoin:.1f}s")
+
+    def galera_lag(self, node, hold):
+        """A node that stops answering for `hold` seconds (SIGSTOP, then SIGCONT: a stalled VM, a
+        long pause). For up to the suspect timeout the group waits for it; after that the others
+        drop it and go on, and when it wakes it finds itself outside the primary component and
+        rejoins by incremental state transfer. HAProxy's check fails meanwhile, so it is taken out.
+
+        With CLUSTER_GALERA_LAG=ftwrl the node is instead desynced and held under a global read
+        lock (what a lock-based backup does). Seen here (2026-12-01): stale reads and one lost
+        acknowledged write in that window (docs/scaling.md); so that variant is not the default."""
+        cl = self.cl
+        if os.environ.get("CLUSTER_GALERA_LAG") == "ftwrl":
+            return self.galera_ftwrl(node, hold)
+        pid, _ = cl.pid(node)
+        t = time.monotonic()
+        os.kill(pid, signal.SIGSTOP)
+        try:
+            down = wait_for(f"HAProxy to take {node} out", lambda: not cl.lb_up("mysql-primary", node), 30)
+            others = [n for n in cl.dbs if n != node]
+            dropped = {}
+
+            def watch():
+                while time.monotonic() - t < hold:
+                    if "t" not in dropped and all(cl.galera_status(n, "WSREP_CLUSTER_SIZE") == "2" for n in others):
+                        dropped["t"] = time.monotonic() - t
+                    time.sleep(0.2)
+            watch()
+        finally:
+            os.kill(pid, signal.SIGCONT)
+        t2 = time.monotonic()
+        wait_for(f"{node} to be Synced again", lambda: cl.galera_synced(node), 120, interval=0.05)
+        synced = time.monotonic() - t2
+        wait_for(f"HAProxy to put {node} back", lambda: cl.lb_up("mysql-primary", node), 60)
+        drop = f"the others dropped it after {dropped['t']:.1f}s" if "t" in dropped else "the others kept it"
+        return (f"{node} stopped (SIGSTOP) for {hold:.0f}s: HAProxy took it out after {down:.1f}s; {drop}; "
+                f"Synced again {synced:.1f}s after SIGCONT, back in HAProxy after {time.monotonic() - t:.1f}s in all")
+
+    def galera_ftwrl(self, node, hold):
+        """The node desynced and blocked by a global read lock for `hold` seconds."""
+        cl = self.cl
+        q = (f"SET GLOBAL wsrep_desync = ON; FLUSH TABLES WITH READ LOCK; SELECT SLEEP({hold:.0f}); "
+             "UNLOCK TABLES; SET GLOBAL wsrep_desync = OFF;")
+        t = time.monotonic()
+        locker = subprocess.Popen(
+            ["mariadb", "--no-defaults", "-uroot", f"--socket={cl.state}/{node}/mysqld.sock", "-N", "-B", "-e", q],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        down = wait_for(f"HAProxy to take {node} out", lambda: not cl.lb_up("mysql-primary", node), 30)
+        queue = []
+        while locker.poll() is None:
+            v = cl.galera_status(node, "WSREP_LOCAL_RECV_QUEUE")
+            if v and v.isdigit():
+                queue.append(int(v))
+            time.sleep(0.5)
+        if locker.returncode != 0:
+            raise RuntimeError(f"{node}: desync and lock failed: {locker.stderr.read().strip()}")
+        t2 = time.monotonic()
+        wait_for(f"{node} to be Synced again", lambda: cl.galera_synced(node), 120, interval=0.05)
+        synced = time.monotonic() - t2
+        wait_for(f"HAProxy to put {node} back", lambda: cl.lb_up("mysql-primary", node), 60)
+        return (f"{node} desynced and read-locked for {hold:.0f}s: HAProxy took it out after {down:.1f}s; "
+                f"up to {max(queue, default=0)} transactions queued on it; Synced {synced:.1f}s after the "
+                f"lock was released, back in HAProxy after {time.monotonic() - t:.1f}s in all")
+
     def cycle(self, k, lag_hold):
         apps = ["app1", "app2", "app3"]
         self.step(f"kill -9 {apps[k % 3]}", lambda: self.app_kill9(apps[k % 3]))
@@ -642,6 +760,14 @@ class Chaos:
         self.rest()
         self.step("Redis master failover", self.redis_failover)
         self.rest()
+        if self.cl.mode == "galera":
+            dbs = self.cl.dbs
+            lagging, killed = dbs[(k + 1) % 3], dbs[k % 3]
+            self.step(f"Galera node stall ({lagging})", lambda: self.galera_lag(lagging, lag_hold))
+            self.rest()
+            self.step(f"Galera node kill -9 ({killed})", lambda: self.galera_kill(killed))
+            self.rest()
+            return
         # The lag first: the app reads from db2 (SPLITTER_DATABASE_REPLICA_URL), the replica of the
         # first cycle.
         self.step("replica lag", lambda: self.replica_lag(lag_hold))
@@ -855,7 +981,9 @@ def main():
         verify_line = f"verify against {primary}: " + (lines[-1] if lines else p.stderr.strip()[-300:])
         verify_ok = p.returncode == 0
     replica_line, replica_ok = "replica: none", False
-    if primary and replica and cl.alive(replica):
+    if cl.mode == "galera":
+        replica_line, replica_ok = galera_compare(cl)
+    elif primary and replica and cl.alive(replica):
         try:
             pos = cl.sql(primary, "SELECT @@gtid_binlog_pos")
             ok = cl.sql(replica, f"SELECT MASTER_GTID_WAIT('{pos}', 60)") == "0"
@@ -949,6 +1077,29 @@ def main():
     bad = (missing or duplicated or load.stale or n500 or bad_ra or failure or not verify_ok or not replica_ok
            or load.unfinished or unknown or wrong or stats.unexpected)
     return 1 if bad else 0
+
+
+def galera_compare(cl):
+    """(line, ok): the three Galera nodes Synced, caught up (a causal read first, in the same
+    session) and holding the same checksums for every table of the application."""
+    synced = [n for n in cl.dbs if cl.galera_synced(n)]
+    if len(synced) != len(cl.dbs):
+        return f"Galera: only {', '.join(synced) or 'no node'} Synced", False
+    try:
+        tables = cl.sql(synced[0], "SELECT GROUP_CONCAT(CONCAT('splitter.', table_name)) FROM information_schema.tables "
+                                   "WHERE table_schema = 'splitter'")
+        sums = {}
+        for n in synced:
+            out = cl.sql(n, "SET SESSION wsrep_sync_wait = 15; SELECT COUNT(*) FROM splitter._sqlx_migrations; "
+                            f"CHECKSUM TABLE {tables}", timeout=120)
+            sums[n] = [line for line in out.splitlines() if line.startswith("splitter.")]
+    except (RuntimeError, subprocess.TimeoutExpired) as e:
+        return f"Galera: could not compare the nodes: {e}", False
+    first = sums[synced[0]]
+    differ = sorted({a.split("\t")[0] for n in synced[1:] for a, b in zip(first, sums[n]) if a != b})
+    ok = not differ and all(len(v) == len(first) for v in sums.values())
+    return (f"Galera nodes {', '.join(synced)}: {'the same checksums' if ok else 'DIFFERENT checksums'} "
+            f"({len(first)} tables{'; differ: ' + ', '.join(differ) if differ else ''})"), ok
 
 
 def read_kv_from_cmd(cmd):
