@@ -30,9 +30,11 @@ pub mod openapi;
 pub mod records;
 pub mod routes;
 pub mod serve;
-pub mod splitwise;
 pub mod state;
 pub mod text;
 pub mod tokens;
 
 pub use config::Config;
+/// Splitwise's CSV read and written: the shared, pure `splitter-splitwise` crate (the CLI reads
+/// the same files), under the name the server's modules have always used.
+pub use splitter_splitwise as splitwise;

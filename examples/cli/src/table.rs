@@ -1,11 +1,13 @@
-//! The readable report: a balances table and the suggested transfers.
+//! The readable report: a balances table and the suggested transfers, laid out by comfy-table.
 //!
 //! Amounts are printed exactly as the engine gives them (`Decimal`'s `Display`, which carries the
-//! currency's number of decimals); nothing here does arithmetic on money.
+//! currency's number of decimals) and right-aligned, so that their decimal points line up;
+//! nothing here does arithmetic on money.
 
 use std::collections::HashMap;
 use std::fmt::Write;
 
+use comfy_table::{presets, CellAlignment, ContentArrangement, Table};
 use splitter_core::{Group, Report};
 
 /// How members are shown: their display name when the group gives one that is unique, else their
@@ -43,11 +45,6 @@ fn clean(text: &str) -> String {
         .collect()
 }
 
-/// The width of `text` in a monospaced table, counted in characters.
-fn width(text: &str) -> usize {
-    text.chars().count()
-}
-
 /// `n` and the noun, pluralised with an `s` when `n` is not 1.
 fn count(n: usize, noun: &str) -> String {
     if n == 1 {
@@ -57,38 +54,29 @@ fn count(n: usize, noun: &str) -> String {
     }
 }
 
-/// How a column's cells are aligned.
-#[derive(Clone, Copy)]
-enum Align {
-    /// Text: padded on the right.
-    Left,
-    /// Amounts: padded on the left, so that the decimal points line up.
-    Right,
+/// A borderless table of `rows`, indented by two spaces, its columns `gap` spaces apart and
+/// aligned as `align` says.
+fn table<R: Into<comfy_table::Row>>(
+    rows: impl IntoIterator<Item = R>,
+    align: &[CellAlignment],
+    gap: u16,
+) -> Table {
+    let mut t = Table::new();
+    t.load_preset(presets::NOTHING);
+    t.set_content_arrangement(ContentArrangement::Disabled);
+    t.add_rows(rows);
+    for (i, a) in align.iter().enumerate() {
+        if let Some(c) = t.column_mut(i) {
+            c.set_cell_alignment(*a);
+            c.set_padding((if i == 0 { 2 } else { gap }, 0));
+        }
+    }
+    t
 }
 
-/// Writes `rows` (the first being the header) as columns separated by two spaces, indented by
-/// two spaces, without trailing whitespace.
-fn write_table(out: &mut String, rows: &[Vec<String>], align: &[Align]) {
-    let widths: Vec<usize> = (0..align.len())
-        .map(|c| rows.iter().map(|r| width(&r[c])).max().unwrap_or(0))
-        .collect();
-    for row in rows {
-        let mut line = String::from(" ");
-        for (c, cell) in row.iter().enumerate() {
-            let pad = " ".repeat(widths[c] - width(cell));
-            line.push(' ');
-            match align[c] {
-                Align::Left => {
-                    line.push_str(cell);
-                    line.push_str(&pad);
-                }
-                Align::Right => {
-                    line.push_str(&pad);
-                    line.push_str(cell);
-                }
-            }
-            line.push(' ');
-        }
+/// Appends the table's lines to `out`, without trailing spaces.
+fn write_table(out: &mut String, t: &Table) {
+    for line in t.lines() {
         out.push_str(line.trim_end());
         out.push('\n');
     }
@@ -96,6 +84,7 @@ fn write_table(out: &mut String, rows: &[Vec<String>], align: &[Align]) {
 
 /// The whole readable report for `group` and its computed `report`.
 pub fn render(group: &Group, report: &Report) -> String {
+    use CellAlignment::{Left, Right};
     let labels = Labels::new(group);
     let mut out = String::new();
     let _ = writeln!(
@@ -108,34 +97,35 @@ pub fn render(group: &Group, report: &Report) -> String {
     );
 
     out.push_str("\nBalances\n");
-    let mut rows = vec![["member", "currency", "paid", "owed", "net"]
-        .map(String::from)
-        .to_vec()];
-    for b in &report.balances {
-        rows.push(vec![
+    let header = ["member", "currency", "paid", "owed", "net"].map(String::from);
+    let rows = report.balances.iter().map(|b| {
+        [
             labels.of(&b.member),
             b.currency.clone(),
             b.paid.to_string(),
             b.owed.to_string(),
             b.net.to_string(),
-        ]);
-    }
-    use Align::{Left, Right};
-    write_table(&mut out, &rows, &[Left, Left, Right, Right, Right]);
+        ]
+    });
+    let balances = table(
+        std::iter::once(header).chain(rows),
+        &[Left, Left, Right, Right, Right],
+        2,
+    );
+    write_table(&mut out, &balances);
 
     out.push_str("\nSuggested transfers\n");
     if report.transfers.is_empty() {
         out.push_str("  none: everyone is settled up\n");
-    }
-    for t in &report.transfers {
-        let _ = writeln!(
-            out,
-            "  {} pays {} {} {}",
-            labels.of(&t.from),
-            labels.of(&t.to),
-            t.amount,
-            t.currency
-        );
+    } else {
+        let rows = report.transfers.iter().map(|t| {
+            [
+                format!("{} pays {}", labels.of(&t.from), labels.of(&t.to)),
+                t.amount.to_string(),
+                t.currency.clone(),
+            ]
+        });
+        write_table(&mut out, &table(rows, &[Left, Right, Left], 1));
     }
 
     let _ = writeln!(out, "\nSettle method: {}", report.settle.as_str());
@@ -191,13 +181,20 @@ mod tests {
     #[test]
     fn table_aligns_amounts_right() {
         let mut out = String::new();
-        let rows = vec![
-            vec!["member".to_string(), "net".to_string()],
-            vec!["ana".to_string(), "-5.20".to_string()],
-            vec!["ben".to_string(), "34.40".to_string()],
+        let rows = [
+            ["member", "net"],
+            ["ana", "-5.20"],
+            ["ben", "134.40"],
+            ["Zoë 名前", "0.00"],
         ];
-        write_table(&mut out, &rows, &[Align::Left, Align::Right]);
-        assert_eq!(out, "  member    net\n  ana     -5.20\n  ben     34.40\n");
+        write_table(
+            &mut out,
+            &table(rows, &[CellAlignment::Left, CellAlignment::Right], 2),
+        );
+        assert_eq!(
+            out,
+            "  member       net\n  ana        -5.20\n  ben       134.40\n  Zoë 名前    0.00\n"
+        );
     }
 
     #[test]

@@ -4,94 +4,13 @@
 //! Money is checked with exact decimals (`splitter_core::Decimal`, i.e. `rust_decimal`), never
 //! with floats.
 
+mod common;
+
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
 
+use common::*;
 use splitter_core::{Decimal, Json};
-
-/// The folder of example groups.
-fn data_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../data")
-}
-
-/// The path of one example group.
-fn data(name: &str) -> String {
-    data_dir().join(name).to_string_lossy().into_owned()
-}
-
-/// Runs the binary with `args`, feeding `stdin` (empty if `None`).
-fn splitter(args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_splitter"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary runs");
-    let mut pipe = child.stdin.take().expect("stdin is piped");
-    if let Some(text) = stdin {
-        pipe.write_all(text.as_bytes()).expect("stdin is written");
-    }
-    drop(pipe);
-    child.wait_with_output().expect("the binary finishes")
-}
-
-/// The stdout of a run as text.
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).expect("stdout is UTF-8")
-}
-
-/// The stderr of a run as text.
-fn stderr(o: &Output) -> String {
-    String::from_utf8(o.stderr.clone()).expect("stderr is UTF-8")
-}
-
-/// Parses JSON text into the core's exact JSON value (numbers kept as text).
-fn json(text: &str) -> Json {
-    Json::parse(text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
-}
-
-/// The value of `key` in a JSON object.
-fn get<'a>(v: &'a Json, key: &str) -> &'a Json {
-    match v {
-        Json::Object(entries) => entries
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v)
-            .unwrap_or_else(|| panic!("no '{key}' in {v:?}")),
-        other => panic!("not an object: {other:?}"),
-    }
-}
-
-/// The items of a JSON array.
-fn items(v: &Json) -> &[Json] {
-    match v {
-        Json::Array(items) => items,
-        other => panic!("not an array: {other:?}"),
-    }
-}
-
-/// The text of a JSON string.
-fn text(v: &Json) -> &str {
-    match v {
-        Json::String(s) => s,
-        other => panic!("not a string: {other:?}"),
-    }
-}
-
-/// A JSON string holding an amount, read exactly.
-fn amount(v: &Json) -> Decimal {
-    text(v)
-        .parse()
-        .unwrap_or_else(|e| panic!("not a decimal ({e}): {v:?}"))
-}
-
-/// Shorthand for an exact decimal literal.
-fn dec(s: &str) -> Decimal {
-    s.parse().expect("a decimal literal")
-}
 
 /// Checks that the output `report` is consistent: the nets of each currency add up to zero, and
 /// recording every transfer as a payment brings every balance to exactly zero. Returns the number
@@ -232,8 +151,11 @@ fn table_output_shows_balances_and_transfers() {
     let out = splitter(&[&data("spec-example.json")], None);
     assert!(out.status.success(), "{}", stderr(&out));
     let s = stdout(&out);
-    assert!(s.contains("ana pays ben 5.20 EUR"), "{s}");
-    assert!(s.contains("cy pays ben 29.20 EUR"), "{s}");
+    // The transfers, their amounts right-aligned too.
+    assert!(
+        s.contains("\n  ana pays ben  5.20 EUR\n  cy pays ben  29.20 EUR\n"),
+        "{s}"
+    );
     assert!(s.contains("Settle method: minimal"), "{s}");
     assert!(s.contains("Optimal: yes"), "{s}");
     // The balances table: header, then one row per member with the amounts right-aligned.
@@ -256,7 +178,7 @@ fn reads_standard_input() {
     let input = std::fs::read_to_string(data("spec-example.json")).expect("example is readable");
     let out = splitter(&["-"], Some(&input));
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stdout(&out).contains("cy pays ben 29.20 EUR"));
+    assert!(stdout(&out).contains("cy pays ben  29.20 EUR"));
 
     let out = splitter(&["--json", "-"], Some(&input));
     assert!(out.status.success(), "{}", stderr(&out));
@@ -343,18 +265,7 @@ fn invalid_json_is_reported() {
     assert_eq!(text(get(get(&v, "error"), "code")), "invalid_json");
 
     // Bytes that are not UTF-8 are not JSON text either.
-    let mut child = Command::new(env!("CARGO_BIN_EXE_splitter"))
-        .args(["--json", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary runs");
-    let mut pipe = child.stdin.take().expect("stdin is piped");
-    pipe.write_all(b"{\"currency\": \"\xff\"}")
-        .expect("stdin is written");
-    drop(pipe);
-    let out = child.wait_with_output().expect("the binary finishes");
+    let out = splitter_bytes(&["--json", "-"], Some(b"{\"currency\": \"\xff\"}"));
     assert_eq!(out.status.code(), Some(1));
     let v = json(&stdout(&out));
     assert_eq!(text(get(get(&v, "error"), "code")), "invalid_json");
@@ -398,20 +309,29 @@ fn unreadable_file() {
 fn bad_usage_exits_2_with_usage() {
     let file = data("spec-example.json");
     for args in [
-        vec![],
-        vec!["--json"],
         vec!["--bogus", file.as_str()],
         vec!["-x", file.as_str()],
         vec![file.as_str(), file.as_str()],
         vec!["--settle", "fastest", file.as_str()],
         vec![file.as_str(), "--settle"],
+        vec!["--json", "--format", "csv", file.as_str()],
+        vec!["--pretty", "--format", "table", file.as_str()],
+        vec!["--csv-table", "shares", "--format", "json", file.as_str()],
+        vec!["--format", "yaml", file.as_str()],
+        vec!["--from", "xml", file.as_str()],
+        vec!["completions"],
+        vec!["completions", "tcsh"],
     ] {
         let out = splitter(&args, None);
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         assert!(stdout(&out).is_empty(), "{args:?}");
         let err = stderr(&out);
         assert!(err.starts_with("error: "), "{args:?}: {err}");
-        assert!(err.contains("Usage: splitter"), "{args:?}: {err}");
+        // The usage, or where to find it.
+        assert!(
+            err.contains("\nUsage: splitter") || err.contains("try '--help'"),
+            "{args:?}: {err}"
+        );
     }
 }
 
@@ -419,10 +339,28 @@ fn bad_usage_exits_2_with_usage() {
 fn help_and_version() {
     let out = splitter(&["--help"], None);
     assert!(out.status.success());
-    assert!(stdout(&out).starts_with("Usage: splitter"));
-    assert!(stdout(&out).contains("--settle"));
+    let help = stdout(&out);
+    assert!(help.contains("\nUsage: splitter [OPTIONS] [FILE]\n"), "{help}");
+    for option in [
+        "--settle",
+        "--json",
+        "--pretty",
+        "--from",
+        "--format",
+        "--csv-table",
+    ] {
+        assert!(help.contains(&format!("      {option}")), "{option}: {help}");
+    }
+    // The long help has examples; the short one points to them.
+    assert!(help.contains("\nExamples:\n  splitter trip.json "), "{help}");
     let out = splitter(&["-h"], None);
     assert!(out.status.success());
+    assert!(!stdout(&out).contains("Examples:"));
+    assert!(stdout(&out).contains("'--help' shows examples"));
+    // Help wins over anything else on the line, as it always has.
+    let out = splitter(&["--bogus", "--help"], None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out), help);
 
     let out = splitter(&["--version"], None);
     assert!(out.status.success());

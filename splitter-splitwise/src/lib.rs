@@ -1,5 +1,9 @@
+//! # splitter-splitwise
+//!
 //! Splitwise's CSV layout, read into the contract's typed group and written from one: pure (no
-//! HTTP, no database), so that it can be tested and changed on its own.
+//! HTTP, no database, no files), so that every face that reads or writes Splitwise files (the
+//! server's import and export, the `splitter` CLI's `--from splitwise-csv`) shares one reader
+//! and one writer, tested on their own.
 //!
 //! A Splitwise export has the columns `Date,Description,Category,Cost,Currency,<member>...`,
 //! one row per expense or payment; each member's cell is what the row did to their balance (what
@@ -17,9 +21,11 @@
 //! Writing: every text cell a spreadsheet would read as a formula is [`guard`]ed (CSV
 //! injection), and [`unguard`] reverses it exactly on reading, so that an export read back gives
 //! the same group.
+#![forbid(unsafe_code)]
 
 use std::collections::HashMap;
 use std::fmt;
+use std::io;
 
 use splitter_core::{
     BalancesIn, Decimal, Error, ErrorCode, Expense, Group, Member, PaidBy, Part, Payment, Report, Split,
@@ -57,8 +63,8 @@ impl Parsed {
     }
 }
 
-/// Why a group could not be written as CSV: a stored group the core computed cannot give this,
-/// so it is the server's own failure (kept for the log).
+/// Why a group could not be written as CSV by [`write()`]: a group the core computed cannot give
+/// this, so it is the caller's own failure (for its log).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WriteError(pub String);
 
@@ -108,7 +114,7 @@ fn triggers_formula(c: char) -> bool {
 /// written.
 ///
 /// ```
-/// use splitter_server::splitwise::{guard, unguard};
+/// use splitter_splitwise::{guard, unguard};
 /// assert_eq!(guard("=SUM(A1)"), "'=SUM(A1)");
 /// assert_eq!(unguard(&guard("'=x")), "'=x");
 /// ```
@@ -216,7 +222,7 @@ const HEADER: [&str; 5] = ["date", "description", "category", "cost", "currency"
 /// do not add up to zero; `overflow` when they are too large to add up.
 ///
 /// ```
-/// use splitter_server::splitwise::parse;
+/// use splitter_splitwise::parse;
 /// let csv = "Date,Description,Category,Cost,Currency,ana,ben\n\
 ///            2026-11-02,Dinner,Food,60.00,EUR,30.00,-30.00\n";
 /// let parsed = parse(csv.as_bytes()).unwrap();
@@ -401,12 +407,33 @@ pub fn parse(body: &[u8]) -> Result<Parsed, Error> {
 ///
 /// [`WriteError`] if a member's net does not fit a decimal, which a group the core computed
 /// cannot give.
+///
+/// ```
+/// use splitter_splitwise::{parse, write};
+/// let csv = "Date,Description,Category,Cost,Currency,ana,ben\n\
+///            2026-11-02,Dinner,Food,60.00,EUR,30.00,-30.00\n";
+/// let group = parse(csv.as_bytes()).unwrap().group;
+/// let report = splitter_core::compute(&group).unwrap();
+/// assert_eq!(write(&group, &report).unwrap(), csv);
+/// ```
 pub fn write(group: &Group, report: &Report) -> Result<String, WriteError> {
-    let csv_error = |e: csv::Error| WriteError(e.to_string());
-    let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+    let mut out = Vec::new();
+    write_to(group, report, &mut out).map_err(|e| WriteError(e.to_string()))?;
+    String::from_utf8(out).map_err(|e| WriteError(e.to_string()))
+}
+
+/// [`write()`], a row at a time into `out` (a large group's CSV is never held whole).
+///
+/// # Errors
+///
+/// `out`'s own errors, and an [`io::ErrorKind::Other`] error if a member's net does not fit a
+/// decimal, which a group the core computed cannot give.
+pub fn write_to<W: io::Write>(group: &Group, report: &Report, out: W) -> io::Result<()> {
+    let overflow = |what: &str| io::Error::other(what.to_string());
+    let mut w = csv::WriterBuilder::new().from_writer(out);
     let mut head = vec!["Date", "Description", "Category", "Cost", "Currency"];
     head.extend(group.members.iter().map(|m| m.id.as_str()));
-    w.write_record(head.iter().map(|h| guard(h))).map_err(csv_error)?;
+    w.write_record(head.iter().map(|h| guard(h))).map_err(io_error)?;
     let shares: HashMap<(&str, &str), Decimal> = report
         .shares
         .iter()
@@ -430,7 +457,7 @@ pub fn write(group: &Group, report: &Report) -> Result<String, WriteError> {
                     .iter()
                     .filter(|p| p.member == m.id)
                     .try_fold(zero, |sum, p| sum.checked_add(p.value))
-                    .ok_or_else(|| WriteError("a payer's amounts overflow".into()))?,
+                    .ok_or_else(|| overflow("a payer's amounts overflow"))?,
             };
             let share = shares
                 .get(&(e.id.as_str(), m.id.as_str()))
@@ -438,7 +465,7 @@ pub fn write(group: &Group, report: &Report) -> Result<String, WriteError> {
                 .unwrap_or(zero);
             let net = paid
                 .checked_sub(share)
-                .ok_or_else(|| WriteError("an expense's net overflows".into()))?;
+                .ok_or_else(|| overflow("an expense's net overflows"))?;
             row.push(if net.is_zero() {
                 "0".into()
             } else {
@@ -446,7 +473,7 @@ pub fn write(group: &Group, report: &Report) -> Result<String, WriteError> {
             });
         }
         w.write_record(row.iter().enumerate().map(|(i, c)| text_guard(i, c)))
-            .map_err(csv_error)?;
+            .map_err(io_error)?;
     }
     for p in &group.payments {
         let mut row = vec![
@@ -466,10 +493,20 @@ pub fn write(group: &Group, report: &Report) -> Result<String, WriteError> {
             });
         }
         w.write_record(row.iter().enumerate().map(|(i, c)| text_guard(i, c)))
-            .map_err(csv_error)?;
+            .map_err(io_error)?;
     }
-    let bytes = w.into_inner().map_err(|e| WriteError(e.to_string()))?;
-    String::from_utf8(bytes).map_err(|e| WriteError(e.to_string()))
+    w.flush()
+}
+
+/// A CSV writer's error as the I/O error it is (a closed pipe stays a closed pipe).
+fn io_error(e: csv::Error) -> io::Error {
+    if !matches!(e.kind(), csv::ErrorKind::Io(_)) {
+        return io::Error::other(e);
+    }
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        other => io::Error::other(format!("{other:?}")),
+    }
 }
 
 #[cfg(test)]
