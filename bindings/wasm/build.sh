@@ -8,8 +8,8 @@
 #    with its `optimize_for_size` feature (see README.md, "Size");
 # 2. wasm-bindgen --target web writes the JavaScript glue;
 # 3. wasm-opt -Oz --converge --low-memory-unused (npm package binaryen) shrinks the .wasm;
-# 4. the package is staged in target/npm/pkg/ (glue, js/ sources, README.md) and packed with
-#    `npm pack` into target/npm/splitter-wasm-<version>.tgz;
+# 4. the package is staged in target/npm/pkg/ (glue, js/ sources, README.md, the licenses) and
+#    packed with `npm pack` into target/npm/splitter-wasm-<version>.tgz;
 # 5. the staged package is copied into examples/web/pkg/ (git-ignored) for the example page.
 #
 # Needs: rustup's wasm32-unknown-unknown target and rust-src component, wasm-bindgen on PATH in
@@ -24,6 +24,14 @@ STAGE="$NPM_OUT/pkg"
 HERE="$ROOT/bindings/wasm"
 
 step() { printf '  [build] %s\n' "$*"; }
+
+# The package's version is the workspace's (Cargo.toml): package.json must say the same.
+cargo_version=$(sed -n '/^\[workspace.package\]/,/^\[/s/^version = "\(.*\)"/\1/p' "$ROOT/Cargo.toml")
+npm_version=$(sed -n 's/^  "version": "\(.*\)",/\1/p' "$HERE/js/package.json")
+if [ "$cargo_version" != "$npm_version" ]; then
+  echo "bindings/wasm/js/package.json says version $npm_version, Cargo.toml $cargo_version" >&2
+  exit 1
+fi
 
 step "cargo build (wasm32-unknown-unknown, profile wasm-release, std built for size)"
 # -Zbuild-std needs a nightly flag; RUSTC_BOOTSTRAP allows it on the stable toolchain, as
@@ -50,6 +58,7 @@ mv "$STAGE/splitter_wasm_bg.opt.wasm" "$STAGE/splitter_wasm_bg.wasm"
 
 cp "$HERE/js/package.json" "$HERE/js/index.js" "$HERE/js/node.js" "$HERE/js/api.js" \
   "$HERE/js/index.d.ts" "$HERE/README.md" "$STAGE/"
+cp -L "$ROOT/LICENSE-MIT" "$ROOT/LICENSE-APACHE" "$STAGE/"
 
 step "npm pack -> target/npm/"
 rm -f "$NPM_OUT"/splitter-wasm-*.tgz

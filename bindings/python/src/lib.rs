@@ -329,5 +329,7 @@ fn _splitter(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(compute, m)?)?;
     m.add_class::<Report>()?;
     m.add("SplitterError", m.py().get_type::<SplitterError>())?;
+    // Cargo's version, the one source of truth (the wheel's metadata has the same, from maturin).
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -7,7 +7,9 @@
 #
 #   bindings/uniffi/swift/generate.sh [LIBRARY [OUT]]
 #
-# LIBRARY: a build of splitter-uniffi (.so, .dylib or .a), by default the host's release build;
+# LIBRARY: a build of splitter-uniffi (.so, .dylib or .a) with its symbol table (the generator
+# reads the API's metadata from it: not a release .so or .dylib, which are stripped; a static
+# library keeps it), by default the host's debug build;
 # OUT: where to write, by default this folder. The files are committed; scripts/suites/kotlin
 # regenerates them into a temporary folder and fails if they differ.
 set -euo pipefail
@@ -17,10 +19,10 @@ TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
 LIB=${1:-}
 if [ -z "$LIB" ]; then
   for ext in so dylib a; do
-    if [ -f "$TARGET/release/libsplitter_uniffi.$ext" ]; then LIB="$TARGET/release/libsplitter_uniffi.$ext"; break; fi
+    if [ -f "$TARGET/debug/libsplitter_uniffi.$ext" ]; then LIB="$TARGET/debug/libsplitter_uniffi.$ext"; break; fi
   done
 fi
-[ -n "$LIB" ] && [ -f "$LIB" ] || { echo "no library: cargo build --release -p splitter-uniffi --lib first" >&2; exit 1; }
+[ -n "$LIB" ] && [ -f "$LIB" ] || { echo "no library: cargo build -p splitter-uniffi --lib first" >&2; exit 1; }
 LIB=$(cd "$(dirname "$LIB")" && pwd)/$(basename "$LIB")
 OUT=${2:-$HERE}
 mkdir -p "$OUT"

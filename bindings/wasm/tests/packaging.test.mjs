@@ -29,7 +29,7 @@ after(() => rmSync(project, { recursive: true, force: true }));
 test('the tarball holds the package and nothing else', () => {
   const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).trim().split('\n').sort();
   assert.deepEqual(files, [
-    'package/README.md', 'package/api.js', 'package/index.d.ts', 'package/index.js', 'package/node.js',
+    'package/LICENSE-APACHE', 'package/LICENSE-MIT', 'package/README.md', 'package/api.js', 'package/index.d.ts', 'package/index.js', 'package/node.js',
     'package/package.json', 'package/splitter_wasm.js', 'package/splitter_wasm_bg.wasm',
   ]);
 });

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
 
-from ._splitter import Report, SplitterError, compute
+from ._splitter import Report, SplitterError, __version__, compute
 
 __all__ = [
     "compute", "Report", "SplitterError",

@@ -3,6 +3,9 @@
 from decimal import Decimal
 from typing import Any, Dict, List, Union
 
+__version__: str
+"""The package's version: the crate's (Cargo's) version."""
+
 class SplitterError(ValueError):
     """Bad input: ``code`` is the contract's stable error code, ``path`` the place in the input."""
 
