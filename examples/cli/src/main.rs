@@ -111,7 +111,10 @@ fn read_input(input: &Input) -> Result<String, Error> {
         Error::new(
             ErrorCode::InvalidInput,
             "",
-            format!("cannot read {}: {e}", input.display()),
+            format!(
+                "cannot read {}: {e}; check the file's name and permissions",
+                input.display()
+            ),
         )
     })?;
     String::from_utf8(bytes).map_err(|e| {
@@ -119,7 +122,7 @@ fn read_input(input: &Input) -> Result<String, Error> {
             ErrorCode::InvalidJson,
             "",
             format!(
-                "the input is not UTF-8 text (invalid byte at offset {})",
+                "the input is not UTF-8 text (invalid byte at offset {}); save it as UTF-8",
                 e.utf8_error().valid_up_to()
             ),
         )
@@ -165,12 +168,9 @@ fn pretty_error(e: &Error) -> String {
     serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
 }
 
-/// The one-line message for an error: `error: CODE at PATH: MESSAGE` (without `at PATH` when the
-/// error concerns the input as a whole).
+/// The one-line message for an error: `error: ` and the error's display, `CODE at PATH:
+/// MESSAGE` (without `at PATH` when the error concerns the input as a whole), the text every
+/// face shows.
 fn describe(e: &Error) -> String {
-    if e.path.is_empty() {
-        format!("error: {}: {}\n", e.code, e.message)
-    } else {
-        format!("error: {} at {}: {}\n", e.code, e.path, e.message)
-    }
+    format!("error: {e}\n")
 }
