@@ -46,18 +46,23 @@ pub(crate) struct Ledger<'g> {
 
 /// Resolves a currency code, `unknown_currency` at `path` if ISO 4217 has no such code.
 pub(crate) fn currency(code: &str, path: &Path) -> Result<Currency> {
-    Currency::find(code).ok_or_else(|| {
-        // Codes are dense (most three-letter neighbours of a code are codes too), so only a
-        // code in the wrong case gets a suggestion.
-        let hint = match Currency::find(&code.to_ascii_uppercase()) {
-            Some(c) => format!("did you mean '{}'? Codes are in capitals", c.code()),
-            None => "use a three-letter ISO 4217 code in capitals, such as EUR or USD".to_string(),
-        };
-        path.err(
-            ErrorCode::UnknownCurrency,
-            format!("'{}' is not an ISO 4217 currency code; {hint}", money::clip(code)),
-        )
-    })
+    Currency::find(code).ok_or_else(|| unknown_currency(code, path))
+}
+
+/// The error for `code`, which is not in the ISO 4217 table.
+#[cold]
+#[inline(never)]
+fn unknown_currency(code: &str, path: &Path) -> crate::error::Error {
+    // Codes are dense (most three-letter neighbours of a code are codes too), so only a code in
+    // the wrong case gets a suggestion.
+    let hint = match Currency::find(&code.to_ascii_uppercase()) {
+        Some(c) => format!("did you mean '{}'? Codes are in capitals", c.code()),
+        None => "use a three-letter ISO 4217 code in capitals, such as EUR or USD".to_string(),
+    };
+    path.err(
+        ErrorCode::UnknownCurrency,
+        format!("'{}' is not an ISO 4217 currency code; {hint}", money::clip(code)),
+    )
 }
 
 fn check_id(id: &str, path: &Path, what: &str) -> Result<()> {
@@ -114,8 +119,8 @@ fn check_rate(rate: Decimal, path: &Path) -> Result<()> {
         return Err(path.err(
             ErrorCode::InvalidAmount,
             format!(
-                "a rate must be positive, not {rate}; give what one unit of the currency is worth in \
-                 the group's currency, such as \"0.92\""
+                "a rate must be positive, not {rate}; give one unit's worth in the group's currency, \
+                 such as \"0.92\""
             ),
         ));
     }
@@ -231,7 +236,7 @@ impl<'g> Ledger<'g> {
                     ErrorCode::InvalidOption,
                     format!(
                         "exact_limit is at most {MAX_EXACT_LIMIT}, not {limit}; give a number from 0 to \
-                         {MAX_EXACT_LIMIT} (larger groups are settled by a heuristic above it)"
+                         {MAX_EXACT_LIMIT}"
                     ),
                 ));
             }
@@ -262,14 +267,13 @@ impl<'g> Ledger<'g> {
                     p.field("currency").err(
                         ErrorCode::MissingRate,
                         format!(
-                            "{} is in {} and the group has no rate from {} to {}; add one to the \
-                             group's rates (\"rates\": {{\"{}\": \"...\"}}), give this one its own \
-                             rate, or keep balances per currency (options.balances_in \"each\")",
+                            "{} is in {} and the group has no rate from {} to {}; add it to the group's \
+                             rates, give this one its own rate, or keep balances per currency \
+                             (balances_in \"each\")",
                             what(),
                             c.code(),
                             c.code(),
-                            group_currency.code(),
-                            c.code()
+                            group_currency.code()
                         ),
                     )
                 })
@@ -329,8 +333,7 @@ impl<'g> Ledger<'g> {
                 return Err(p.field("amount").err(
                     ErrorCode::InvalidAmount,
                     format!(
-                        "{}: the amount is zero; give the amount spent (negative for money received), \
-                         or leave the expense out",
+                        "{}: the amount is zero; give its amount, or leave the expense out",
                         what()
                     ),
                 ));
@@ -376,8 +379,7 @@ impl<'g> Ledger<'g> {
                         return Err(pp.err(
                             ErrorCode::SplitMismatch,
                             format!(
-                                "{}: payers add up to {}, not {}; make what each paid add up to the \
-                                 expense's amount",
+                                "{}: payers add up to {}, not {}; make them add up to the expense's amount",
                                 what(),
                                 show(sum, cur),
                                 show(total, cur)
@@ -577,8 +579,7 @@ impl<'g> Ledger<'g> {
                 p.checked_sub(*o).ok_or_else(|| {
                     Path::Root.err(
                         ErrorCode::Overflow,
-                        "a balance is past the range of exact amounts; amounts this large cannot be \
-                             kept exactly",
+                        "a balance is past the range of exact amounts; use smaller amounts",
                     )
                 })
             })

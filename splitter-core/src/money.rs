@@ -56,8 +56,7 @@ pub(crate) fn parse_plain(text: &str, path: &Path) -> Result<Decimal> {
         return Err(path.err(
             ErrorCode::InvalidAmount,
             format!(
-                "'{}' is not a decimal number; write digits with an optional '-' and one '.', such as \
-                 \"12.30\" or \"-5\"",
+                "'{}' is not a decimal number; write it like \"12.30\" or \"-5\"",
                 clip(text)
             ),
         ));

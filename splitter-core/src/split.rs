@@ -78,14 +78,21 @@ impl<'a> Roster<'a> {
             }
             j += 1;
         }
+        Err(self.not_a_member(id, path, context()))
+    }
+
+    /// The error for `id`, who is not a member, named by `context`.
+    #[cold]
+    #[inline(never)]
+    fn not_a_member(&self, id: &str, path: &Path, context: String) -> crate::error::Error {
         let hint = match did_you_mean(id, self.ids.iter().copied()) {
             Some(near) => format!("did you mean '{}'?", money::clip(near)),
             None => "add them to the group's members or correct the id".to_string(),
         };
-        Err(path.err(
+        path.err(
             ErrorCode::UnknownMember,
-            format!("{} '{}', who is not a member; {hint}", context(), money::clip(id)),
-        ))
+            format!("{context} '{}', who is not a member; {hint}", money::clip(id)),
+        )
     }
 }
 
@@ -321,8 +328,7 @@ pub(crate) fn split(
                 return Err(ap.err(
                     ErrorCode::SplitMismatch,
                     format!(
-                        "expense {e}: adjustments of {} exceed the amount {}; make them add up to no more \
-                         than the amount",
+                        "expense {e}: adjustments of {} exceed the amount {}; make them smaller",
                         show(adjusted, cx.currency),
                         show(total, cx.currency)
                     ),
@@ -405,10 +411,7 @@ fn itemized(
     spread(cx, sc, extra, seed, &xp).map_err(|err| match err.code {
         ErrorCode::EmptySplit => xp.err(
             ErrorCode::SplitMismatch,
-            format!(
-                "expense {e}: extras cannot be shared, the items come to zero; split the extras as an \
-                 item of their own"
-            ),
+            format!("expense {e}: extras cannot be shared, the items come to zero; make them an item"),
         ),
         _ => err,
     })
@@ -513,8 +516,8 @@ fn member_list(cx: &SplitContext, sc: &mut Scratch, members: Option<&[String]>, 
         return Err(path.err(
             ErrorCode::EmptySplit,
             format!(
-                "expense {}: the split names no members; name at least one, or leave members out to \
-                 split among everyone",
+                "expense {}: the split names no members; name at least one, or leave members out for \
+                 everyone",
                 cx.expense
             ),
         ));

@@ -2,17 +2,22 @@
 //!
 //! Distance is the optimal string alignment distance (Damerau-Levenshtein where each substring
 //! is edited at most once): one insertion, deletion, substitution or swap of two neighbouring
-//! characters is one edit. Letters are compared without case, so `Amount` is next to `amount`.
+//! bytes is one edit. ASCII letters are compared without case, so `Amount` is next to `amount`.
 //! A suggestion is made only within one edit for names of up to four characters and two edits
 //! for longer ones: further off, a "suggestion" is mostly noise.
 
-/// The longest word a suggestion is looked for (in characters); longer ones get none, which
-/// also bounds the work an error message costs on hostile input.
+/// The longest word a suggestion is looked for (in bytes); longer ones get none, which also
+/// bounds the work an error message costs on hostile input.
 const MAX_WORD: usize = 64;
+/// The most edits a suggestion may be away.
+const MAX_EDITS: usize = 2;
+/// A row of the distance table: one cell per byte of a candidate, and one more.
+type Row = [u8; MAX_WORD + MAX_EDITS + 1];
 
 /// The candidate nearest to `word`, if one is close enough to be a likely typo (see the module
 /// doc); ties go to the first candidate. Only called to word an error: the work is at most a
-/// few dozen steps per candidate.
+/// few hundred steps per candidate. Distances count bytes, so a letter outside ASCII counts
+/// as more than one edit, and case is ignored for ASCII letters.
 ///
 /// # Example
 /// ```
@@ -25,23 +30,15 @@ const MAX_WORD: usize = 64;
 /// assert_eq!(did_you_mean("colour", fields), None);
 /// ```
 pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let w: Vec<char> = word.chars().flat_map(char::to_lowercase).collect();
+    let w = word.as_bytes();
     if w.is_empty() || w.len() > MAX_WORD {
         return None;
     }
-    let max = if w.len() <= 4 { 1 } else { 2 };
+    let max = if w.len() <= 4 { 1 } else { MAX_EDITS };
     let mut best: Option<(usize, &str)> = None;
-    let mut c: Vec<char> = Vec::new();
     for candidate in candidates {
-        // A candidate of very different length is never close (a character is at most four
-        // bytes: a longer candidate is not even read).
-        if candidate.len() > 4 * (MAX_WORD + max) {
-            continue;
-        }
-        c.clear();
-        c.extend(candidate.chars().flat_map(char::to_lowercase));
         let limit = best.map_or(max, |(d, _)| d.saturating_sub(1));
-        if let Some(d) = distance_within(&w, &c, limit) {
+        if let Some(d) = distance_within(w, candidate.as_bytes(), limit) {
             best = Some((d, candidate));
             if d == 0 {
                 break;
@@ -51,46 +48,45 @@ pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str
     best.map(|(_, candidate)| candidate)
 }
 
-/// The optimal string alignment distance of `a` and `b` if it is at most `max`, computed only
+/// The optimal string alignment distance of `a` and `b` (ASCII letters compared without case)
+/// if it is at most `max` (at most [`MAX_EDITS`]; `a` at most [`MAX_WORD`] bytes), computed only
 /// in the band of cells within `max` of the diagonal (further cells are already too far).
-fn distance_within(a: &[char], b: &[char], max: usize) -> Option<usize> {
-    if a.len().abs_diff(b.len()) > max {
+fn distance_within(a: &[u8], b: &[u8], max: usize) -> Option<usize> {
+    if a.len().abs_diff(b.len()) > max || a.len() > MAX_WORD {
         return None;
     }
-    const FAR: usize = usize::MAX / 2;
-    let width = b.len() + 1;
-    // Three rows of the table: two back (for swaps), one back, and the one being filled.
-    let mut rows = [vec![FAR; width], vec![FAR; width], vec![FAR; width]];
-    for (j, cell) in rows[1].iter_mut().enumerate().take(max + 1) {
-        *cell = j;
+    // Cells beyond the band, or past `max`, hold FAR: they never lead to a distance <= max.
+    const FAR: u8 = u8::MAX / 2;
+    let same = |x: u8, y: u8| x.eq_ignore_ascii_case(&y);
+    // Rows i - 2, i - 1 and i of the table.
+    let (mut back2, mut back1, mut cur): (Row, Row, Row) = ([FAR; _], [FAR; _], [FAR; _]);
+    for (j, cell) in back1.iter_mut().enumerate().take(max.min(b.len()) + 1) {
+        *cell = j as u8;
     }
     for i in 1..=a.len() {
-        let (back2, rest) = rows.split_at_mut(1);
-        let (back1, cur) = rest.split_at_mut(1);
-        let (back2, back1, cur) = (&back2[0], &back1[0], &mut cur[0]);
         cur.fill(FAR);
         let from = i.saturating_sub(max);
         let to = (i + max).min(b.len());
         if from == 0 {
-            cur[0] = i;
+            cur[0] = i as u8;
         }
-        let mut row_min = if from == 0 { i } else { FAR };
+        let mut row_min = if from == 0 { i } else { usize::from(FAR) };
         for j in from.max(1)..=to {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let cost = u8::from(!same(a[i - 1], b[j - 1]));
             let mut d = (back1[j - 1] + cost).min(back1[j] + 1).min(cur[j - 1] + 1);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+            if i > 1 && j > 1 && same(a[i - 1], b[j - 2]) && same(a[i - 2], b[j - 1]) {
                 d = d.min(back2[j - 2] + 1);
             }
+            let d = d.min(FAR);
             cur[j] = d;
-            row_min = row_min.min(d);
+            row_min = row_min.min(usize::from(d));
         }
         if row_min > max {
             return None;
         }
-        rows.rotate_left(1);
+        (back2, back1, cur) = (back1, cur, back2);
     }
-    // After the last rotation the last row filled is rows[1].
-    Some(rows[1][b.len()]).filter(|d| *d <= max)
+    Some(usize::from(back1[b.len()])).filter(|d| *d <= max)
 }
 
 #[cfg(test)]
@@ -98,7 +94,7 @@ mod tests {
     use super::*;
 
     /// The full table, for checking the banded one.
-    fn osa(a: &[char], b: &[char]) -> usize {
+    fn osa(a: &[u8], b: &[u8]) -> usize {
         let mut d = vec![vec![0; b.len() + 1]; a.len() + 1];
         for (i, row) in d.iter_mut().enumerate() {
             row[0] = i;
@@ -122,10 +118,9 @@ mod tests {
         /// The banded distance is the full table's whenever that is within the bound, and
         /// nothing otherwise.
         #[test]
-        fn banded_is_the_full_table(a in "[abc]{0,9}", b in "[abc]{0,9}", max in 0usize..4) {
-            let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-            let full = osa(&a, &b);
-            proptest::prop_assert_eq!(distance_within(&a, &b, max), (full <= max).then_some(full));
+        fn banded_is_the_full_table(a in "[abcAB]{0,9}", b in "[abcAB]{0,9}", max in 0usize..3) {
+            let full = osa(a.to_ascii_lowercase().as_bytes(), b.to_ascii_lowercase().as_bytes());
+            proptest::prop_assert_eq!(distance_within(a.as_bytes(), b.as_bytes(), max), (full <= max).then_some(full));
         }
     }
 
@@ -162,6 +157,9 @@ mod tests {
         assert_eq!(did_you_mean("dates", ["rate", "date"]), Some("date"));
         assert_eq!(did_you_mean("bat", ["cat", "hat"]), Some("cat"));
         assert_eq!(did_you_mean("zoe", ["ana", "zoey", "zoé"]), Some("zoey"));
+        // Bytes are compared: 'é' is two of them, two edits from 'e', too far for a short word.
+        assert_eq!(did_you_mean("zoé", ["ana", "zoe"]), None);
+        assert_eq!(did_you_mean("zoés", ["ana", "zoes"]), Some("zoes"));
         assert_eq!(did_you_mean(&"a".repeat(65), [&*"a".repeat(65)]), None);
     }
 }

@@ -856,11 +856,18 @@ const RATES_EXAMPLE: &str = r#"{"USD": "0.92"}"#;
 
 /// `a, b and c` (or `a, b or c` with `last` = "or").
 fn listing(names: &[&str], last: &str) -> String {
-    match names {
-        [] => String::new(),
-        [one] => (*one).to_string(),
-        [init @ .., end] => format!("{} {last} {end}", init.join(", ")),
+    let mut out = String::new();
+    for (i, name) in names.iter().enumerate() {
+        if i + 1 == names.len() && i > 0 {
+            out.push(' ');
+            out.push_str(last);
+            out.push(' ');
+        } else if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(name);
     }
+    out
 }
 
 /// An object being read: lookups by key, repeats and keys its shape does not know refused.
@@ -967,11 +974,19 @@ impl<'a, 'p, S: Source> Obj<'a, 'p, S> {
     }
 
     fn only_known(&self) -> Result<()> {
+        let known = self.shape.get().fields;
+        match self.entries.iter().find(|(k, _)| !known.contains(k)) {
+            Some((k, _)) => Err(self.unknown(k)),
+            None => Ok(()),
+        }
+    }
+
+    /// The error for key `k`, which the object's shape does not know.
+    #[cold]
+    #[inline(never)]
+    fn unknown(&self, k: &str) -> Error {
         let shape = self.shape.get();
         let known = shape.fields;
-        let Some((k, _)) = self.entries.iter().find(|(k, _)| !known.contains(k)) else {
-            return Ok(());
-        };
         let fields = listing(known, "and");
         let message = match did_you_mean(k, known.iter().copied()) {
             Some(near) => format!(
@@ -985,7 +1000,7 @@ impl<'a, 'p, S: Source> Obj<'a, 'p, S> {
                 shape.what
             ),
         };
-        Err(self.path.field(k).err(ErrorCode::InvalidInput, message))
+        self.path.field(k).err(ErrorCode::InvalidInput, message)
     }
 
     /// The value of `key`; a `null` counts as absent.
@@ -1002,6 +1017,8 @@ impl<'a, 'p, S: Source> Obj<'a, 'p, S> {
     }
 
     /// The error for a required `key` that is absent (or `null`).
+    #[cold]
+    #[inline(never)]
     fn missing(&self, key: &str) -> Error {
         let shape = self.shape.get();
         let needs = listing(shape.required, "and");
@@ -1274,15 +1291,18 @@ fn payment<S: Source>(v: &S, path: &Path) -> Result<Payment> {
 }
 
 /// "`option` must be a, b or c, not 'x'", with the nearest name if `value` looks like a typo.
+#[cold]
+#[inline(never)]
 fn one_of(option: &str, value: &str, names: &[&str]) -> String {
-    let names_text = listing(names, "or");
-    match did_you_mean(value, names.iter().copied()) {
-        Some(near) => format!(
-            "{option} must be {names_text}, not '{}'; did you mean '{near}'?",
-            money::clip(value)
-        ),
-        None => format!("{option} must be {names_text}, not '{}'", money::clip(value)),
-    }
+    let hint = match did_you_mean(value, names.iter().copied()) {
+        Some(near) => format!("; did you mean '{near}'?"),
+        None => String::new(),
+    };
+    format!(
+        "{option} must be {}, not '{}'{hint}",
+        listing(names, "or"),
+        money::clip(value)
+    )
 }
 
 /// A string option: `invalid_option` when it is not a string.
