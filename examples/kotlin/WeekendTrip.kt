@@ -97,7 +97,7 @@ fun main() {
         println("  ${t.from} pays ${t.to} ${t.amount.toPlainString()} ${t.currency}")
     }
 
-    // A mistake is refused with its place in the input.
+    // A mistake is refused with its place in the input; the message says what to do.
     val typo = weekendTrip().let { g ->
         g.copy(expenses = g.expenses.map { if (it.id == "breakfast") it.copy(split = Split.Shares(parts("maya" to "1", "zoe" to "1"))) else it })
     }
@@ -105,6 +105,6 @@ fun main() {
         compute(typo)
         println("the typo was not caught")
     } catch (e: SplitterException) {
-        println("Refused: ${e.code()} at ${e.path()}: ${e.detail()}")
+        println("Refused: ${e.message}")
     }
 }

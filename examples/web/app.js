@@ -50,8 +50,9 @@ function el(tag, props = {}, ...children) {
   return node;
 }
 
+// A SplitterError's message already reads "code at path: what is wrong; what to do".
 function describeError(e) {
-  if (e instanceof SplitterError) return `${e.message} (${e.code}${e.path ? ` at ${e.path}` : ''})`;
+  if (e instanceof SplitterError) return e.message;
   return String(e);
 }
 

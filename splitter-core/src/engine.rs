@@ -120,7 +120,7 @@ pub(crate) fn report(
             SettleMethod::Pairwise => {
                 let moves = settle::pairwise(ledger.entries.iter().filter(|e| e.bucket == b), &rank, cancel).map_err(|f| match f {
                     settle::PairwiseFailure::Cancelled => Halt::Cancelled,
-                    settle::PairwiseFailure::Overflow => root.err(ErrorCode::Overflow, "pairwise debts overflow").into(),
+                    settle::PairwiseFailure::Overflow => root.err(ErrorCode::Overflow, "pairwise debts are past the range of exact amounts; use minimal or greedy").into(),
                     settle::PairwiseFailure::TooLarge => root.field("options").field("settle").err(
                         ErrorCode::InvalidOption,
                         format!(
@@ -282,9 +282,10 @@ fn previous_moves(group: &Group, ledger: &Ledger) -> Result<Vec<(usize, Move)>> 
         let cur = ledger::currency(&t.currency, &p.field("currency"))?;
         let amount = money::to_minor(t.amount, cur, &p.field("amount"))?;
         if amount <= 0 {
-            return Err(p
-                .field("amount")
-                .err(ErrorCode::InvalidAmount, "a transfer must be positive"));
+            return Err(p.field("amount").err(
+                ErrorCode::InvalidAmount,
+                "a previous transfer must be positive; give the amount as suggested, or leave it out",
+            ));
         }
         // A transfer in a currency that is not kept any more simply no longer fits.
         if let Some(b) = ledger.buckets.iter().position(|c| *c == cur) {

@@ -145,12 +145,13 @@ impl fmt::Display for ErrorCode {
     }
 }
 
-/// A typed error: what ([`ErrorCode`]), why (a message for people) and where (a path into the
-/// input such as `expenses[1].split.shares.zoe`; empty for the input as a whole).
+/// A typed error: what ([`ErrorCode`]), why and what to do (a message for people) and where (a
+/// path into the input such as `expenses[1].split.shares.zoe`; empty for the input as a whole).
 ///
-/// Displayed as `code at path: message` (`code: message` for the input as a whole). The message
-/// is for people and may change; match on [`Error::code`] and show or log [`Error::path`].
-/// [`crate::wire::error_to_json`] writes the contract's error object.
+/// Displayed as `code at path: message` (`code: message` for the input as a whole), the one
+/// format every face shows ([`error_text`]); the contract's error object carries that text as
+/// its `message` ([`crate::wire::error_to_json`]). The text is for people and may change: match
+/// on [`Error::code`] and show or log [`Error::path`].
 ///
 /// # Example
 /// ```
@@ -163,23 +164,67 @@ impl fmt::Display for ErrorCode {
 /// assert_eq!(err.path, "expenses[0].amount");
 /// assert_eq!(
 ///     err.to_string(),
-///     "too_precise at expenses[0].amount: 1.001 has more decimals than EUR allows (2)"
+///     "too_precise at expenses[0].amount: 1.001 has more decimals than EUR allows (2); \
+///      round it to 2 decimals"
 /// );
 ///
 /// let err = compute_json("[1,").unwrap_err();
 /// assert_eq!((err.code, err.path.as_str()), (ErrorCode::InvalidJson, ""));
 /// assert!(err.to_string().starts_with("invalid_json: "));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{code}{}: {message}", if path.is_empty() { String::new() } else { format!(" at {path}") })]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error {
     /// The stable code.
     pub code: ErrorCode,
-    /// A readable explanation naming the offending value.
+    /// For people: what is wrong, naming the offending value, and what to do about it (without
+    /// the code and the path, which [`Error`]'s display puts in front).
     pub message: String,
     /// Where in the input: dotted fields, `[i]` for list positions, map keys as fields
     /// (`expenses[1].split.shares.zoe`, `rates.USD`); empty for the input as a whole.
     pub path: String,
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_text(f, self.code.as_str(), &self.path, &self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// The text people read for an error: `code at path: message`, or `code: message` when the
+/// path is empty (the input as a whole). Every face shows errors in this one format: the Rust
+/// [`Error`]'s display, the `message` of the contract's error object (so the JavaScript error's
+/// `message`, the CLI and the HTTP server's bodies), Python's `str(err)`, Kotlin's `message` and
+/// Swift's `description`. Callers with codes of their own (the server's `not_found`, ...) use it
+/// too, so that all of its errors read alike.
+///
+/// # Example
+/// ```
+/// use splitter_core::error_text;
+///
+/// assert_eq!(
+///     error_text("unknown_member", "expenses[1].split.shares.zoe", "'zoe' is not a member"),
+///     "unknown_member at expenses[1].split.shares.zoe: 'zoe' is not a member"
+/// );
+/// assert_eq!(error_text("invalid_json", "", "not JSON"), "invalid_json: not JSON");
+/// ```
+pub fn error_text(code: &str, path: &str, message: &str) -> String {
+    let mut out = String::with_capacity(code.len() + path.len() + message.len() + 6);
+    // Writing into a String cannot fail.
+    let _ = write_text(&mut out, code, path, message);
+    out
+}
+
+/// [`error_text`] into any writer.
+fn write_text(w: &mut impl fmt::Write, code: &str, path: &str, message: &str) -> fmt::Result {
+    w.write_str(code)?;
+    if !path.is_empty() {
+        w.write_str(" at ")?;
+        w.write_str(path)?;
+    }
+    w.write_str(": ")?;
+    w.write_str(message)
 }
 
 impl Error {

@@ -242,7 +242,10 @@ impl<'t, B: Build<'t>> Reader<'t, B> {
         Error::new(
             ErrorCode::InvalidJson,
             "",
-            format!("the input is not valid JSON: {what} at line {line} column {column}"),
+            format!(
+                "the input is not valid JSON: {what} at line {line} column {column}; correct the text \
+                 there"
+            ),
         )
     }
 
@@ -519,7 +522,7 @@ impl<'t> Document<'t> {
             return Err(Error::new(
                 ErrorCode::InvalidInput,
                 "",
-                "the JSON text is 4 GiB or longer, more than a document reads",
+                "the JSON text is 4 GiB or longer, more than a document reads; send a smaller group",
             ));
         }
         // At most one entry per bracket: sized once, not doubled (and copied) as it grows.

@@ -46,17 +46,31 @@ pub(crate) struct Ledger<'g> {
 
 /// Resolves a currency code, `unknown_currency` at `path` if ISO 4217 has no such code.
 pub(crate) fn currency(code: &str, path: &Path) -> Result<Currency> {
-    Currency::find(code).ok_or_else(|| {
-        path.err(
-            ErrorCode::UnknownCurrency,
-            format!("'{}' is not an ISO 4217 currency code", money::clip(code)),
-        )
-    })
+    Currency::find(code).ok_or_else(|| unknown_currency(code, path))
+}
+
+/// The error for `code`, which is not in the ISO 4217 table.
+#[cold]
+#[inline(never)]
+fn unknown_currency(code: &str, path: &Path) -> crate::error::Error {
+    // Codes are dense (most three-letter neighbours of a code are codes too), so only a code in
+    // the wrong case gets a suggestion.
+    let hint = match Currency::find(&code.to_ascii_uppercase()) {
+        Some(c) => format!("did you mean '{}'? Codes are in capitals", c.code()),
+        None => "use a three-letter ISO 4217 code in capitals, such as EUR or USD".to_string(),
+    };
+    path.err(
+        ErrorCode::UnknownCurrency,
+        format!("'{}' is not an ISO 4217 currency code; {hint}", money::clip(code)),
+    )
 }
 
 fn check_id(id: &str, path: &Path, what: &str) -> Result<()> {
     if id.is_empty() {
-        return Err(path.err(ErrorCode::InvalidInput, format!("{what} id is empty")));
+        return Err(path.err(
+            ErrorCode::InvalidInput,
+            format!("{what} id is empty; give it a non-empty id"),
+        ));
     }
     Ok(())
 }
@@ -66,7 +80,10 @@ fn check_date(date: Option<&str>, path: &Path) -> Result<()> {
     match date {
         Some(d) if !is_iso_date(d) => Err(path.err(
             ErrorCode::InvalidInput,
-            format!("'{}' is not an ISO 8601 date (YYYY-MM-DD)", money::clip(d)),
+            format!(
+                "'{}' is not an ISO 8601 date; write a real day as YYYY-MM-DD, such as 2024-05-31",
+                money::clip(d)
+            ),
         )),
         _ => Ok(()),
     }
@@ -101,7 +118,10 @@ fn check_rate(rate: Decimal, path: &Path) -> Result<()> {
     if rate <= Decimal::ZERO {
         return Err(path.err(
             ErrorCode::InvalidAmount,
-            format!("a rate must be positive, not {rate}"),
+            format!(
+                "a rate must be positive, not {rate}; give one unit's worth in the group's currency, \
+                 such as \"0.92\""
+            ),
         ));
     }
     Ok(())
@@ -165,7 +185,10 @@ impl<'g> Ledger<'g> {
         // Members.
         let mp = root.field("members");
         if group.members.is_empty() {
-            return Err(mp.err(ErrorCode::EmptySplit, "a group needs at least one member"));
+            return Err(mp.err(
+                ErrorCode::EmptySplit,
+                "a group needs at least one member; list the members' ids, such as [\"ana\", \"ben\"]",
+            ));
         }
         let mut seen = HashSet::new();
         for (i, m) in group.members.iter().enumerate() {
@@ -174,7 +197,10 @@ impl<'g> Ledger<'g> {
             if !seen.insert(m.id.as_str()) {
                 return Err(p.err(
                     ErrorCode::DuplicateId,
-                    format!("member '{}' is listed twice", money::clip(&m.id)),
+                    format!(
+                        "member '{}' is listed twice; list each member once",
+                        money::clip(&m.id)
+                    ),
                 ));
             }
         }
@@ -192,11 +218,14 @@ impl<'g> Ledger<'g> {
             if c == group_currency && *rate != Decimal::ONE {
                 return Err(p.err(
                     ErrorCode::InvalidAmount,
-                    format!("the group's own currency has rate 1, not {rate}"),
+                    format!("the group's own currency has rate 1, not {rate}; leave {code} out of rates"),
                 ));
             }
             if rates[c.index()].replace(*rate).is_some() {
-                return Err(p.err(ErrorCode::DuplicateId, format!("rate for {code} given twice")));
+                return Err(p.err(
+                    ErrorCode::DuplicateId,
+                    format!("the rate for {code} is given twice; give it once"),
+                ));
             }
         }
 
@@ -205,7 +234,10 @@ impl<'g> Ledger<'g> {
             if limit > MAX_EXACT_LIMIT {
                 return Err(root.field("options").field("exact_limit").err(
                     ErrorCode::InvalidOption,
-                    format!("exact_limit is at most {MAX_EXACT_LIMIT}, not {limit}"),
+                    format!(
+                        "exact_limit is at most {MAX_EXACT_LIMIT}, not {limit}; give a number from 0 to \
+                         {MAX_EXACT_LIMIT}"
+                    ),
                 ));
             }
         }
@@ -220,7 +252,10 @@ impl<'g> Ledger<'g> {
                     if c == group_currency && r != Decimal::ONE {
                         return Err(p.field("rate").err(
                             ErrorCode::InvalidAmount,
-                            format!("{} is in the group's currency; its rate is 1, not {r}", what()),
+                            format!(
+                                "{} is in the group's currency: its rate is 1, not {r}; leave the rate out",
+                                what()
+                            ),
                         ));
                     }
                     return Ok(r);
@@ -232,7 +267,9 @@ impl<'g> Ledger<'g> {
                     p.field("currency").err(
                         ErrorCode::MissingRate,
                         format!(
-                            "{} is in {} and the group has no rate from {} to {}",
+                            "{} is in {} and the group has no rate from {} to {}; add it to the group's \
+                             rates, give this one its own rate, or keep balances per currency \
+                             (balances_in \"each\")",
                             what(),
                             c.code(),
                             c.code(),
@@ -272,7 +309,10 @@ impl<'g> Ledger<'g> {
             if repeat == Some(k) {
                 return Err(p.field("id").err(
                     ErrorCode::DuplicateId,
-                    format!("expense id '{}' is used twice", money::clip(&e.id)),
+                    format!(
+                        "expense id '{}' is used twice; give each expense its own id",
+                        money::clip(&e.id)
+                    ),
                 ));
             }
             let what = || format!("expense {}", e.id);
@@ -292,7 +332,10 @@ impl<'g> Ledger<'g> {
             if total == 0 {
                 return Err(p.field("amount").err(
                     ErrorCode::InvalidAmount,
-                    format!("{}: the amount is zero", what()),
+                    format!(
+                        "{}: the amount is zero; give its amount, or leave the expense out",
+                        what()
+                    ),
                 ));
             }
             // Payers.
@@ -305,9 +348,10 @@ impl<'g> Ledger<'g> {
                 )),
                 PaidBy::Several(list) => {
                     if list.is_empty() {
-                        return Err(
-                            pp.err(ErrorCode::EmptySplit, format!("{}: paid_by names nobody", what()))
-                        );
+                        return Err(pp.err(
+                            ErrorCode::EmptySplit,
+                            format!("{}: paid_by names nobody; name who paid", what()),
+                        ));
                     }
                     let mut sum = 0;
                     for Part {
@@ -320,7 +364,11 @@ impl<'g> Ledger<'g> {
                         if std::mem::replace(&mut payer_seen[i], k) == k {
                             return Err(ip.err(
                                 ErrorCode::DuplicateId,
-                                format!("{}: payer '{}' appears twice", what(), money::clip(id)),
+                                format!(
+                                    "{}: payer '{}' appears twice; name each payer once",
+                                    what(),
+                                    money::clip(id)
+                                ),
                             ));
                         }
                         let m = money::to_minor(*amount, cur, &ip)?;
@@ -331,7 +379,7 @@ impl<'g> Ledger<'g> {
                         return Err(pp.err(
                             ErrorCode::SplitMismatch,
                             format!(
-                                "{}: payers add up to {}, not {}",
+                                "{}: payers add up to {}, not {}; make them add up to the expense's amount",
                                 what(),
                                 show(sum, cur),
                                 show(total, cur)
@@ -371,11 +419,13 @@ impl<'g> Ledger<'g> {
                         apportion_into(g, &weights, &keys, &mut work).map_err(|err| match err {
                             ApportionError::ZeroWeights => p.err(
                                 ErrorCode::SplitMismatch,
-                                "parts of a converted expense add up to zero",
+                                "parts of a converted expense add up to zero; check the split",
                             ),
-                            ApportionError::Overflow => {
-                                p.err(ErrorCode::Overflow, "the converted expense overflows")
-                            }
+                            ApportionError::Overflow => p.err(
+                                ErrorCode::Overflow,
+                                "the converted expense is past the range of exact amounts; check the \
+                                     amount and the rate",
+                            ),
                         })?;
                         out.clear();
                         out.extend(list.iter().map(|(i, _)| *i).zip(work.parts.iter().copied()));
@@ -436,7 +486,10 @@ impl<'g> Ledger<'g> {
                 if !pids.insert(id.as_str()) {
                     return Err(p.field("id").err(
                         ErrorCode::DuplicateId,
-                        format!("payment id '{}' is used twice", money::clip(id)),
+                        format!(
+                            "payment id '{}' is used twice; give each payment its own id",
+                            money::clip(id)
+                        ),
                     ));
                 }
             }
@@ -445,7 +498,10 @@ impl<'g> Ledger<'g> {
             if from == to {
                 return Err(p.field("to").err(
                     ErrorCode::InvalidInput,
-                    format!("a payment from '{}' to themself", money::clip(&pay.from)),
+                    format!(
+                        "a payment from '{}' to themself; a payment is between two different members",
+                        money::clip(&pay.from)
+                    ),
                 ));
             }
             let cur = match &pay.currency {
@@ -456,7 +512,11 @@ impl<'g> Ledger<'g> {
             if amount <= 0 {
                 return Err(p.field("amount").err(
                     ErrorCode::InvalidAmount,
-                    format!("a payment must be positive, not {}", pay.amount),
+                    format!(
+                        "a payment must be positive, not {}; for money going the other way, swap \
+                         from and to",
+                        pay.amount
+                    ),
                 ));
             }
             let (b, amount) = if each {
@@ -516,8 +576,12 @@ impl<'g> Ledger<'g> {
             .iter()
             .zip(&self.owed[bucket])
             .map(|(p, o)| {
-                p.checked_sub(*o)
-                    .ok_or_else(|| Path::Root.err(ErrorCode::Overflow, "a balance overflows"))
+                p.checked_sub(*o).ok_or_else(|| {
+                    Path::Root.err(
+                        ErrorCode::Overflow,
+                        "a balance is past the range of exact amounts; use smaller amounts",
+                    )
+                })
             })
             .collect()
     }

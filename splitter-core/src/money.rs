@@ -55,7 +55,10 @@ pub(crate) fn parse_plain(text: &str, path: &Path) -> Result<Decimal> {
     if !all_digits(int) || frac.is_some_and(|f| !all_digits(f)) {
         return Err(path.err(
             ErrorCode::InvalidAmount,
-            format!("'{}' is not a decimal number", clip(text)),
+            format!(
+                "'{}' is not a decimal number; write it like \"12.30\" or \"-5\"",
+                clip(text)
+            ),
         ));
     }
     from_text(text, frac.map_or(0, str::len), path)
@@ -74,7 +77,7 @@ pub(crate) fn parse_json_number(text: &str, path: &Path) -> Result<Decimal> {
     let too_precise = || {
         path.err(
             ErrorCode::TooPrecise,
-            format!("number {} has more than 28 decimals", clip(text)),
+            format!("number {} has more than 28 decimals; round it", clip(text)),
         )
     };
     // An exponent past i64 is out of range one way or the other.
@@ -115,7 +118,7 @@ fn from_text(text: &str, decimals: usize, path: &Path) -> Result<Decimal> {
         if kept > 28 {
             return Err(path.err(
                 ErrorCode::TooPrecise,
-                format!("{} has more than 28 decimals", clip(text)),
+                format!("{} has more than 28 decimals; round it", clip(text)),
             ));
         }
         return from_text(trimmed.trim_end_matches('.'), kept, path);
@@ -146,7 +149,10 @@ pub(crate) fn exact_plain(text: &str, decimals: usize) -> Option<Decimal> {
 fn overflow(text: &str, path: &Path) -> crate::error::Error {
     path.err(
         ErrorCode::Overflow,
-        format!("{} is out of range (at most 28 significant digits)", clip(text)),
+        format!(
+            "{} is out of range; exact decimals have at most 28 significant digits",
+            clip(text)
+        ),
     )
 }
 
@@ -178,9 +184,14 @@ pub(crate) fn to_minor(d: Decimal, currency: Currency, path: &Path) -> Result<Mi
             return Err(path.err(
                 ErrorCode::TooPrecise,
                 format!(
-                    "{d} has more decimals than {} allows ({})",
+                    "{d} has more decimals than {} allows ({}); {}",
                     currency.code(),
-                    currency.exponent()
+                    currency.exponent(),
+                    match currency.exponent() {
+                        0 => "round it to a whole number".to_string(),
+                        1 => "round it to 1 decimal".to_string(),
+                        e => format!("round it to {e} decimals"),
+                    }
                 ),
             ));
         }
@@ -189,7 +200,10 @@ pub(crate) fn to_minor(d: Decimal, currency: Currency, path: &Path) -> Result<Mi
     minor.filter(|v| v.abs() <= MAX_MANTISSA).ok_or_else(|| {
         path.err(
             ErrorCode::Overflow,
-            format!("{d} {} is past the range of exact amounts", currency.code()),
+            format!(
+                "{d} {} is past the range of exact amounts; use a smaller amount",
+                currency.code()
+            ),
         )
     })
 }
@@ -199,13 +213,13 @@ pub(crate) fn to_decimal(m: Minor, currency: Currency, path: &Path) -> Result<De
     if m.abs() > MAX_MANTISSA {
         return Err(path.err(
             ErrorCode::Overflow,
-            "an amount is past the range of exact decimals (about 7.9e28)",
+            "an amount is past the range of exact decimals (about 7.9e28); use smaller amounts",
         ));
     }
     Decimal::try_from_i128_with_scale(m, currency.exponent()).map_err(|_| {
         path.err(
             ErrorCode::Overflow,
-            "an amount is past the range of exact decimals",
+            "an amount is past the range of exact decimals; use smaller amounts",
         )
     })
 }
@@ -214,7 +228,12 @@ pub(crate) fn to_decimal(m: Minor, currency: Currency, path: &Path) -> Result<De
 pub(crate) fn add(a: Minor, b: Minor, path: &Path) -> Result<Minor> {
     a.checked_add(b)
         .filter(|s| s.abs() <= MAX_MANTISSA)
-        .ok_or_else(|| path.err(ErrorCode::Overflow, "a sum is past the range of exact decimals"))
+        .ok_or_else(|| {
+            path.err(
+                ErrorCode::Overflow,
+                "a sum is past the range of exact decimals; use smaller amounts",
+            )
+        })
 }
 
 /// Converts `amount` (minor units of `from`) at `rate` (1 `from` = `rate` `to`) into minor units
@@ -227,7 +246,12 @@ pub(crate) fn convert(
     to: Currency,
     path: &Path,
 ) -> Result<Minor> {
-    let too_big = || path.err(ErrorCode::Overflow, "the converted amount is out of range");
+    let too_big = || {
+        path.err(
+            ErrorCode::Overflow,
+            "the converted amount is past the range of exact amounts; check the amount and the rate",
+        )
+    };
     // value = amount / 10^ef * mantissa / 10^scale * 10^et
     let down = from.exponent() + rate.scale();
     let up = to.exponent();

@@ -9,6 +9,7 @@ use crate::currency::Currency;
 use crate::error::{ErrorCode, Path, Result};
 use crate::model::{Part, Split};
 use crate::money::{self, wide, Minor, Wide};
+use crate::suggest::did_you_mean;
 
 /// The members of a group, found by id with a binary search (no hashing, so no input can make a
 /// lookup slow).
@@ -77,10 +78,21 @@ impl<'a> Roster<'a> {
             }
             j += 1;
         }
-        Err(path.err(
+        Err(self.not_a_member(id, path, context()))
+    }
+
+    /// The error for `id`, who is not a member, named by `context`.
+    #[cold]
+    #[inline(never)]
+    fn not_a_member(&self, id: &str, path: &Path, context: String) -> crate::error::Error {
+        let hint = match did_you_mean(id, self.ids.iter().copied()) {
+            Some(near) => format!("did you mean '{}'?", money::clip(near)),
+            None => "add them to the group's members or correct the id".to_string(),
+        };
+        path.err(
             ErrorCode::UnknownMember,
-            format!("{} '{}', who is not a member", context(), money::clip(id)),
-        ))
+            format!("{context} '{}', who is not a member; {hint}", money::clip(id)),
+        )
     }
 }
 
@@ -206,7 +218,8 @@ pub(crate) fn split(
         return Err(path.err(
             ErrorCode::InvalidInput,
             format!(
-                "expense {e}: splits are nested more than {} levels deep",
+                "expense {e}: splits are nested more than {} levels deep; an item's split cannot be \
+                 itemized again",
                 crate::json::MAX_DEPTH
             ),
         ));
@@ -222,7 +235,12 @@ pub(crate) fn split(
             let p = path.field("shares");
             match weighted(cx, sc, shares, &p, ("shares", "shares name"))? {
                 Scaled::Narrow(_) if sc.weights.iter().all(|w| *w == 0) => {
-                    return Err(p.err(ErrorCode::EmptySplit, format!("expense {e}: every share is zero")));
+                    return Err(p.err(
+                        ErrorCode::EmptySplit,
+                        format!(
+                            "expense {e}: every share is zero; give at least one member a share above zero"
+                        ),
+                    ));
                 }
                 Scaled::Narrow(_) => spread(cx, sc, total, seed, path)?,
                 // One weight is past 2^127: they are not all zero.
@@ -242,7 +260,9 @@ pub(crate) fn split(
                 let sum = sum.map_or_else(|| "more than 100".to_string(), |s| fixed(s, scale));
                 return Err(p.err(
                     ErrorCode::SplitMismatch,
-                    format!("expense {e}: percentages add up to {sum}, not 100"),
+                    format!(
+                        "expense {e}: percentages add up to {sum}, not 100; make them add up to exactly 100"
+                    ),
                 ));
             }
             spread(cx, sc, total, seed, path)?;
@@ -250,7 +270,12 @@ pub(crate) fn split(
         Split::Exact { amounts } => {
             let p = path.field("amounts");
             if amounts.is_empty() {
-                return Err(p.err(ErrorCode::EmptySplit, format!("expense {e}: no amounts")));
+                return Err(p.err(
+                    ErrorCode::EmptySplit,
+                    format!(
+                        "expense {e}: no amounts; give each member's amount, such as {{\"ana\": \"30.00\"}}"
+                    ),
+                ));
             }
             let mut sum = 0;
             sc.names.clear();
@@ -269,7 +294,7 @@ pub(crate) fn split(
                 return Err(p.err(
                     ErrorCode::SplitMismatch,
                     format!(
-                        "expense {e}: amounts add up to {}, not {}",
+                        "expense {e}: amounts add up to {}, not {}; make them add up to the expense's amount",
                         show(sum, cx.currency),
                         show(total, cx.currency)
                     ),
@@ -291,14 +316,19 @@ pub(crate) fn split(
                 sc.acc.add(i, m, &ip)?;
                 adjusted = money::add(adjusted, m, &ap)?;
             }
-            let rest = total
-                .checked_sub(adjusted)
-                .ok_or_else(|| ap.err(ErrorCode::Overflow, "adjustments overflow"))?;
+            let rest = total.checked_sub(adjusted).ok_or_else(|| {
+                ap.err(
+                    ErrorCode::Overflow,
+                    format!(
+                        "expense {e}: adjustments are past the range of exact amounts; make them smaller"
+                    ),
+                )
+            })?;
             if rest != 0 && total != 0 && rest.signum() != total.signum() {
                 return Err(ap.err(
                     ErrorCode::SplitMismatch,
                     format!(
-                        "expense {e}: adjustments of {} exceed the amount {}",
+                        "expense {e}: adjustments of {} exceed the amount {}; make them smaller",
                         show(adjusted, cx.currency),
                         show(total, cx.currency)
                     ),
@@ -325,7 +355,10 @@ fn itemized(
     let e = cx.expense;
     let ip = path.field("items");
     if items.is_empty() {
-        return Err(ip.err(ErrorCode::EmptySplit, format!("expense {e}: no items")));
+        return Err(ip.err(
+            ErrorCode::EmptySplit,
+            format!("expense {e}: no items; list the items, or use another type of split"),
+        ));
     }
     let mut items_total = 0;
     for (k, item) in items.iter().enumerate() {
@@ -335,7 +368,8 @@ fn itemized(
         if matches!(item.split, Split::Itemized { .. }) {
             return Err(sp.err(
                 ErrorCode::InvalidInput,
-                "an item's split cannot be itemized again",
+                "an item's split cannot be itemized again; split the item equal, shares, percent, exact \
+                 or adjustment",
             ));
         }
         let seed = TieSeed::new(&[e.as_bytes(), b"/items/", k.to_string().as_bytes()]);
@@ -353,7 +387,8 @@ fn itemized(
         return Err(path.err(
             ErrorCode::SplitMismatch,
             format!(
-                "expense {e}: items and extras add up to {}, not {}",
+                "expense {e}: items and extras add up to {}, not {}; make them add up to the expense's \
+                 amount",
                 show(sum, cx.currency),
                 show(total, cx.currency)
             ),
@@ -376,7 +411,7 @@ fn itemized(
     spread(cx, sc, extra, seed, &xp).map_err(|err| match err.code {
         ErrorCode::EmptySplit => xp.err(
             ErrorCode::SplitMismatch,
-            format!("expense {e}: extras cannot be shared, the items come to zero"),
+            format!("expense {e}: extras cannot be shared, the items come to zero; make them an item"),
         ),
         _ => err,
     })
@@ -409,12 +444,15 @@ fn add_parts(
     done.map_err(|err| match err {
         ApportionError::ZeroWeights => path.err(
             ErrorCode::EmptySplit,
-            format!("expense {}: nobody to split among", cx.expense),
+            format!(
+                "expense {}: nobody to split among; name at least one member",
+                cx.expense
+            ),
         ),
         ApportionError::Overflow => path.err(
             ErrorCode::Overflow,
             format!(
-                "expense {}: a part is past the range of exact amounts",
+                "expense {}: a part is past the range of exact amounts; use smaller amounts or weights",
                 cx.expense
             ),
         ),
@@ -456,7 +494,11 @@ fn named_once(cx: &SplitContext, sc: &mut Scratch, id: &str, path: &Path, what: 
     if !sc.names.first_time(i) {
         return Err(path.err(
             ErrorCode::DuplicateId,
-            format!("expense {}: '{}' is named twice", cx.expense, money::clip(id)),
+            format!(
+                "expense {}: '{}' is named twice; name each member once",
+                cx.expense,
+                money::clip(id)
+            ),
         ));
     }
     Ok(i)
@@ -473,7 +515,11 @@ fn member_list(cx: &SplitContext, sc: &mut Scratch, members: Option<&[String]>, 
     if members.is_empty() {
         return Err(path.err(
             ErrorCode::EmptySplit,
-            format!("expense {}: the split names no members", cx.expense),
+            format!(
+                "expense {}: the split names no members; name at least one, or leave members out for \
+                 everyone",
+                cx.expense
+            ),
         ));
     }
     sc.names.clear();
@@ -496,7 +542,17 @@ fn weighted(
 ) -> Result<Scaled> {
     let e = cx.expense;
     if entries.is_empty() {
-        return Err(path.err(ErrorCode::EmptySplit, format!("expense {e}: no {what}")));
+        return Err(path.err(
+            ErrorCode::EmptySplit,
+            format!(
+                "expense {e}: no {what}; give them by member, such as {}",
+                if what == "percent" {
+                    r#"{"ana": "50", "ben": "50"}"#
+                } else {
+                    r#"{"ana": "2", "ben": "1"}"#
+                }
+            ),
+        ));
     }
     let scale = entries.iter().map(|p| p.value.scale()).max().unwrap_or(0);
     sc.who.clear();
@@ -509,7 +565,7 @@ fn weighted(
         if w.is_sign_negative() && !w.is_zero() {
             return Err(p.err(
                 ErrorCode::InvalidAmount,
-                format!("expense {e}: {what} cannot be negative ({w})"),
+                format!("expense {e}: {what} cannot be negative ({w}); use 0 or more"),
             ));
         }
         // Zero if it does not fit: then all are made again in `sc.wide_weights`.

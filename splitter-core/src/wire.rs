@@ -2,6 +2,7 @@
 //! writing a [`Report`] or an [`Error`] as JSON.
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::collections::HashSet;
 
 use rust_decimal::Decimal;
@@ -13,7 +14,9 @@ use crate::money;
 use crate::quick;
 pub use crate::quick::Reading;
 use crate::report::{Report, Transfer};
+use crate::settle::MAX_EXACT_LIMIT;
 use crate::source::{Entries, Node, Source};
+use crate::suggest::did_you_mean;
 
 /// Reads a group from the contract's JSON text (lazily, through a [`Document`]: no tree).
 ///
@@ -133,11 +136,11 @@ pub fn payment_to_json(p: &Payment) -> String {
 /// ```
 pub fn group_from_value<S: Source>(v: &S) -> Result<Group> {
     let root = Path::Root;
-    let o = Obj::new(v.node(), &root, "the group")?;
+    let o = Obj::new(v.node(), &root, &GROUP)?;
     let currency = string(o.require("currency")?, &root.field("currency"))?.into_owned();
     let members = list(o.require("members")?, &root.field("members"), member)?;
     let rates = match o.get("rates") {
-        Some(v) => decimal_map(v, &root.field("rates"))?
+        Some(v) => decimal_map(v, &root.field("rates"), RATES_EXAMPLE)?
             .into_iter()
             .map(|p| (p.member, p.value))
             .collect(),
@@ -155,7 +158,6 @@ pub fn group_from_value<S: Source>(v: &S) -> Result<Group> {
         Some(v) => options(v, &root.field("options"), &currency)?,
         None => Options::default(),
     };
-    o.finish(&["currency", "members", "rates", "expenses", "payments", "options"])?;
     Ok(Group {
         currency,
         members,
@@ -686,23 +688,30 @@ pub fn push_json_string(buf: &mut Vec<u8>, s: &str) {
     buf.push(b'"');
 }
 
-/// The error as the contract's error object: `{"error": {"code", "message", "path"}}`.
+/// The error as the contract's error object: `{"error": {"code", "message", "path"}}`. The
+/// `message` is the text people read, the error's display (`code at path: message`, see
+/// [`crate::error_text`]), so that whoever shows only the message shows the code and the path
+/// too; `code` and `path` stay apart for programs.
 ///
 /// # Example
 /// ```
-/// let err = splitter_core::compute_json("[1,").unwrap_err();
-/// let text = splitter_core::wire::error_to_json(&err);
-/// assert!(text.starts_with(r#"{"error":{"code":"invalid_json","message":"#));
+/// let err = splitter_core::compute_json(r#"{"currency": "EUR", "members": ["ana"], "payments": [{"from": "ana", "to": "ana", "amount": "5"}]}"#)
+///     .unwrap_err();
+/// assert_eq!(
+///     splitter_core::wire::error_to_json(&err),
+///     r#"{"error":{"code":"invalid_input","message":"invalid_input at payments[0].to: a payment from 'ana' to themself; a payment is between two different members","path":"payments[0].to"}}"#
+/// );
 /// ```
 pub fn error_to_json(e: &Error) -> String {
-    let mut w = Chunked::in_memory(64 + e.message.len() + e.path.len());
+    let text = e.to_string();
+    let mut w = Chunked::in_memory(64 + text.len() + e.path.len());
     w.open(b'{');
     w.key("error");
     w.open(b'{');
     w.key("code");
     w.string(e.code.as_str());
     w.key("message");
-    w.string(&e.message);
+    w.string(&text);
     w.key("path");
     w.string(&e.path);
     w.close(b'}');
@@ -710,37 +719,288 @@ pub fn error_to_json(e: &Error) -> String {
     w.into_string()
 }
 
-/// An object being read: lookups by key, repeats and unknown keys refused.
+/// One kind of object of the contract: what messages call it, every field it may have (in the
+/// contract's order) and the fields it must have.
+struct Shape {
+    what: &'static str,
+    fields: &'static [&'static str],
+    required: &'static [&'static str],
+    /// What else may stand in its place, for messages (`" (or an id string)"`).
+    or_else: &'static str,
+}
+
+const GROUP: Shape = Shape {
+    what: "the group",
+    fields: &["currency", "members", "rates", "expenses", "payments", "options"],
+    required: &["currency", "members"],
+    or_else: "",
+};
+const MEMBER: Shape = Shape {
+    what: "a member",
+    fields: &["id", "name"],
+    required: &["id"],
+    or_else: " (or an id string)",
+};
+const EXPENSE: Shape = Shape {
+    what: "an expense",
+    fields: &[
+        "id",
+        "amount",
+        "currency",
+        "rate",
+        "paid_by",
+        "split",
+        "description",
+        "date",
+        "category",
+    ],
+    required: &["id", "amount", "paid_by", "split"],
+    or_else: "",
+};
+/// A split whose type is not known yet: any split's field.
+const SPLIT: Shape = Shape {
+    what: "a split",
+    fields: &[
+        "type",
+        "members",
+        "shares",
+        "percent",
+        "amounts",
+        "adjustments",
+        "items",
+        "extras",
+    ],
+    required: &["type"],
+    or_else: "",
+};
+const EQUAL: Shape = Shape {
+    what: "an equal split",
+    fields: &["type", "members"],
+    required: &["type"],
+    or_else: "",
+};
+const SHARES: Shape = Shape {
+    what: "a shares split",
+    fields: &["type", "shares"],
+    required: &["type", "shares"],
+    or_else: "",
+};
+const PERCENT: Shape = Shape {
+    what: "a percent split",
+    fields: &["type", "percent"],
+    required: &["type", "percent"],
+    or_else: "",
+};
+const EXACT: Shape = Shape {
+    what: "an exact split",
+    fields: &["type", "amounts"],
+    required: &["type", "amounts"],
+    or_else: "",
+};
+const ADJUSTMENT: Shape = Shape {
+    what: "an adjustment split",
+    fields: &["type", "members", "adjustments"],
+    required: &["type"],
+    or_else: "",
+};
+const ITEMIZED: Shape = Shape {
+    what: "an itemized split",
+    fields: &["type", "items", "extras"],
+    required: &["type", "items"],
+    or_else: "",
+};
+const ITEM: Shape = Shape {
+    what: "an item",
+    fields: &["amount", "split", "description"],
+    required: &["amount", "split"],
+    or_else: "",
+};
+const EXTRA: Shape = Shape {
+    what: "an extra",
+    fields: &["label", "amount"],
+    required: &["label", "amount"],
+    or_else: "",
+};
+const PAYMENT: Shape = Shape {
+    what: "a payment",
+    fields: &["from", "to", "amount", "currency", "rate", "id", "date"],
+    required: &["from", "to", "amount"],
+    or_else: "",
+};
+const OPTIONS: Shape = Shape {
+    what: "options",
+    fields: &["settle", "balances_in", "exact_limit", "previous"],
+    required: &[],
+    or_else: "",
+};
+const TRANSFER: Shape = Shape {
+    what: "a previous transfer",
+    fields: &["from", "to", "amount", "currency"],
+    required: &["from", "to", "amount"],
+    or_else: "",
+};
+/// The contract's maps (member or currency to decimal): any key.
+const MAP: Shape = Shape {
+    what: "a map",
+    fields: &[],
+    required: &[],
+    or_else: "",
+};
+
+/// The split types, in the contract's order.
+const SPLIT_TYPES: [&str; 6] = ["equal", "shares", "percent", "exact", "adjustment", "itemized"];
+/// Examples of the contract's maps, for messages.
+const SHARES_EXAMPLE: &str = r#"{"ana": "2", "ben": "1"}"#;
+const PAYERS_EXAMPLE: &str = r#"{"ana": "60.00", "ben": "40.00"}"#;
+const RATES_EXAMPLE: &str = r#"{"USD": "0.92"}"#;
+
+/// `a, b and c` (or `a, b or c` with `last` = "or").
+fn listing(names: &[&str], last: &str) -> String {
+    let mut out = String::new();
+    for (i, name) in names.iter().enumerate() {
+        if i + 1 == names.len() && i > 0 {
+            out.push(' ');
+            out.push_str(last);
+            out.push(' ');
+        } else if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(name);
+    }
+    out
+}
+
+/// An object being read: lookups by key, repeats and keys its shape does not know refused.
 struct Obj<'a, 'p, S> {
     entries: Entries<'a, S>,
     path: &'p Path<'p>,
+    /// Its shape (a cell: a split learns its own from its type).
+    shape: Cell<&'static Shape>,
 }
 
 impl<'a, 'p, S: Source> Obj<'a, 'p, S> {
-    fn new(node: Node<'a, S>, path: &'p Path<'p>, what: &str) -> Result<Obj<'a, 'p, S>> {
+    /// The object at `path`, of this shape. A repeated key, then a key the shape does not know,
+    /// is refused here, before any field is read: a misspelt field (`"amout"`) is reported as
+    /// itself, with the field it likely stands for, not as the field it leaves missing.
+    fn new(node: Node<'a, S>, path: &'p Path<'p>, shape: &'static Shape) -> Result<Obj<'a, 'p, S>> {
+        let o = Obj::open(node, path, shape)?;
+        o.only_known()?;
+        Ok(o)
+    }
+
+    /// [`Obj::new`] without the check of the keys: for a split, whose type says which keys it
+    /// may have ([`Obj::narrow`]).
+    fn open(node: Node<'a, S>, path: &'p Path<'p>, shape: &'static Shape) -> Result<Obj<'a, 'p, S>> {
         match node {
             Node::Object(entries) => {
-                let n = entries.len();
-                // Small objects (nearly all) are checked pairwise; large ones with a set.
-                let repeated = if entries.unique() {
-                    None
-                } else if n <= 16 {
-                    (1..n).find(|&i| (0..i).any(|j| entries.key(j) == entries.key(i)))
-                } else {
-                    let mut seen = HashSet::with_capacity(n);
-                    (0..n).find(|&i| !seen.insert(entries.key(i)))
+                let o = Obj {
+                    entries,
+                    path,
+                    shape: Cell::new(shape),
                 };
-                if let Some(i) = repeated {
-                    let k = entries.key(i);
-                    return Err(path.field(k).err(
-                        ErrorCode::DuplicateId,
-                        format!("key '{}' appears twice", money::clip(k)),
-                    ));
-                }
-                Ok(Obj { entries, path })
+                o.no_repeats()?;
+                Ok(o)
             }
-            other => Err(not_a(other, path, what)),
+            Node::Refused(code, message) => Err(path.err(code, message)),
+            other => {
+                let form = if shape.required.is_empty() {
+                    "an object".to_string()
+                } else {
+                    format!("an object with {}", listing(shape.required, "and"))
+                };
+                Err(path.err(
+                    ErrorCode::InvalidInput,
+                    format!(
+                        "{} must be {form}{}, not {}",
+                        shape.what,
+                        shape.or_else,
+                        other.kind()
+                    ),
+                ))
+            }
         }
+    }
+
+    /// A map of the contract at `path` (any keys; repeats refused); `example` shows one.
+    fn map(node: Node<'a, S>, path: &'p Path<'p>, example: &str) -> Result<Obj<'a, 'p, S>> {
+        match node {
+            Node::Object(entries) => {
+                let o = Obj {
+                    entries,
+                    path,
+                    shape: Cell::new(&MAP),
+                };
+                o.no_repeats()?;
+                Ok(o)
+            }
+            other => Err(unexpected(
+                other,
+                path,
+                ErrorCode::InvalidInput,
+                &format!("an object such as {example}"),
+            )),
+        }
+    }
+
+    /// The same object, now known to be of the narrower `shape` (a split of a given type):
+    /// keys of other shapes are refused.
+    fn narrow(&self, shape: &'static Shape) -> Result<()> {
+        self.shape.set(shape);
+        self.only_known()
+    }
+
+    fn no_repeats(&self) -> Result<()> {
+        let entries = &self.entries;
+        let n = entries.len();
+        // Small objects (nearly all) are checked pairwise; large ones with a set.
+        let repeated = if entries.unique() {
+            None
+        } else if n <= 16 {
+            (1..n).find(|&i| (0..i).any(|j| entries.key(j) == entries.key(i)))
+        } else {
+            let mut seen = HashSet::with_capacity(n);
+            (0..n).find(|&i| !seen.insert(entries.key(i)))
+        };
+        match repeated {
+            Some(i) => {
+                let k = entries.key(i);
+                Err(self.path.field(k).err(
+                    ErrorCode::DuplicateId,
+                    format!("key '{}' appears twice; give it once", money::clip(k)),
+                ))
+            }
+            None => Ok(()),
+        }
+    }
+
+    fn only_known(&self) -> Result<()> {
+        let known = self.shape.get().fields;
+        match self.entries.iter().find(|(k, _)| !known.contains(k)) {
+            Some((k, _)) => Err(self.unknown(k)),
+            None => Ok(()),
+        }
+    }
+
+    /// The error for key `k`, which the object's shape does not know.
+    #[cold]
+    #[inline(never)]
+    fn unknown(&self, k: &str) -> Error {
+        let shape = self.shape.get();
+        let known = shape.fields;
+        let fields = listing(known, "and");
+        let message = match did_you_mean(k, known.iter().copied()) {
+            Some(near) => format!(
+                "unknown field '{}'; did you mean '{near}'? ({} has {fields})",
+                money::clip(k),
+                shape.what
+            ),
+            None => format!(
+                "unknown field '{}'; {} has only {fields}: remove it or correct its name",
+                money::clip(k),
+                shape.what
+            ),
+        };
+        self.path.field(k).err(ErrorCode::InvalidInput, message)
     }
 
     /// The value of `key`; a `null` counts as absent.
@@ -753,37 +1013,24 @@ impl<'a, 'p, S: Source> Obj<'a, 'p, S> {
     }
 
     fn require(&self, key: &str) -> Result<&S> {
-        self.get(key).ok_or_else(|| {
-            self.path
-                .field(key)
-                .err(ErrorCode::InvalidInput, format!("'{key}' is required"))
-        })
+        self.get(key).ok_or_else(|| self.missing(key))
     }
 
-    fn finish(&self, known: &[&str]) -> Result<()> {
-        match self.entries.iter().find(|(k, _)| !known.contains(k)) {
-            Some((k, _)) => Err(self.path.field(k).err(
-                ErrorCode::InvalidInput,
-                format!(
-                    "unknown field '{}' (expected one of: {})",
-                    money::clip(k),
-                    known.join(", ")
-                ),
-            )),
-            None => Ok(()),
-        }
-    }
-}
-
-/// The error for a node that is not what was expected: its own refusal if a host value was
-/// refused, `invalid_input` otherwise.
-fn not_a<S>(node: Node<'_, S>, path: &Path, what: &str) -> Error {
-    match node {
-        Node::Refused(code, message) => path.err(code, message),
-        other => path.err(
+    /// The error for a required `key` that is absent (or `null`).
+    #[cold]
+    #[inline(never)]
+    fn missing(&self, key: &str) -> Error {
+        let shape = self.shape.get();
+        let needs = listing(shape.required, "and");
+        let types = if key == "type" {
+            format!(" ({})", listing(&SPLIT_TYPES, "or"))
+        } else {
+            String::new()
+        };
+        self.path.field(key).err(
             ErrorCode::InvalidInput,
-            format!("{what} must be an object, not {}", other.kind()),
-        ),
+            format!("'{key}' is missing; {} needs {needs}{types}", shape.what),
+        )
     }
 }
 
@@ -830,8 +1077,9 @@ fn decimal<S: Source>(v: &S, path: &Path) -> Result<Decimal> {
     }
 }
 
-fn decimal_map<S: Source>(v: &S, path: &Path) -> Result<Vec<Part>> {
-    decimal_entries(v.node(), path)
+/// An object of names (members, currencies) to decimals; `example` shows one in messages.
+fn decimal_map<S: Source>(v: &S, path: &Path, example: &str) -> Result<Vec<Part>> {
+    decimal_entries(v.node(), path, example)
 }
 
 fn list<S: Source, T>(v: &S, path: &Path, item: impl Fn(&S, &Path) -> Result<T>) -> Result<Vec<T>> {
@@ -858,15 +1106,14 @@ fn member<S: Source>(v: &S, path: &Path) -> Result<Member> {
         Node::String(id) => return Ok(Member::new(id.into_owned())),
         node => node,
     };
-    let o = Obj::new(node, path, "a member")?;
+    let o = Obj::new(node, path, &MEMBER)?;
     let id = string(o.require("id")?, &path.field("id"))?.into_owned();
     let name = opt_string(&o, "name")?;
-    o.finish(&["id", "name"])?;
     Ok(Member { id, name })
 }
 
 fn expense<S: Source>(v: &S, path: &Path) -> Result<Expense> {
-    let o = Obj::new(v.node(), path, "an expense")?;
+    let o = Obj::new(v.node(), path, &EXPENSE)?;
     let id = string(o.require("id")?, &path.field("id"))?.into_owned();
     let amount = decimal(o.require("amount")?, &path.field("amount"))?;
     let currency = opt_string(&o, "currency")?;
@@ -877,13 +1124,13 @@ fn expense<S: Source>(v: &S, path: &Path) -> Result<Expense> {
     let pp = path.field("paid_by");
     let paid_by = match o.require("paid_by")?.node() {
         Node::String(id) => PaidBy::One(id.into_owned()),
-        node @ Node::Object(_) => PaidBy::Several(decimal_entries(node, &pp)?),
+        node @ Node::Object(_) => PaidBy::Several(decimal_entries(node, &pp, PAYERS_EXAMPLE)?),
         other => {
             return Err(unexpected(
                 other,
                 &pp,
                 ErrorCode::InvalidInput,
-                "a member id or an object of member to amount for paid_by",
+                "a member id such as \"ana\", or an object of member to amount such as {\"ana\": \"60.00\", \"ben\": \"40.00\"}",
             ))
         }
     };
@@ -891,17 +1138,6 @@ fn expense<S: Source>(v: &S, path: &Path) -> Result<Expense> {
     let description = opt_string(&o, "description")?;
     let date = opt_string(&o, "date")?;
     let category = opt_string(&o, "category")?;
-    o.finish(&[
-        "id",
-        "amount",
-        "currency",
-        "rate",
-        "paid_by",
-        "split",
-        "description",
-        "date",
-        "category",
-    ])?;
     Ok(Expense {
         id,
         amount,
@@ -916,8 +1152,8 @@ fn expense<S: Source>(v: &S, path: &Path) -> Result<Expense> {
 }
 
 /// [`decimal_map`] of a node already looked at.
-fn decimal_entries<S: Source>(node: Node<'_, S>, path: &Path) -> Result<Vec<Part>> {
-    let o = Obj::new(node, path, "this")?;
+fn decimal_entries<S: Source>(node: Node<'_, S>, path: &Path, example: &str) -> Result<Vec<Part>> {
+    let o = Obj::map(node, path, example)?;
     let mut out = Vec::with_capacity(o.entries.len());
     for (k, v) in o.entries.iter() {
         out.push(Part {
@@ -934,83 +1170,89 @@ fn split<S: Source>(v: &S, path: &Path) -> Result<Split> {
     if path.depth() > MAX_DEPTH {
         return Err(path.err(
             ErrorCode::InvalidInput,
-            format!("splits are nested more than {MAX_DEPTH} levels deep"),
+            format!("splits are nested more than {MAX_DEPTH} levels deep; an item's split cannot be itemized again"),
         ));
     }
-    let o = Obj::new(v.node(), path, "a split")?;
+    // The type decides which fields belong, so it is read first; without one, any split's
+    // field is known.
+    let o = Obj::open(v.node(), path, &SPLIT)?;
     let tp = path.field("type");
-    let kind = string(o.require("type")?, &tp)?;
+    let kind = match o.get("type") {
+        Some(v) => string(v, &tp)?,
+        None => {
+            o.only_known()?;
+            return Err(o.missing("type"));
+        }
+    };
+    let shape = match &*kind {
+        "equal" => &EQUAL,
+        "shares" => &SHARES,
+        "percent" => &PERCENT,
+        "exact" => &EXACT,
+        "adjustment" => &ADJUSTMENT,
+        "itemized" => &ITEMIZED,
+        other => {
+            let hint = match did_you_mean(other, SPLIT_TYPES) {
+                Some(near) => format!("did you mean '{near}'? The types are"),
+                None => "use one of".to_string(),
+            };
+            return Err(tp.err(
+                ErrorCode::InvalidInput,
+                format!(
+                    "unknown split type '{}'; {hint} {}",
+                    money::clip(other),
+                    listing(&SPLIT_TYPES, "or")
+                ),
+            ));
+        }
+    };
+    o.narrow(shape)?;
     let members = |o: &Obj<S>| {
         o.get("members")
             .map(|v| strings(v, &path.field("members")))
             .transpose()
     };
-    let (split, known): (Split, &[&str]) = match &*kind {
-        "equal" => (
-            Split::Equal {
-                members: members(&o)?,
-            },
-            &["type", "members"],
-        ),
-        "shares" => (
-            Split::Shares {
-                shares: decimal_map(o.require("shares")?, &path.field("shares"))?,
-            },
-            &["type", "shares"],
-        ),
-        "percent" => (
-            Split::Percent {
-                percent: decimal_map(o.require("percent")?, &path.field("percent"))?,
-            },
-            &["type", "percent"],
-        ),
-        "exact" => (
-            Split::Exact {
-                amounts: decimal_map(o.require("amounts")?, &path.field("amounts"))?,
-            },
-            &["type", "amounts"],
-        ),
+    let map = |key: &str| decimal_map(o.require(key)?, &path.field(key), SHARES_EXAMPLE);
+    let split = match &*kind {
+        "equal" => Split::Equal {
+            members: members(&o)?,
+        },
+        "shares" => Split::Shares {
+            shares: map("shares")?,
+        },
+        "percent" => Split::Percent {
+            percent: map("percent")?,
+        },
+        "exact" => Split::Exact {
+            amounts: map("amounts")?,
+        },
         "adjustment" => {
             let adjustments = match o.get("adjustments") {
-                Some(v) => decimal_map(v, &path.field("adjustments"))?,
+                Some(v) => decimal_map(v, &path.field("adjustments"), SHARES_EXAMPLE)?,
                 None => Vec::new(),
             };
-            (
-                Split::Adjustment {
-                    members: members(&o)?,
-                    adjustments,
-                },
-                &["type", "members", "adjustments"],
-            )
+            Split::Adjustment {
+                members: members(&o)?,
+                adjustments,
+            }
         }
-        "itemized" => {
+        _ => {
             let items = list(o.require("items")?, &path.field("items"), item)?;
             let extras = match o.get("extras") {
                 Some(v) => list(v, &path.field("extras"), extra)?,
                 None => Vec::new(),
             };
-            (Split::Itemized { items, extras }, &["type", "items", "extras"])
-        }
-        other => {
-            return Err(tp.err(
-                ErrorCode::InvalidInput,
-                format!(
-                "unknown split type '{}' (expected equal, shares, percent, exact, adjustment or itemized)",
-                money::clip(other)
-            ),
-            ))
+            Split::Itemized { items, extras }
         }
     };
-    o.finish(known)?;
     Ok(split)
 }
 
 fn item<S: Source>(v: &S, path: &Path) -> Result<Item> {
-    let o = Obj::new(v.node(), path, "an item")?;
+    let o = Obj::new(v.node(), path, &ITEM)?;
     let amount = decimal(o.require("amount")?, &path.field("amount"))?;
     let split = split(o.require("split")?, &path.field("split"))?;
     let description = opt_string(&o, "description")?;
-    o.finish(&["amount", "split", "description"])?;
     Ok(Item {
         amount,
         split,
@@ -1019,15 +1261,14 @@ fn item<S: Source>(v: &S, path: &Path) -> Result<Item> {
 }
 
 fn extra<S: Source>(v: &S, path: &Path) -> Result<Extra> {
-    let o = Obj::new(v.node(), path, "an extra")?;
+    let o = Obj::new(v.node(), path, &EXTRA)?;
     let label = string(o.require("label")?, &path.field("label"))?.into_owned();
     let amount = decimal(o.require("amount")?, &path.field("amount"))?;
-    o.finish(&["label", "amount"])?;
     Ok(Extra { label, amount })
 }
 
 fn payment<S: Source>(v: &S, path: &Path) -> Result<Payment> {
-    let o = Obj::new(v.node(), path, "a payment")?;
+    let o = Obj::new(v.node(), path, &PAYMENT)?;
     let from = string(o.require("from")?, &path.field("from"))?.into_owned();
     let to = string(o.require("to")?, &path.field("to"))?.into_owned();
     let amount = decimal(o.require("amount")?, &path.field("amount"))?;
@@ -1038,7 +1279,6 @@ fn payment<S: Source>(v: &S, path: &Path) -> Result<Payment> {
         .transpose()?;
     let id = opt_string(&o, "id")?;
     let date = opt_string(&o, "date")?;
-    o.finish(&["from", "to", "amount", "currency", "rate", "id", "date"])?;
     Ok(Payment {
         id,
         from,
@@ -1048,6 +1288,21 @@ fn payment<S: Source>(v: &S, path: &Path) -> Result<Payment> {
         rate,
         date,
     })
+}
+
+/// "`option` must be a, b or c, not 'x'", with the nearest name if `value` looks like a typo.
+#[cold]
+#[inline(never)]
+fn one_of(option: &str, value: &str, names: &[&str]) -> String {
+    let hint = match did_you_mean(value, names.iter().copied()) {
+        Some(near) => format!("; did you mean '{near}'?"),
+        None => String::new(),
+    };
+    format!(
+        "{option} must be {}, not '{}'{hint}",
+        listing(names, "or"),
+        money::clip(value)
+    )
 }
 
 /// A string option: `invalid_option` when it is not a string.
@@ -1066,17 +1321,14 @@ fn options<S: Source>(v: &S, path: &Path, group_currency: &str) -> Result<Option
 
 /// Sets the options that `v` names, leaving the others as they are.
 fn options_into<S: Source>(out: &mut Options, v: &S, path: &Path, group_currency: &str) -> Result<()> {
-    let o = Obj::new(v.node(), path, "options")?;
+    let o = Obj::new(v.node(), path, &OPTIONS)?;
     if let Some(v) = o.get("settle") {
         let p = path.field("settle");
         let name = option_string(v, &p)?;
         out.settle = name.parse().map_err(|_| {
             p.err(
                 ErrorCode::InvalidOption,
-                format!(
-                    "settle must be minimal, greedy or pairwise, not '{}'",
-                    money::clip(&name)
-                ),
+                one_of("settle", &name, &["minimal", "greedy", "pairwise"]),
             )
         })?;
     }
@@ -1086,7 +1338,7 @@ fn options_into<S: Source>(out: &mut Options, v: &S, path: &Path, group_currency
         out.balances_in = name.parse().map_err(|_| {
             p.err(
                 ErrorCode::InvalidOption,
-                format!("balances_in must be group or each, not '{}'", money::clip(&name)),
+                one_of("balances_in", &name, &["group", "each"]),
             )
         })?;
     }
@@ -1100,23 +1352,22 @@ fn options_into<S: Source>(out: &mut Options, v: &S, path: &Path, group_currency
         out.exact_limit = Some(limit.ok_or_else(|| {
             p.err(
                 ErrorCode::InvalidOption,
-                "exact_limit must be a whole number >= 0",
+                format!("exact_limit must be a whole number from 0 to {MAX_EXACT_LIMIT}, such as 12"),
             )
         })?);
     }
     if let Some(v) = o.get("previous") {
         out.previous = list(v, &path.field("previous"), |v, p| transfer(v, p, group_currency))?;
     }
-    o.finish(&["settle", "balances_in", "exact_limit", "previous"])
+    Ok(())
 }
 
 fn transfer<S: Source>(v: &S, path: &Path, group_currency: &str) -> Result<Transfer> {
-    let o = Obj::new(v.node(), path, "a transfer")?;
+    let o = Obj::new(v.node(), path, &TRANSFER)?;
     let from = string(o.require("from")?, &path.field("from"))?.into_owned();
     let to = string(o.require("to")?, &path.field("to"))?.into_owned();
     let amount = decimal(o.require("amount")?, &path.field("amount"))?;
     let currency = opt_string(&o, "currency")?.unwrap_or_else(|| group_currency.to_string());
-    o.finish(&["from", "to", "amount", "currency"])?;
     Ok(Transfer {
         from,
         to,
@@ -1276,6 +1527,154 @@ mod tests {
         );
     }
 
+    /// A misspelt field is reported as itself, with the field it likely stands for, before the
+    /// field it leaves missing, in every kind of object; a field far from any gets the list.
+    #[test]
+    fn unknown_fields_come_before_missing_ones_and_suggest_the_nearest() {
+        let read = |text: &str| crate::compute_json(text).unwrap_err();
+        let group = |expense: &str, rest: &str| {
+            format!(r#"{{"currency": "EUR", "members": ["ana", "ben"], "expenses": [{expense}]{rest}}}"#)
+        };
+        let ok_expense = r#"{"id": "e1", "amount": "10.00", "paid_by": "ana", "split": {"type": "equal"}}"#;
+        for (text, path, near) in [
+            (
+                r#"{"currency": "EUR", "member": ["ana"]}"#.to_string(),
+                "member",
+                "members",
+            ),
+            (
+                r#"{"curency": "EUR", "members": ["ana"]}"#.to_string(),
+                "curency",
+                "currency",
+            ),
+            (
+                r#"{"currency": "EUR", "members": [{"ID": "ana"}]}"#.to_string(),
+                "members[0].ID",
+                "id",
+            ),
+            (
+                group(
+                    r#"{"id": "e1", "amout": "10.00", "paid_by": "ana", "split": {"type": "equal"}}"#,
+                    "",
+                ),
+                "expenses[0].amout",
+                "amount",
+            ),
+            (
+                group(
+                    r#"{"id": "e1", "amount": "10.00", "paidby": "ana", "split": {"type": "equal"}}"#,
+                    "",
+                ),
+                "expenses[0].paidby",
+                "paid_by",
+            ),
+            (
+                group(
+                    r#"{"id": "e1", "amount": "10.00", "paid_by": "ana", "split": {"tpye": "equal"}}"#,
+                    "",
+                ),
+                "expenses[0].split.tpye",
+                "type",
+            ),
+            (
+                group(
+                    r#"{"id": "e1", "amount": "10.00", "paid_by": "ana", "split": {"type": "itemized",
+                        "items": [{"amont": "10.00", "split": {"type": "equal"}}]}}"#,
+                    "",
+                ),
+                "expenses[0].split.items[0].amont",
+                "amount",
+            ),
+            (
+                group(
+                    ok_expense,
+                    r#", "payments": [{"form": "ben", "to": "ana", "amount": "5.00"}]"#,
+                ),
+                "payments[0].form",
+                "from",
+            ),
+            (
+                group(ok_expense, r#", "options": {"setle": "greedy"}"#),
+                "options.setle",
+                "settle",
+            ),
+        ] {
+            let e = read(&text);
+            assert_eq!(
+                (e.code.as_str(), e.path.as_str()),
+                ("invalid_input", path),
+                "{text}"
+            );
+            assert!(
+                e.message.contains(&format!("did you mean '{near}'?")),
+                "{text}: {}",
+                e.message
+            );
+        }
+        let e = read(&group(
+            r#"{"id": "e1", "amount": "10.00", "paid_by": "ana", "split": {"type": "equal"}, "colour": "red"}"#,
+            "",
+        ));
+        assert_eq!(
+            e.to_string(),
+            "invalid_input at expenses[0].colour: unknown field 'colour'; an expense has only id, \
+             amount, currency, rate, paid_by, split, description, date and category: remove it or \
+             correct its name"
+        );
+        // Without a typo, the missing field is named with what the object needs.
+        let e = read(&group(
+            r#"{"id": "e1", "paid_by": "ana", "split": {"type": "equal"}}"#,
+            "",
+        ));
+        assert_eq!(
+            e.to_string(),
+            "invalid_input at expenses[0].amount: 'amount' is missing; an expense needs id, amount, \
+             paid_by and split"
+        );
+        let e = read(&group(
+            r#"{"id": "e1", "amount": "1", "paid_by": "ana", "split": {}}"#,
+            "",
+        ));
+        assert_eq!(
+            e.to_string(),
+            "invalid_input at expenses[0].split.type: 'type' is missing; a split needs type (equal, \
+             shares, percent, exact, adjustment or itemized)"
+        );
+    }
+
+    #[test]
+    fn option_values_and_split_types_suggest_the_nearest() {
+        let with = |extra: &str, split: &str| {
+            crate::compute_json(&format!(
+                r#"{{"currency": "EUR", "members": ["ana"], "expenses": [{{"id": "e1", "amount": "1.00",
+                   "paid_by": "ana", "split": {split}}}]{extra}}}"#
+            ))
+            .unwrap_err()
+            .to_string()
+        };
+        let equal = r#"{"type": "equal"}"#;
+        assert_eq!(
+            with(r#", "options": {"settle": "minimall"}"#, equal),
+            "invalid_option at options.settle: settle must be minimal, greedy or pairwise, not \
+             'minimall'; did you mean 'minimal'?"
+        );
+        assert_eq!(
+            with(r#", "options": {"balances_in": "Each"}"#, equal),
+            "invalid_option at options.balances_in: balances_in must be group or each, not 'Each'; \
+             did you mean 'each'?"
+        );
+        assert_eq!(
+            with("", r#"{"type": "itemised", "items": []}"#),
+            "invalid_input at expenses[0].split.type: unknown split type 'itemised'; did you mean \
+             'itemized'? The types are equal, shares, percent, exact, adjustment or itemized"
+        );
+        assert_eq!(
+            with("", r#"{"type": "percentage", "percent": {"ana": "100"}}"#),
+            "invalid_input at expenses[0].split.type: unknown split type 'percentage'; use one of \
+             equal, shares, percent, exact, adjustment or itemized"
+        );
+    }
+
     #[test]
     fn the_error_object_is_what_serde_json_writes() {
         for (code, message, path) in [
@@ -1291,8 +1690,9 @@ mod tests {
             ),
         ] {
             let e = crate::Error::new(code, path, message);
+            let text = crate::error_text(code.as_str(), path, message);
             let want =
-                serde_json::json!({ "error": { "code": code.as_str(), "message": message, "path": path } });
+                serde_json::json!({ "error": { "code": code.as_str(), "message": text, "path": path } });
             assert_eq!(super::error_to_json(&e), want.to_string());
         }
     }

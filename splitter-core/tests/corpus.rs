@@ -54,6 +54,11 @@ fn every_case_gives_exactly_the_expected_result() {
                         "{name}: got error {} at '{}' ({}), expected {} at {}",
                         e.code, e.path, e.message, expected["code"], expected["path"]
                     ));
+                } else if let Some(message) = expected["message"].as_str() {
+                    // The text people read, where the case fixes it: every face shows exactly it.
+                    if e.to_string() != message {
+                        failures.push(format!("{name}: message\n  got:      {e}\n  expected: {message}"));
+                    }
                 }
             }
             (Ok(text), _, expected) => {
@@ -72,6 +77,46 @@ fn every_case_gives_exactly_the_expected_result() {
         cases.len(),
         failures.join("\n")
     );
+}
+
+/// Every error of the corpus reads `code at path: message` (or `code: message` for the input as
+/// a whole), in the error's display and in the contract's error object alike; and the cases that
+/// fix the text cover the kinds people meet most: a typo, a missing field, a place deep in a big
+/// group, the whole input.
+#[test]
+fn every_error_reads_code_path_and_message() {
+    let mut fixed = Vec::new();
+    for (name, case) in cases() {
+        let Err(e) = splitter_core::compute_json(&input_text(&case)) else {
+            continue;
+        };
+        let text = e.to_string();
+        let want = if e.path.is_empty() {
+            format!("{}: {}", e.code, e.message)
+        } else {
+            format!("{} at {}: {}", e.code, e.path, e.message)
+        };
+        assert_eq!(text, want, "{name}");
+        let object: Value = serde_json::from_str(&splitter_core::wire::error_to_json(&e)).unwrap();
+        assert_eq!(object["error"]["message"], text, "{name}");
+        assert_eq!(object["error"]["code"], e.code.as_str(), "{name}");
+        assert_eq!(object["error"]["path"], e.path, "{name}");
+        if case["error"]["message"].is_string() {
+            fixed.push(name);
+        }
+    }
+    for kind in [
+        "did_you_mean",
+        "unknown_field_before_missing",
+        "missing",
+        "big_group",
+        "invalid_json",
+    ] {
+        assert!(
+            fixed.iter().any(|n| n.contains(kind)),
+            "no case fixes the message of a '{kind}' error: {fixed:?}"
+        );
+    }
 }
 
 #[test]

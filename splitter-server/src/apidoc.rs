@@ -23,7 +23,7 @@ pub struct ErrorDetail {
     /// Stable code: the core's (`invalid_json`, `invalid_amount`, `unknown_member`, ...) or the
     /// server's (`not_found`, `precondition_failed`, `idempotency_key_reused`, ...).
     code: String,
-    /// For people.
+    /// For people: `code at path: what is wrong; what to do` (may be reworded: match on `code`).
     message: String,
     /// Where in the request body (or which parameter); empty for the whole.
     path: String,

@@ -24,12 +24,14 @@ create_exception!(
     _splitter,
     SplitterError,
     PyValueError,
-    "Bad input: `.code` is the contract's stable error code, `.path` the place in the input."
+    "Bad input: `.code` is the contract's stable error code, `.path` the place in the input; \
+     `str(err)` is the text for people, `code at path: what is wrong; what to do`."
 );
 
-/// The contract's error as a `SplitterError` with `.code` and `.path`.
+/// The contract's error as a `SplitterError` with `.code` and `.path`, whose text (`str(err)`)
+/// is the core's, the one every face shows.
 fn to_py_err(py: Python<'_>, e: &Error) -> PyErr {
-    let err = SplitterError::new_err(format!("{}: {}", e.code, e.message));
+    let err = SplitterError::new_err(e.to_string());
     let value = err.value(py);
     // Setting two attributes on a fresh exception cannot fail in practice; if it did, the
     // message still carries the code.
@@ -108,14 +110,21 @@ impl<'r, 'py> PyValue<'r, 'py> {
         if let Ok(s) = obj.cast::<PyString>() {
             return match s.to_cow() {
                 Ok(text) => Node::String(Cow::Owned(text.into_owned())),
-                Err(_) => refused(ErrorCode::InvalidInput, "an unreadable string".into()),
+                Err(_) => refused(
+                    ErrorCode::InvalidInput,
+                    "a string that is not valid Unicode (a lone surrogate); remove the stray character"
+                        .into(),
+                ),
             };
         }
         if let Ok(dict) = obj.cast::<PyDict>() {
             let mut entries = Vec::with_capacity(dict.len());
             for (k, v) in dict.iter() {
                 let Some(key) = self.reading.key(&k) else {
-                    return refused(ErrorCode::InvalidInput, "object keys must be strings".into());
+                    return refused(
+                        ErrorCode::InvalidInput,
+                        "dict keys must be str; write the key as a str".into(),
+                    );
                 };
                 entries.push((key, PyValue::new(v, self.reading)));
             }
@@ -133,7 +142,8 @@ impl<'r, 'py> PyValue<'r, 'py> {
             return refused(
                 ErrorCode::InvalidAmount,
                 format!(
-                    "a float ({}) is not accepted: pass a str or decimal.Decimal, floats cannot hold money exactly",
+                    "a float ({}) is not accepted, floats cannot hold money exactly; pass a str or \
+                     decimal.Decimal instead, such as \"12.50\" or Decimal(\"12.50\")",
                     text_of(obj)
                 ),
             );
@@ -163,7 +173,10 @@ impl<'r, 'py> PyValue<'r, 'py> {
         let type_name = obj.get_type().name().map(|n| n.to_string()).unwrap_or_default();
         refused(
             ErrorCode::InvalidInput,
-            format!("a value of type {type_name} is not part of the contract"),
+            format!(
+                "a value of type {type_name} is not part of the contract; use dict, list, str, int, \
+                 decimal.Decimal, bool or None (or splitter's builders)"
+            ),
         )
     }
 }

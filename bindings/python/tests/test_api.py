@@ -120,6 +120,54 @@ def test_errors_carry_code_and_path():
     assert info.value.code == "invalid_json"
 
 
+def test_the_message_names_code_path_and_what_to_do():
+    # A float deep in a big group: the message says which amount, and what to write instead.
+    members = ["ana", "ben", "cy", "dee"]
+    group = {
+        "currency": "EUR",
+        "members": members,
+        "expenses": [
+            {"id": f"e{i}", "amount": f"{i}.25", "paid_by": members[i % 4], "split": {"type": "equal"}}
+            for i in range(1, 301)
+        ],
+    }
+    group["expenses"][236]["amount"] = 12.5
+    with pytest.raises(splitter.SplitterError) as info:
+        splitter.compute(group)
+    err = info.value
+    assert (err.code, err.path) == ("invalid_amount", "expenses[236].amount")
+    assert str(err) == (
+        "invalid_amount at expenses[236].amount: a float (12.5) is not accepted, floats cannot hold "
+        'money exactly; pass a str or decimal.Decimal instead, such as "12.50" or Decimal("12.50")'
+    )
+    assert err.args == (str(err),)
+    # The same text as the contract's error object every other face shows (here: the JSON text).
+    text = json.dumps(group).replace('"amount": 12.5', '"amount": true')
+    with pytest.raises(splitter.SplitterError) as info:
+        splitter.compute(text)
+    assert str(info.value).startswith("invalid_amount at expenses[236].amount: expected a decimal string")
+
+
+def test_a_typo_is_named_with_the_field_it_likely_means():
+    group = json.loads(json.dumps(SPEC))
+    expense = group["expenses"][0]
+    expense["amout"] = expense.pop("amount")
+    for form in (group, json.dumps(group)):
+        with pytest.raises(splitter.SplitterError) as info:
+            splitter.compute(form)
+        assert (info.value.code, info.value.path) == ("invalid_input", "expenses[0].amout")
+        assert str(info.value) == (
+            "invalid_input at expenses[0].amout: unknown field 'amout'; did you mean 'amount'? "
+            "(an expense has id, amount, currency, rate, paid_by, split, description, date and category)"
+        )
+    with pytest.raises(splitter.SplitterError) as info:
+        splitter.compute(SPEC, settle="minimall")
+    assert str(info.value) == (
+        "invalid_option at options.settle: settle must be minimal, greedy or pairwise, not 'minimall'; "
+        "did you mean 'minimal'?"
+    )
+
+
 def test_keyword_options_override_the_group():
     report = splitter.compute(SPEC, settle="pairwise")
     assert report.settle == "pairwise"

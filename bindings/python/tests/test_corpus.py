@@ -17,6 +17,9 @@ def check(case, group):
         with pytest.raises(splitter.SplitterError) as info:
             splitter.compute(group)
         assert (info.value.code, info.value.path) == (case["error"]["code"], case["error"]["path"])
+        if "message" in case["error"]:
+            # The text people read, where the case fixes it: the same bytes in every face.
+            assert str(info.value) == case["error"]["message"]
     else:
         report = splitter.compute(group)
         assert report.to_dict() == case["output"]

@@ -1,4 +1,4 @@
-"""The README's 30-second example prints exactly what the README says it prints."""
+"""The README's examples print exactly what the README says they print."""
 
 import contextlib
 import io
@@ -8,11 +8,23 @@ import re
 README = pathlib.Path(__file__).resolve().parents[1] / "README.md"
 
 
-def test_the_readme_example_prints_the_readme_numbers():
+def run(section):
+    """The first python example of the README text from `section` on, and what it prints."""
     text = README.read_text()
+    text = text[text.index(section):]
     code = re.search(r"```python\n(.*?)```", text, re.S).group(1)
     expected = re.search(r"prints\n\n```\n(.*?)```", text, re.S).group(1)
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         exec(compile(code, str(README), "exec"), {})
-    assert out.getvalue() == expected
+    return out.getvalue(), expected
+
+
+def test_the_readme_example_prints_the_readme_numbers():
+    got, expected = run("# splitter (Python)")
+    assert got == expected
+
+
+def test_the_readme_errors_print_the_readme_messages():
+    got, expected = run("## Errors")
+    assert got == expected

@@ -341,7 +341,9 @@ pub struct Transfer {
 
 /// Bad input: one case per stable code of the contract, each with the `path` of the offending
 /// place in the input (`expenses[1].split.shares.zoe`, empty for the input as a whole) and a
-/// readable `detail`. `code()` gives the contract's code (`"unknown_member"`) on any case.
+/// readable `detail` (what is wrong; what to do). `code()` gives the contract's code
+/// (`"unknown_member"`) on any case. Kotlin's `message` and Swift's `description` are the text
+/// every face of Splitter shows, `code at path: detail`.
 ///
 /// Kotlin: `SplitterException` (`e.code()`, `e.path()`, `e.detail()`, or the fields of the
 /// case); Swift: `SplitterError`.
@@ -446,7 +448,7 @@ impl SplitterError {
         self.parts().0.to_string()
     }
 
-    /// What is wrong, for people.
+    /// What is wrong and what to do, for people (the message without the code and the path).
     pub fn detail(&self) -> String {
         self.parts().1.to_string()
     }
@@ -491,14 +493,16 @@ impl SplitterError {
 }
 
 impl fmt::Display for SplitterError {
-    /// `unknown_member at expenses[1].split.shares.zoe: expense e2: shares name 'zoe', ...`
+    /// The core's error text, the one every face shows: `unknown_member at
+    /// expenses[1].split.shares.zoe: expense e2: shares name 'zoe', ...`. It is Kotlin's `message`
+    /// and `toString()` (see `src/bin/uniffi-bindgen.rs`) and Swift's `description`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (path, detail) = self.parts();
-        if path.is_empty() {
-            write!(f, "{}: {detail}", self.error_code())
-        } else {
-            write!(f, "{} at {path}: {detail}", self.error_code())
-        }
+        f.write_str(&splitter_core::error_text(
+            self.error_code().as_str(),
+            path,
+            detail,
+        ))
     }
 }
 

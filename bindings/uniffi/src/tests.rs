@@ -200,6 +200,20 @@ fn every_core_code_has_its_own_case() {
 }
 
 #[test]
+fn display_is_the_cores_error_text() {
+    let json = r#"{"currency": "EUR", "members": ["ana", "ben"], "expenses": [{"id": "e1",
+      "amout": "10.00", "paid_by": "ana", "split": {"type": "equal"}}]}"#;
+    let core = splitter_core::compute_json(json).unwrap_err();
+    let ours = compute_json(json.to_string()).unwrap_err();
+    assert_eq!(ours.to_string(), core.to_string());
+    assert_eq!(
+        ours.to_string(),
+        "invalid_input at expenses[0].amout: unknown field 'amout'; did you mean 'amount'? (an \
+         expense has id, amount, currency, rate, paid_by, split, description, date and category)"
+    );
+}
+
+#[test]
 fn display_names_code_path_and_detail() {
     let e = SplitterError::from(splitter_core::Error::new(
         ErrorCode::UnknownMember,

@@ -4,7 +4,8 @@ import * as engine from './splitter_wasm.js';
 
 /**
  * Bad input: `code` is the contract's stable error code (`"unknown_member"`, ...), `path` the
- * place in the input (`"expenses[1].split.shares.zoe"`, `""` for the whole input).
+ * place in the input (`"expenses[1].split.shares.zoe"`, `""` for the whole input), `message` the
+ * text for people, the same in every Splitter face: `code at path: what is wrong; what to do`.
  */
 export class SplitterError extends Error {
   constructor(code, message, path) {
@@ -129,6 +130,12 @@ function call(run) {
   }
 }
 
+// An `invalid_input` about the group as a whole, found here rather than by the engine; its text
+// is made by the engine, in the one format of every error.
+function refusal(message) {
+  return new SplitterError('invalid_input', engine.errorText('invalid_input', '', message), '');
+}
+
 // A JavaScript value as JSON text for the engine, which reads every number in it as what it was:
 // a JavaScript `number`, a binary float (refused as money, accepted as a whole count). Plain
 // `JSON.stringify` does it, natively, for nearly every input. Two kinds of value have no JSON
@@ -164,10 +171,10 @@ function stringify(group) {
       });
     } catch (e) {
       // A cycle, or a toJSON that throws: not a tree of JSON values.
-      throw new SplitterError('invalid_input', `the group is not a tree of JSON values: ${e.message}`, '');
+      throw refusal(`the group is not a tree of JSON values (${e.message}); remove the cycle or the failing toJSON`);
     }
     if (text === undefined) {
-      throw new SplitterError('invalid_input', `expected the group as an object or JSON text, not ${typeof group}`, '');
+      throw refusal(`expected the group as an object or JSON text, not ${typeof group}`);
     }
     // Every string that starts with the marker must be one made here; else try another marker.
     if (text.split(`"${marker}`).length - 1 === made) {

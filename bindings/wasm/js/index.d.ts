@@ -212,7 +212,12 @@ export type ErrorCode =
   | "overflow"
   | "invalid_option";
 
-/** Bad input, with the contract's stable code and the place in the input. */
+/**
+ * Bad input, with the contract's stable code and the place in the input. Its `message` is the
+ * text for people, the same in every Splitter face: `code at path: what is wrong; what to do`
+ * (`"invalid_input at expenses[0].amout: unknown field 'amout'; did you mean 'amount'? ..."`).
+ * Programs match on `code`; the message may be reworded.
+ */
 export declare class SplitterError extends Error {
   constructor(code: ErrorCode, message: string, path: string);
   readonly name: "SplitterError";

@@ -77,6 +77,14 @@ pub fn compute_parts(input: &[u8], host: bool, marker: Option<String>) -> Result
 /// value ([`host_value`]), with the glue's marker if it used one: the core's own.
 pub use splitter_core::wire::Reading;
 
+/// The text people read for an error the glue finds itself (a group that `JSON.stringify`
+/// cannot write): the core's one format, `code at path: message`, so that every error of the
+/// package reads alike.
+#[wasm_bindgen(js_name = errorText)]
+pub fn error_text(code: &str, path: &str, message: &str) -> String {
+    splitter_core::error_text(code, path, message)
+}
+
 /// UTF-8 bytes from the glue (`TextEncoder`, which always writes UTF-8) computed as `reading`
 /// says.
 fn compute_bytes(input: &[u8], reading: Reading<'_>) -> Result<Report, Error> {
@@ -84,7 +92,10 @@ fn compute_bytes(input: &[u8], reading: Reading<'_>) -> Result<Report, Error> {
         Error::new(
             ErrorCode::InvalidJson,
             "",
-            format!("the input is not UTF-8 (at byte {})", e.valid_up_to()),
+            format!(
+                "the input is not UTF-8 (at byte {}); pass a string or UTF-8 bytes",
+                e.valid_up_to()
+            ),
         )
     })?;
     compute_text(text, reading)

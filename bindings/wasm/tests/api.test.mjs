@@ -240,10 +240,48 @@ test('errors: SplitterError with the contract code, path and message', () => {
   assert.deepEqual([mismatch.code, mismatch.path], ['split_mismatch', 'expenses[3].split.amounts']);
 });
 
+test('the message names the code, the path and what to do: String(err) too', () => {
+  // A JavaScript number deep in a big group: which amount it is, and what to write instead.
+  const members = ['ana', 'ben', 'cy', 'dee'];
+  const big = {
+    currency: 'EUR',
+    members,
+    expenses: Array.from({ length: 300 }, (_, i) => ({
+      id: `e${i + 1}`, amount: `${i + 1}.25`, paid_by: members[i % 4], split: { type: 'equal' },
+    })),
+  };
+  big.expenses[236].amount = 12.5;
+  const e = error(() => compute(big));
+  assert.deepEqual([e.code, e.path], ['invalid_amount', 'expenses[236].amount']);
+  const text = 'invalid_amount at expenses[236].amount: a floating-point number (12.5) is not accepted for '
+    + 'money: it may already have lost precision; pass a decimal string such as "12.30"';
+  assert.equal(e.message, text);
+  assert.equal(String(e), `SplitterError: ${text}`);
+  // A typo: reported as the unknown field it is, with the field it likely stands for.
+  const typo = group((g) => { g.expenses[0].amout = g.expenses[0].amount; delete g.expenses[0].amount; });
+  for (const form of [typo, JSON.stringify(typo)]) {
+    const t = error(() => compute(form));
+    assert.deepEqual([t.code, t.path], ['invalid_input', 'expenses[0].amout']);
+    assert.equal(t.message, "invalid_input at expenses[0].amout: unknown field 'amout'; did you mean 'amount'? "
+      + '(an expense has id, amount, currency, rate, paid_by, split, description, date and category)');
+    // computeJson throws the same error.
+    assert.equal(error(() => computeJson(form)).message, t.message);
+  }
+  // Errors about the whole input have no path and read "code: ...".
+  const whole = error(() => compute('{"currency": "EUR",'));
+  assert.deepEqual([whole.code, whole.path], ['invalid_json', '']);
+  assert.match(whole.message, /^invalid_json: the input is not valid JSON: .* at line 1 column 20; correct the text there$/);
+  assert.equal(error(() => compute(undefined)).message, 'invalid_input: expected the group as an object or JSON text, not undefined');
+  assert.equal(error(() => compute(42)).message,
+    'invalid_input: the group must be an object with currency and members, not a floating-point number');
+});
+
 test('what is not a tree of JSON values is invalid_input', () => {
   const cyclic = group();
   cyclic.expenses[0].split.self = cyclic;
-  assert.equal(error(() => compute(cyclic)).code, 'invalid_input');
+  const e = error(() => compute(cyclic));
+  assert.deepEqual([e.code, e.path], ['invalid_input', '']);
+  assert.match(e.message, /^invalid_input: the group is not a tree of JSON values \(.*\); remove the cycle/s);
   for (const bad of [undefined, () => 1, Symbol('x')]) {
     assert.equal(error(() => compute(bad)).code, 'invalid_input');
   }

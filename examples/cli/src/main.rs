@@ -134,12 +134,9 @@ fn pretty_error(e: &Error) -> String {
     serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
 }
 
-/// The one-line message for an error: `error: CODE at PATH: MESSAGE` (without `at PATH` when the
-/// error concerns the input as a whole).
+/// The one-line message for an error: `error: ` and the error's display, `CODE at PATH:
+/// MESSAGE` (without `at PATH` when the error concerns the input as a whole), the text every
+/// face shows.
 fn describe(e: &Error) -> String {
-    if e.path.is_empty() {
-        format!("error: {}: {}\n", e.code, e.message)
-    } else {
-        format!("error: {} at {}: {}\n", e.code, e.path, e.message)
-    }
+    format!("error: {e}\n")
 }

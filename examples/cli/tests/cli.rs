@@ -248,6 +248,22 @@ fn engine_error_names_the_place_in_the_input() {
     assert!(stderr(&out).contains(path));
 }
 
+/// A misspelt field, the way a person reads it on stderr: the code, the place and the field it
+/// likely stands for.
+#[test]
+fn a_typo_is_named_with_what_it_likely_means() {
+    let typo = r#"{"currency": "EUR", "members": ["ana", "ben"],
+      "expenses": [{"id": "e1", "amout": "12.50", "paid_by": "ana", "split": {"type": "equal"}}]}"#;
+    let out = splitter(&["-"], Some(typo));
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "error: invalid_input at expenses[0].amout: unknown field 'amout'; did you mean 'amount'? \
+         (an expense has id, amount, currency, rate, paid_by, split, description, date and \
+         category)\n"
+    );
+}
+
 #[test]
 fn invalid_json_is_reported() {
     let out = splitter(
@@ -521,6 +537,16 @@ fn run_corpus(dir: &Path) -> (usize, Vec<String>) {
                 ));
             } else if !stderr(&out).starts_with(&format!("error: {code}")) {
                 failures.push(format!("{name}: stderr does not name the code: {}", stderr(&out)));
+            } else if stderr(&out) != format!("error: {}\n", e["message"].as_str().unwrap_or("")) {
+                failures.push(format!(
+                    "{name}: stderr is not the error object's message: {}",
+                    stderr(&out)
+                ));
+            } else if let Some(message) = expected["message"].as_str() {
+                // The case fixes the text people read: the object's message and stderr show it.
+                if e["message"] != message {
+                    failures.push(format!("{name}: message {}, expected {message}", e["message"]));
+                }
             }
         }
     }

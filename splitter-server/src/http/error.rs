@@ -203,7 +203,8 @@ pub struct ApiError {
     pub status: StatusCode,
     /// The stable machine-readable code (the core's codes plus the server's own).
     pub code: Code,
-    /// A readable explanation.
+    /// A readable explanation: what is wrong and what to do (the body's `message` puts the
+    /// code and the path in front, see [`ApiError::text`]).
     pub message: String,
     /// Where in the request body (or which parameter) the problem is; empty for the whole.
     pub path: String,
@@ -284,9 +285,15 @@ impl ApiError {
         }
     }
 
-    /// The body: the contract's error object.
+    /// The text people read, the same in every face of Splitter: `code at path: message`
+    /// (`code: message` without a path), made by the core's [`splitter_core::error_text`].
+    pub fn text(&self) -> String {
+        splitter_core::error_text(self.code.as_str(), &self.path, &self.message)
+    }
+
+    /// The body: the contract's error object, its `message` the [`ApiError::text`].
     pub fn body(&self) -> String {
-        serde_json::json!({ "error": { "code": self.code.as_str(), "message": self.message, "path": self.path } })
+        serde_json::json!({ "error": { "code": self.code.as_str(), "message": self.text(), "path": self.path } })
             .to_string()
     }
 }
@@ -362,7 +369,33 @@ mod tests {
         let e = ApiError::new(StatusCode::CONFLICT, Code::EmailTaken, "email", "taken");
         assert_eq!(
             e.body(),
-            r#"{"error":{"code":"email_taken","message":"taken","path":"email"}}"#
+            r#"{"error":{"code":"email_taken","message":"email_taken at email: taken","path":"email"}}"#
+        );
+        let whole = ApiError::not_found("group");
+        assert_eq!(
+            whole.body(),
+            r#"{"error":{"code":"not_found","message":"not_found: group not found","path":""}}"#
+        );
+    }
+
+    /// The core's errors read as in every other face, with the path as the request names it.
+    #[test]
+    fn a_core_error_reads_as_the_cores_text() {
+        let e = splitter_core::compute_json(
+            r#"{"currency": "EUR", "members": ["ana"], "expenses":
+            [{"id": "e1", "amout": "5.00", "paid_by": "ana", "split": {"type": "equal"}}]}"#,
+        )
+        .unwrap_err();
+        let text = e.to_string();
+        let api = ApiError::from_core(e, "");
+        assert_eq!(api.text(), text);
+        let body: serde_json::Value = serde_json::from_str(&api.body()).unwrap();
+        assert_eq!(body["error"]["message"], text);
+        // Under a prefix the path is the request body's, and so is the text's.
+        let e = splitter_core::Error::new(ErrorCode::TooPrecise, "expenses[0].amount", "too fine");
+        assert_eq!(
+            ApiError::from_core(e, "expenses[0]").text(),
+            "too_precise at amount: too fine"
         );
     }
 }

@@ -60,17 +60,22 @@ pub fn fields(body: Json, known: &[&str]) -> Result<HashMap<String, Json>, ApiEr
     let mut out = HashMap::with_capacity(pairs.len());
     for (k, v) in pairs {
         if !known.contains(&k.as_str()) {
+            let hint = match splitter_core::did_you_mean(&k, known.iter().copied()) {
+                Some(near) => format!("did you mean '{near}'? The fields here are"),
+                None => "remove it, or use one of".to_string(),
+            };
+            let shown: String = k.chars().take(40).collect();
             return Err(unprocessable(
                 ErrorCode::InvalidInput,
                 &k,
-                &format!("unknown field (expected one of: {})", known.join(", ")),
+                &format!("unknown field '{shown}'; {hint} {}", known.join(", ")),
             ));
         }
         if out.contains_key(&k) {
             return Err(unprocessable(
                 ErrorCode::DuplicateId,
                 &k,
-                "this key appears twice",
+                "this key appears twice; give it once",
             ));
         }
         if !matches!(v, Json::Null) {

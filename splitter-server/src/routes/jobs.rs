@@ -207,7 +207,11 @@ pub async fn work_one(state: &Shared, owner: &str) -> db::Result<bool> {
     let gave_up = serde_json::json!({
         "code": "unavailable",
         "path": "",
-        "message": format!("the import was interrupted {MAX_ATTEMPTS} times; queue it again"),
+        "message": splitter_core::error_text(
+            "unavailable",
+            "",
+            &format!("the import was interrupted {MAX_ATTEMPTS} times; queue it again"),
+        ),
     })
     .to_string();
     let Some(claimed) =
@@ -295,7 +299,7 @@ async fn run_claimed(state: &Shared, claimed: Claimed, owner: &str) {
 
 /// The contract's error object of `e`.
 fn error_body(e: &ApiError) -> String {
-    serde_json::json!({"code": e.code.as_str(), "path": e.path, "message": e.message}).to_string()
+    serde_json::json!({"code": e.code.as_str(), "path": e.path, "message": e.text()}).to_string()
 }
 
 /// `GET /v1/jobs/{id}`'s answer for the caller's job.

@@ -43,6 +43,11 @@ async fn compute_is_byte_identical_over_the_corpus() {
                 if let Some(code) = case["error"]["code"].as_str() {
                     assert_eq!(r.code(), code, "{}", f.display());
                 }
+                // The text people read: the core's, as every face shows it.
+                assert_eq!(r.json["error"]["message"], e.to_string(), "{}", f.display());
+                if let Some(message) = case["error"]["message"].as_str() {
+                    assert_eq!(r.json["error"]["message"], message, "{}", f.display());
+                }
             }
         }
     }

@@ -93,8 +93,12 @@ class ApiTest {
             assertEquals("expenses[1].split.shares.zoe", e.path())
             assertEquals((e as SplitterException.UnknownMember).path, e.path())
             assertTrue(e.detail(), e.detail().contains("zoe"))
-            assertEquals("path=expenses[1].split.shares.zoe, detail=${e.detail()}", e.message)
-            assertEquals("unknown_member at expenses[1].split.shares.zoe: ${e.detail()}", e.toString())
+            val text = "unknown_member at expenses[1].split.shares.zoe: expense e2: shares name 'zoe', who is " +
+                "not a member; add them to the group's members or correct the id"
+            assertEquals(text, e.message)
+            assertEquals(text, e.toString())
+            assertEquals(text, e.localizedMessage)
+            assertEquals("unknown_member at ${e.path()}: ${e.detail()}", e.message)
         }
         // A member named twice in one split is reported, not merged.
         try {
@@ -111,6 +115,43 @@ class ApiTest {
         } catch (e: SplitterException.InvalidJson) {
             assertEquals("", e.path)
             assertEquals("invalid_json", e.code())
+        }
+    }
+
+    @Test
+    fun theMessageNamesCodePathAndWhatToDo() {
+        // A bad amount deep in a big group: the message says which one, and what to do.
+        val members = listOf("ana", "ben", "cy", "dee")
+        val expenses = (1..300).map { i ->
+            Expense("e$i", d(if (i == 237) "12.345" else "$i.25"), PaidBy.One(members[i % 4]), Split.Equal())
+        }
+        try {
+            compute(Group("EUR", members.map { Member(it) }, expenses = expenses))
+            fail("12.345 EUR was accepted")
+        } catch (e: SplitterException) {
+            assertEquals("too_precise", e.code())
+            assertEquals("expenses[236].amount", e.path())
+            assertEquals("too_precise at expenses[236].amount: 12.345 has more decimals than EUR allows (2); " +
+                "round it to 2 decimals", e.message)
+        }
+        // A typo (only the JSON form can make one): the unknown field, with the field it likely means.
+        try {
+            computeJson("""{"currency": "EUR", "members": ["ana"], "expenses": [{"id": "e1", "amout": "5.00",
+                "paid_by": "ana", "split": {"type": "equal"}}]}""")
+            fail("a misspelt field was accepted")
+        } catch (e: SplitterException.InvalidInput) {
+            assertEquals("expenses[0].amout", e.path)
+            assertEquals("invalid_input at expenses[0].amout: unknown field 'amout'; did you mean 'amount'? " +
+                "(an expense has id, amount, currency, rate, paid_by, split, description, date and category)",
+                e.message)
+        }
+        // The input as a whole: no path, "code: ...".
+        try {
+            computeJson("[1,")
+            fail("broken JSON was accepted")
+        } catch (e: SplitterException) {
+            assertEquals("", e.path())
+            assertTrue(e.message, e.message!!.startsWith("invalid_json: the input is not valid JSON: "))
         }
     }
 

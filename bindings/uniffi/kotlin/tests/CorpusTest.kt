@@ -39,7 +39,7 @@ class CorpusTest(private val name: String, private val file: File) {
             e.javaClass.simpleName.replace(Regex("([a-z])([A-Z])"), "$1_$2").lowercase()
     }
 
-    private class Expected(val output: J?, val code: String?, val path: String?)
+    private class Expected(val output: J?, val code: String?, val path: String?, val message: String?)
 
     @Test
     fun case() {
@@ -52,6 +52,7 @@ class CorpusTest(private val name: String, private val file: File) {
             output = case["output"],
             code = (err?.get("code") as? J.Str)?.value,
             path = (err?.get("path") as? J.Str)?.value,
+            message = (err?.get("message") as? J.Str)?.value,
         )
         check(expected.output != null || expected.code != null) { "case has neither output nor error" }
 
@@ -90,8 +91,11 @@ class CorpusTest(private val name: String, private val file: File) {
             assertEquals("$form: code", expected.code, e.code())
             assertEquals("$form: exception case", expected.code, caseCode(e))
             assertEquals("$form: path", expected.path, e.path())
-            assertTrue("$form: the message names the path and says why: ${e.message}",
-                e.message!!.contains("path=${expected.path}") && e.detail().isNotBlank())
+            // The text people read: the code, the path, then what is wrong and what to do.
+            val place = if (expected.path!!.isEmpty()) "" else " at ${expected.path}"
+            assertEquals("$form: message", "${expected.code}$place: ${e.detail()}", e.message)
+            assertTrue("$form: the message says why: ${e.message}", e.detail().isNotBlank())
+            if (expected.message != null) assertEquals("$form: the text the case fixes", expected.message, e.message)
             return null
         }
     }

@@ -2177,7 +2177,9 @@ public func FfiConverterTypeSplit_lower(_ value: Split) -> RustBuffer {
 /**
  * Bad input: one case per stable code of the contract, each with the `path` of the offending
  * place in the input (`expenses[1].split.shares.zoe`, empty for the input as a whole) and a
- * readable `detail`. `code()` gives the contract's code (`"unknown_member"`) on any case.
+ * readable `detail` (what is wrong; what to do). `code()` gives the contract's code
+ * (`"unknown_member"`) on any case. Kotlin's `message` and Swift's `description` are the text
+ * every face of Splitter shows, `code at path: detail`.
  *
  * Kotlin: `SplitterException` (`e.code()`, `e.path()`, `e.detail()`, or the fields of the
  * case); Swift: `SplitterError`.
@@ -2334,7 +2336,7 @@ public func code() -> String  {
 }
     
     /**
-     * What is wrong, for people.
+     * What is wrong and what to do, for people (the message without the code and the path).
      */
 public func detail() -> String  {
     return try!  FfiConverterString.lift(try! rustCall() {

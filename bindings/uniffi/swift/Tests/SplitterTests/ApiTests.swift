@@ -65,6 +65,20 @@ final class ApiTests: XCTestCase {
             XCTAssertEqual(e.code(), "unknown_member")
             XCTAssertEqual(e.path(), "expenses[1].split.shares.zoe")
             XCTAssertEqual(e.description, "unknown_member at expenses[1].split.shares.zoe: \(e.detail())")
+            XCTAssertEqual("\(e)", e.description)
+            XCTAssertEqual(e.localizedDescription, e.description)
+        }
+        do {
+            _ = try computeJson(input: """
+                {"currency": "EUR", "members": ["ana"], "expenses": [{"id": "e1", "amout": "5.00",
+                 "paid_by": "ana", "split": {"type": "equal"}}]}
+                """)
+            XCTFail("a misspelt field was accepted")
+        } catch let e as SplitterError {
+            XCTAssertEqual(e.path(), "expenses[0].amout")
+            XCTAssertEqual(e.description, "invalid_input at expenses[0].amout: unknown field 'amout'; did you "
+                + "mean 'amount'? (an expense has id, amount, currency, rate, paid_by, split, description, "
+                + "date and category)")
         }
         do {
             _ = try compute(group: threeFriends([

@@ -53,16 +53,17 @@ final class CorpusTests: XCTestCase {
             let output = c.get("output")
             let code = c.get("error")?.get("code")?.string
             let path = c.get("error")?.get("path")?.string
+            let message = c.get("error")?.get("message")?.string
 
             // The JSON form: the canonical text, compared as JSON values.
-            _ = check(name, "computeJson", output, code, path) { try computeJson(input: text) }
+            _ = check(name, "computeJson", output, code, path, message) { try computeJson(input: text) }
 
             // The typed form, when the records can say it.
             var value = input
             if value == nil, let t = inputText { value = try? JSONReader.parse(t) }
             guard let v = value, let group = try? Records.group(v) else { continue }
             typed += 1
-            _ = check(name, "compute(group:)", output.map { Records.normalized($0) }, code, path) {
+            _ = check(name, "compute(group:)", output.map { Records.normalized($0) }, code, path, message) {
                 JSONWriter.write(Records.reportJSON(try compute(group: group)))
             }
         }
@@ -71,7 +72,7 @@ final class CorpusTests: XCTestCase {
 
     /// Runs one form and checks it against the expectation; returns the output text, if any.
     private func check(_ name: String, _ form: String, _ output: J?, _ code: String?, _ path: String?,
-                       _ run: () throws -> String) -> String? {
+                       _ message: String?, _ run: () throws -> String) -> String? {
         do {
             let out = try run()
             if let code = code {
@@ -94,6 +95,11 @@ final class CorpusTests: XCTestCase {
             XCTAssertEqual(CorpusTests.caseCode(e), code, "\(name) \(form): error case")
             XCTAssertEqual(e.path(), path, "\(name) \(form): path")
             XCTAssertFalse(e.detail().isEmpty, "\(name) \(form): a readable detail")
+            let place = (path ?? "").isEmpty ? "" : " at \(path ?? "")"
+            XCTAssertEqual(e.description, "\(e.code())\(place): \(e.detail())", "\(name) \(form): message")
+            if let message = message {
+                XCTAssertEqual(e.description, message, "\(name) \(form): the text the case fixes")
+            }
             return nil
         } catch {
             XCTFail("\(name) \(form): unexpected error \(error)")
