@@ -99,7 +99,10 @@ fn read_bytes(source: &Source) -> Result<Vec<u8>, Error> {
         Error::new(
             ErrorCode::InvalidInput,
             "",
-            format!("cannot read {}: {e}; check the file's name and permissions", source.display()),
+            format!(
+                "cannot read {}: {e}; check the file's name and permissions",
+                source.display()
+            ),
         )
     })
 }
