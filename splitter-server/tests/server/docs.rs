@@ -139,6 +139,7 @@ fn rendered(s: &Server) -> String {
             "--disable-component-update",
             "--disable-sync",
             "--no-first-run",
+            "--no-proxy-server",
             "--virtual-time-budget=60000",
             "--dump-dom",
         ])

@@ -81,6 +81,9 @@ fn run(steps: &[Step], port: u16, vars: &[String]) -> Printed {
         .env("CURL_HOME", &home)
         .env("HOME", &home)
         .env("XDG_CONFIG_HOME", &home)
+        // A proxy set for the machine must not take the session's requests elsewhere.
+        .env("no_proxy", "*")
+        .env("NO_PROXY", "*")
         .output()
         .expect("bash runs");
     let _ = std::fs::remove_dir_all(&home);
