@@ -176,7 +176,10 @@ pub fn router(state: Shared) -> Router {
         .route("/v1/auth/login", post(routes::accounts::login))
         .route("/v1/auth/refresh", post(routes::accounts::refresh))
         .route("/v1/auth/logout", post(routes::accounts::logout))
-        .route("/v1/account", get(routes::accounts::me))
+        .route(
+            "/v1/account",
+            get(routes::accounts::me).delete(routes::accounts::delete),
+        )
         .route("/v1/account/password", post(routes::accounts::change_password))
         .route("/v1/invites/{code}/accept", post(routes::invites::accept))
         .route(
@@ -210,7 +213,9 @@ pub fn router(state: Shared) -> Router {
         )
         .route(
             "/v1/groups/{group}",
-            get(routes::groups::get).patch(routes::groups::patch),
+            get(routes::groups::get)
+                .patch(routes::groups::patch)
+                .delete(routes::groups::delete),
         )
         .route("/v1/groups/{group}/members", post(routes::members::add))
         .route(
@@ -246,6 +251,9 @@ pub fn router(state: Shared) -> Router {
         .route("/ready", get(routes::ops::ready))
         .route("/metrics", get(routes::ops::metrics))
         .route("/openapi.json", get(crate::openapi::serve))
+        .route("/docs", get(crate::docs::redirect))
+        .route("/docs/", get(crate::docs::index))
+        .route("/docs/{*file}", get(crate::docs::asset))
         .fallback(|| async { ApiError::not_found("route") });
 
     // Checked when the state was built; an invalid list cannot reach here.
@@ -283,7 +291,7 @@ pub fn router(state: Shared) -> Router {
 
 /// Authentication and rate limits: checks the bearer token (signature and expiry, no database)
 /// and leaves what it found for the handlers; counts the request against its address and account
-/// (one Redis call) and answers `429` past the limit. Operations routes are neither.
+/// (one Redis call) and answers `429` past the limit. Operations routes and `/docs` are neither.
 async fn guard(State(state): State<Shared>, mut req: Request, next: Next) -> Response {
     let found = match auth::bearer(req.headers()) {
         None => Found::Refused(TokenProblem::Missing),
@@ -309,7 +317,10 @@ async fn guard(State(state): State<Shared>, mut req: Request, next: Next) -> Res
         None => "unknown".into(),
     };
     let path = req.uri().path();
-    let operations = matches!(path, "/health" | "/ready" | "/metrics" | "/openapi.json");
+    let operations = matches!(
+        path,
+        "/health" | "/ready" | "/metrics" | "/openapi.json" | "/docs"
+    ) || path.starts_with("/docs/");
     let limit = state.config.rate_limit;
     if limit > 0 && !operations {
         // A hash tag each, so that a counter's window keys (`<key>:<window>`) share its Redis

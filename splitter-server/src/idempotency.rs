@@ -1,6 +1,7 @@
-//! `Idempotency-Key` on every POST: the first response is stored with the key, in the same
-//! transaction as the request's effect; a retry with the same key and the same request gets that
-//! response back (and creates nothing); the same key with another request is refused with
+//! `Idempotency-Key` on every POST and on the deletion of a group or an account: the first
+//! response is stored with the key, in the same transaction as the request's effect; a retry
+//! with the same key and the same request gets that response back (and changes nothing); the
+//! same key with another request is refused with
 //! `422 idempotency_key_reused`. Keys are kept for `--idempotency-ttl` (24 hours by default):
 //! after that a key is new again, and [`crate::housekeeping`] deletes the old rows.
 
@@ -146,7 +147,11 @@ pub fn replay(idem: &Idem, stored: Stored) -> Result<Response, ApiError> {
         ));
     }
     let status = StatusCode::from_u16(stored.status).unwrap_or(StatusCode::OK);
-    let mut r = json_response(status, stored.body);
+    let mut r = if status == StatusCode::NO_CONTENT {
+        StatusCode::NO_CONTENT.into_response()
+    } else {
+        json_response(status, stored.body)
+    };
     r.headers_mut().insert(REPLAYED, HeaderValue::from_static("true"));
     Ok(r)
 }
@@ -197,6 +202,14 @@ pub fn with_cutoff(state: &Shared, mut idem: Option<Idem>) -> Option<Idem> {
         i.cutoff = crate::db::seconds_before(state.now(), state.config.idempotency_ttl);
     }
     idem
+}
+
+/// The live answer stored under the request's key, if it sent one and one is stored (read
+/// outside any transaction).
+pub async fn stored(state: &Shared, idem: Option<&Idem>) -> Result<Option<Stored>, ApiError> {
+    let Some(i) = idem else { return Ok(None) };
+    let mut conn = state.store.acquire().await?;
+    lookup(&mut conn, i).await
 }
 
 /// Runs a POST handler's effect under the request's key, for writes outside any group (a new

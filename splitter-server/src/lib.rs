@@ -18,6 +18,8 @@ pub mod clock;
 pub mod config;
 pub mod cpu;
 pub mod db;
+pub mod deletion;
+pub mod docs;
 pub mod forwarded;
 pub mod group_write;
 pub mod housekeeping;
@@ -32,6 +34,7 @@ pub mod routes;
 pub mod serve;
 pub mod state;
 pub mod text;
+pub mod timestamp;
 pub mod tokens;
 
 pub use config::Config;

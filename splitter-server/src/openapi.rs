@@ -18,7 +18,7 @@ use crate::routes;
 #[openapi(
     info(
         title = "Splitter",
-        description = "Exact expense splitting: groups, expenses, payments, balances and settlement. Money is always a decimal string."
+        description = include_str!("openapi-intro.md")
     ),
     modifiers(&Security, &OperationIds, &Links),
     paths(
@@ -28,10 +28,12 @@ use crate::routes;
         routes::accounts::logout,
         routes::accounts::me,
         routes::accounts::change_password,
+        routes::accounts::delete,
         routes::groups::list,
         routes::groups::create,
         routes::groups::get,
         routes::groups::patch,
+        routes::groups::delete,
         routes::members::add,
         routes::members::rename,
         routes::members::remove,
@@ -263,6 +265,12 @@ pub fn document() -> String {
 }
 
 /// This API's OpenAPI 3.1 document.
+///
+/// The API reference at `/docs` renders it.
+///
+/// **Who:** anyone; not rate-limited.
+///
+/// **Errors:** none.
 #[utoipa::path(get, path = "/openapi.json", tag = "operations", operation_id = "openapi",
     responses((status = 200, description = "OpenAPI 3.1", body = Object)))]
 pub async fn serve() -> Response {

@@ -44,7 +44,10 @@ pub struct GrantRow {
     pub created_at: i64,
 }
 
-/// Gives an account access to a group.
+/// Gives an account access to a group. With `session`, only while that session of the account
+/// is live, in the same statement (`false`, nothing written, otherwise): an account deleted
+/// by a transaction that committed first (its sessions deleted first) gets no access to a
+/// group made or joined after it, and one deleted after waits for this grant and finds it.
 pub async fn grant(
     conn: &mut AnyConnection,
     gid: &str,
@@ -52,18 +55,27 @@ pub async fn grant(
     role: &str,
     member: Option<&str>,
     at: i64,
-) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO group_access (group_id, account_id, role, member_id, created_at) VALUES (?, ?, ?, ?, ?)",
-    )
-    .bind(gid)
-    .bind(account)
-    .bind(role)
-    .bind(member.map(str::to_string))
-    .bind(at)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
+    session: Option<&str>,
+) -> Result<bool> {
+    let q = match session {
+        Some(_) => sqlx::query(
+            "INSERT INTO group_access (group_id, account_id, role, member_id, created_at) \
+             SELECT ?, ?, ?, ?, ? FROM sessions WHERE id = ? AND account_id = ? AND revoked = 0",
+        ),
+        None => sqlx::query(
+            "INSERT INTO group_access (group_id, account_id, role, member_id, created_at) VALUES (?, ?, ?, ?, ?)",
+        ),
+    };
+    let mut q = q
+        .bind(gid)
+        .bind(account)
+        .bind(role)
+        .bind(member.map(str::to_string))
+        .bind(at);
+    if let Some(s) = session {
+        q = q.bind(s).bind(account);
+    }
+    Ok(q.execute(&mut *conn).await?.rows_affected() == 1)
 }
 
 /// The account's access to the group through a live session (one query joining the session,
@@ -134,13 +146,13 @@ pub async fn lock_member(
 }
 
 /// The accounts with access to the group, oldest first.
-pub async fn list(pool: &AnyPool, gid: &str) -> Result<Vec<GrantRow>> {
+pub async fn list(conn: &mut AnyConnection, gid: &str) -> Result<Vec<GrantRow>> {
     let rows = sqlx::query(
         "SELECT account_id, role, member_id, created_at FROM group_access WHERE group_id = ? \
          ORDER BY created_at, account_id",
     )
     .bind(gid)
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?;
     rows.iter()
         .map(|r| {
@@ -204,6 +216,26 @@ pub async fn revoke_member(conn: &mut AnyConnection, gid: &str, member: &str) ->
     sqlx::query("DELETE FROM group_access WHERE group_id = ? AND member_id = ? AND role <> 'owner'")
         .bind(gid)
         .bind(member)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// The groups the account has access to, by id.
+pub async fn groups_of(conn: &mut AnyConnection, account: &str) -> Result<Vec<String>> {
+    let rows = sqlx::query("SELECT group_id FROM group_access WHERE account_id = ? ORDER BY group_id")
+        .bind(account)
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter().map(|r| Ok(text(r, 0)?)).collect()
+}
+
+/// Sets the account's role in the group.
+pub async fn set_role(conn: &mut AnyConnection, gid: &str, account: &str, role: &str) -> Result<()> {
+    sqlx::query("UPDATE group_access SET role = ? WHERE group_id = ? AND account_id = ?")
+        .bind(role)
+        .bind(gid)
+        .bind(account)
         .execute(&mut *conn)
         .await?;
     Ok(())

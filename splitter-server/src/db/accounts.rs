@@ -83,13 +83,13 @@ pub async fn login_row(pool: &AnyPool, email: &str) -> Result<Option<LoginRow>> 
     .transpose()
 }
 
-/// The account's email, if the account exists.
-pub async fn email(pool: &AnyPool, account: &str) -> Result<Option<String>> {
-    let row = sqlx::query("SELECT email FROM accounts WHERE id = ?")
+/// The account's email and when it was made (Unix seconds), if the account exists.
+pub async fn profile(pool: &AnyPool, account: &str) -> Result<Option<(String, i64)>> {
+    let row = sqlx::query("SELECT email, created_at FROM accounts WHERE id = ?")
         .bind(account)
         .fetch_optional(pool)
         .await?;
-    Ok(row.map(|r| text(&r, 0)).transpose()?)
+    row.map(|r| Ok((text(&r, 0)?, r.try_get(1)?))).transpose()
 }
 
 /// The account's password hash and email, if the account exists.
@@ -229,4 +229,33 @@ pub async fn prune_refresh_tokens(pool: &AnyPool, cutoff: i64) -> Result<u64> {
         .execute(pool)
         .await?;
     Ok(done.rows_affected())
+}
+
+/// Ends every session of the account for good: its refresh tokens and sessions are deleted
+/// (first in an account's deletion: see [`super::access::grant`]).
+pub async fn end_sessions(conn: &mut AnyConnection, account: &str) -> Result<()> {
+    sqlx::query(
+        "DELETE FROM refresh_tokens WHERE session_id IN (SELECT id FROM sessions WHERE account_id = ?)",
+    )
+    .bind(account)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("DELETE FROM sessions WHERE account_id = ?")
+        .bind(account)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Deletes the account's row and what is kept under its id: its stored `Idempotency-Key`
+/// answers and any access it still has (none, once its groups were left).
+pub async fn delete_account(conn: &mut AnyConnection, account: &str) -> Result<()> {
+    for sql in [
+        "DELETE FROM idempotency WHERE scope = ?",
+        "DELETE FROM group_access WHERE account_id = ?",
+        "DELETE FROM accounts WHERE id = ?",
+    ] {
+        sqlx::query(sql).bind(account).execute(&mut *conn).await?;
+    }
+    Ok(())
 }

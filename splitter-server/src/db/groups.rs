@@ -64,6 +64,11 @@ pub struct GroupListRow {
     pub role: String,
     /// The member the account is linked to, if any.
     pub member: Option<String>,
+    /// Whether the group's totals are kept (see [`super::totals`]).
+    pub totals_kept: bool,
+    /// The member's kept totals in the group, `(currency, paid, owed)` in minor units, by
+    /// currency: a row only where the member paid or owes anything.
+    pub totals: Vec<(String, i128, i128)>,
 }
 
 /// Everything needed to compute a group, read in one snapshot.
@@ -268,24 +273,73 @@ pub async fn update_group(conn: &mut AnyConnection, gid: &str, name: &str, rates
     Ok(())
 }
 
-/// The groups the account has access to, newest first, with its role and member in each.
+/// The groups the account has access to, newest first, with its role and member in each and
+/// that member's kept totals (one query: the access rows, their groups and, by
+/// `totals_by_member`, the member's rows of the totals).
 pub async fn list_for_account(conn: &mut AnyConnection, account: &str) -> Result<Vec<GroupListRow>> {
     let rows = sqlx::query(
-        "SELECT g.id, g.name, g.currency, a.role, a.member_id FROM group_access a \
-         JOIN `groups` g ON g.id = a.group_id WHERE a.account_id = ? ORDER BY g.created_at DESC, g.id",
+        "SELECT g.id, g.name, g.currency, a.role, a.member_id, g.totals_kept, t.currency, t.paid, t.owed \
+         FROM group_access a JOIN `groups` g ON g.id = a.group_id \
+         LEFT JOIN totals t ON t.group_id = a.group_id AND t.member_id = a.member_id \
+         WHERE a.account_id = ? ORDER BY g.created_at DESC, g.id, t.currency",
     )
     .bind(account)
     .fetch_all(&mut *conn)
     .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(GroupListRow {
-                id: text(r, 0)?,
+    let mut out: Vec<GroupListRow> = Vec::new();
+    for r in &rows {
+        let id = text(r, 0)?;
+        if out.last().is_none_or(|g| g.id != id) {
+            out.push(GroupListRow {
+                id,
                 name: text(r, 1)?,
                 currency: text(r, 2)?,
                 role: text(r, 3)?,
                 member: opt_text(r, 4)?,
-            })
-        })
-        .collect()
+                totals_kept: r.try_get::<i64, _>(5)? == 1,
+                totals: Vec::new(),
+            });
+        }
+        if let Some(currency) = opt_text(r, 6)? {
+            let minor = |i: usize| -> Result<i128> {
+                text(r, i)?
+                    .parse::<i128>()
+                    .map_err(|_| super::DbError(sqlx::Error::Decode("totals: not an integer".into())))
+            };
+            let (paid, owed) = (minor(7)?, minor(8)?);
+            if let Some(g) = out.last_mut() {
+                g.totals.push((currency, paid, owed));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The tables that hold a group's rows, children before the group (foreign keys).
+const GROUP_TABLES: [&str; 9] = [
+    "expense_members",
+    "expenses",
+    "payments",
+    "members",
+    "totals",
+    "totals_buckets",
+    "activity",
+    "invites",
+    "group_access",
+];
+
+/// Deletes the group and every row of it: records, members, kept totals, activity, invites and
+/// every account's access.
+pub async fn delete(conn: &mut AnyConnection, gid: &str) -> Result<()> {
+    for table in GROUP_TABLES {
+        sqlx::query(&format!("DELETE FROM {table} WHERE group_id = ?"))
+            .bind(gid)
+            .execute(&mut *conn)
+            .await?;
+    }
+    sqlx::query("DELETE FROM `groups` WHERE id = ?")
+        .bind(gid)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
 }

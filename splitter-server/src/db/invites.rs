@@ -49,11 +49,13 @@ pub struct CodeRow {
     pub revoked: bool,
 }
 
-/// Inserts a new, unrevoked invite.
-pub async fn insert(pool: &AnyPool, i: NewInvite<'_>) -> Result<()> {
-    sqlx::query(
+/// Inserts a new, unrevoked invite, in the same statement as a check that its group still
+/// exists: `false`, and nothing written, for a group deleted before it (so no invite outlives
+/// its group).
+pub async fn insert(pool: &AnyPool, i: NewInvite<'_>) -> Result<bool> {
+    let done = sqlx::query(
         "INSERT INTO invites (id, group_id, code_hash, member_id, created_by, created_at, expires_at, revoked) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, 0)",
+         SELECT ?, ?, ?, ?, ?, ?, ?, 0 FROM `groups` WHERE id = ?",
     )
     .bind(i.id)
     .bind(i.group)
@@ -62,9 +64,10 @@ pub async fn insert(pool: &AnyPool, i: NewInvite<'_>) -> Result<()> {
     .bind(i.created_by)
     .bind(i.created_at)
     .bind(i.expires_at)
+    .bind(i.group)
     .execute(pool)
     .await?;
-    Ok(())
+    Ok(done.rows_affected() == 1)
 }
 
 /// The group's invites, newest first.

@@ -265,3 +265,13 @@ pub async fn fail(pool: &AnyPool, id: &str, owner: &str, error: &str, now: i64) 
     .await?;
     Ok(r.rows_affected() == 1)
 }
+
+/// Deletes every job of the account. A job a worker is running then fails its next lease
+/// renewal or its completion (both fenced by the job's row), so its import never commits.
+pub async fn delete_for_account(conn: &mut AnyConnection, account: &str) -> Result<()> {
+    sqlx::query("DELETE FROM jobs WHERE account_id = ?")
+        .bind(account)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}

@@ -15,6 +15,7 @@ use crate::db;
 use crate::group_write::group_write;
 use crate::http::{ApiError, ApiResult, Code};
 use crate::idempotency::{json_response, Made};
+use crate::timestamp::Timestamp;
 
 /// An account with access to a group.
 #[derive(Debug, Serialize, ToSchema)]
@@ -25,8 +26,8 @@ pub struct AccessOut {
     pub role: &'static str,
     /// The member it is linked to.
     pub member: Option<String>,
-    /// Unix seconds when it got access.
-    pub since: i64,
+    /// When it got access.
+    pub since: Timestamp,
 }
 
 /// The accounts with access to a group.
@@ -36,7 +37,13 @@ pub struct AccessList {
     pub access: Vec<AccessOut>,
 }
 
-/// Lists the accounts with access to the group.
+/// Lists the accounts with access to the group, oldest first.
+///
+/// Each with its role, the member it is linked to, and since when.
+///
+/// **Who:** any account with access to the group.
+///
+/// **Errors:** `404 not_found`.
 #[utoipa::path(get, path = "/v1/groups/{group}/access", tag = "invites", security(("bearer" = [])),
     params(("group" = String, Path, description = "Group id")),
     responses((status = 200, description = "The accounts with access", body = AccessList),
@@ -47,14 +54,15 @@ pub async fn list(
     Path(gid): Path<String>,
 ) -> ApiResult<Response> {
     auth::access(&state, &me, &gid).await?;
-    let access = db::access::list(&state.store.pool, &gid)
+    let mut conn = state.store.acquire().await?;
+    let access = db::access::list(&mut conn, &gid)
         .await?
         .into_iter()
         .map(|r| AccessOut {
             account: r.account,
             role: Role::parse(&r.role).as_str(),
             member: r.member,
-            since: r.created_at,
+            since: Timestamp(r.created_at),
         })
         .collect();
     Ok(json_response(
@@ -63,7 +71,15 @@ pub async fn list(
     ))
 }
 
-/// Takes an account's access to the group away (the owner removes others; anyone may leave).
+/// Takes an account's access to the group away.
+///
+/// The member it was linked to stays (records name it) and can be linked again with a new invite.
+///
+/// **Who:** the owner, for any other account; any account, for itself (leaving the group).
+///
+/// **Errors:** `403 forbidden` for a member removing someone else; `404 not_found` for no such
+/// group, or an account without access; `409 owner_member` for the owner leaving its own group
+/// (delete the group instead).
 #[utoipa::path(delete, path = "/v1/groups/{group}/access/{account}", tag = "invites", security(("bearer" = [])),
     params(("group" = String, Path, description = "Group id"), ("account" = String, Path, description = "Account id")),
     responses((status = 204, description = "Removed"),

@@ -15,6 +15,7 @@ use crate::auth::{self, Authed};
 use crate::db;
 use crate::http::json_response;
 use crate::http::{ApiError, ApiResult};
+use crate::timestamp::Timestamp;
 
 /// One entry.
 #[derive(Debug, Serialize, ToSchema)]
@@ -23,8 +24,8 @@ pub struct Entry {
     pub id: String,
     /// The group version this change made.
     pub version: i64,
-    /// Unix seconds.
-    pub at: i64,
+    /// When the change was made.
+    pub at: Timestamp,
     /// The account that made the change.
     pub account: String,
     /// Its email (null if the account is gone).
@@ -59,7 +60,16 @@ fn parse_cursor(c: &str) -> Option<(i64, i64)> {
     (v >= 0 && i >= 0).then_some((v, i))
 }
 
-/// The group's activity, newest first.
+/// The group's activity log, newest first, a page at a time.
+///
+/// One entry per change, written in the change's own transaction: who (`account`, `email`), when
+/// (`at`), the group version it made, what (`action`: `expense.create`, `member.remove`,
+/// `account.delete`, ...), on what (`target`), and the record before and after. `limit` (1-500,
+/// default 50); pass `next_cursor` as `cursor` for older entries.
+///
+/// **Who:** any account with access to the group.
+///
+/// **Errors:** `400 invalid_input` for a bad cursor or limit; `404 not_found`.
 #[utoipa::path(get, path = "/v1/groups/{group}/activity", tag = "activity", security(("bearer" = [])),
     params(("group" = String, Path, description = "Group id"),
            ("cursor" = Option<String>, Query, description = "From a previous page's next_cursor"),
@@ -92,7 +102,7 @@ pub async fn list(
         .map(|r| Entry {
             id: r.id.to_string(),
             version: r.version,
-            at: r.at,
+            at: Timestamp(r.at),
             account: r.account,
             email: r.email,
             action: r.action,

@@ -107,6 +107,23 @@ pub async fn count_share_rows(conn: &mut AnyConnection, gid: &str, lock: &Lock, 
 }
 
 /// Adds an expense.
+///
+/// The body is the contract's expense without `id` (the server numbers them: `e1`, `e2`, ...):
+/// amount, optional currency and rate, who paid (`paid_by`: an id, or an object of amounts), how
+/// it is split (equal, shares, percent, exact, adjustment, itemized), and optional description,
+/// date and category. It is checked by the engine against the group as it is now (currency,
+/// rates, current members) before anything is stored, and the kept balances move by its exact
+/// part. The answer carries `ETag: "1"`.
+///
+/// **Who:** any account with access to the group.
+///
+/// **Idempotency:** with an `Idempotency-Key`, a retry gets the same expense, not a second one.
+///
+/// **Errors:** `400 invalid_json`; `404 not_found` for no such group; `422` with the engine's
+/// code and a path in the body: `invalid_amount` (`amount`), `too_precise` (more decimals than
+/// the currency has), `unknown_member` (`split.shares.zoe`), `split_mismatch` (parts that must
+/// add up do not), `missing_rate`, `empty_split`, `duplicate_id`, `overflow`; `409 group_full`
+/// past the server's cap of share rows; `422 idempotency_key_reused`.
 #[utoipa::path(post, path = "/v1/groups/{group}/expenses", tag = "expenses", request_body = ExpenseInput, security(("bearer" = [])),
     params(("group" = String, Path, description = "Group id"),
            ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe")),
@@ -156,7 +173,16 @@ pub async fn create(
     Ok(r)
 }
 
-/// Lists live expenses, oldest first.
+/// Lists live expenses, oldest first, a page at a time.
+///
+/// Filters: `from` and `to` (dates, inclusive), `category`, `member` (expenses that name the
+/// member as payer or in the split). `limit` (1-500, default 50); pass a page's `next_cursor` as
+/// `cursor` for the next one (`null` on the last page).
+///
+/// **Who:** any account with access to the group.
+///
+/// **Errors:** `400 invalid_input` for a bad date, cursor or limit (the parameter in `path`);
+/// `404 not_found` for no such group.
 #[utoipa::path(get, path = "/v1/groups/{group}/expenses", tag = "expenses", security(("bearer" = [])),
     params(("group" = String, Path, description = "Group id"),
            ("from" = Option<String>, Query, description = "Dated on or after (YYYY-MM-DD)", format = Date),
@@ -207,7 +233,11 @@ fn is_date(d: &str) -> bool {
         })
 }
 
-/// Reads one expense (ETag header: its revision).
+/// Reads one expense; `ETag` is its revision.
+///
+/// **Who:** any account with access to the group.
+///
+/// **Errors:** `404 not_found` for no such group or expense, or a deleted one.
 #[utoipa::path(get, path = "/v1/groups/{group}/expenses/{expense}", tag = "expenses", security(("bearer" = [])),
     params(("group" = String, Path, description = "Group id"), ("expense" = String, Path, description = "Expense id")),
     responses((status = 200, description = "The expense", body = ExpenseOut),
@@ -259,7 +289,17 @@ fn check_if_match(headers: &HeaderMap, revision: i64, required: bool) -> ApiResu
     }
 }
 
-/// Replaces an expense (the whole expense, without `id`); needs `If-Match`.
+/// Replaces an expense (the whole expense, without `id`).
+///
+/// Needs `If-Match` with the ETag read last (or `*`), so that two editors do not overwrite each
+/// other unseen; the answer has the new ETag. Checked as a new expense is, against the group as it
+/// is now; the kept balances move by the difference.
+///
+/// **Who:** any account with access to the group.
+///
+/// **Errors:** `428 precondition_required` without `If-Match`; `412 precondition_failed` when
+/// the expense changed since that ETag; `404 not_found`; `422` with the engine's code and path,
+/// as for a new expense.
 #[utoipa::path(put, path = "/v1/groups/{group}/expenses/{expense}", tag = "expenses", request_body = ExpenseInput, security(("bearer" = [])),
     params(("group" = String, Path, description = "Group id"), ("expense" = String, Path, description = "Expense id"),
            ("If-Match" = String, Header, description = "The ETag of the expense being replaced")),
@@ -311,7 +351,14 @@ pub async fn put(
     })
 }
 
-/// Deletes an expense (undo with `POST .../restore`); `If-Match` is honoured when sent.
+/// Deletes an expense (undo with `POST .../restore`).
+///
+/// `If-Match` is honoured when sent. The kept balances drop its part.
+///
+/// **Who:** any account with access to the group.
+///
+/// **Errors:** `404 not_found` for no such group or live expense; `412 precondition_failed` for a
+/// stale `If-Match`.
 #[utoipa::path(delete, path = "/v1/groups/{group}/expenses/{expense}", tag = "expenses", security(("bearer" = [])),
     params(("group" = String, Path, description = "Group id"), ("expense" = String, Path, description = "Expense id")),
     responses((status = 204, description = "Deleted"),
@@ -352,7 +399,14 @@ pub async fn delete(
     })
 }
 
-/// Undoes a delete: the expense is checked again against the current members and comes back.
+/// Restores a deleted expense.
+///
+/// It is checked again against the current members and rates, and comes back with its id.
+///
+/// **Who:** any account with access to the group.
+///
+/// **Errors:** `404 not_found`; `409 not_deleted` for an expense that is not deleted; `422` with
+/// the engine's code when it no longer computes (a member it names was removed).
 #[utoipa::path(post, path = "/v1/groups/{group}/expenses/{expense}/restore", tag = "expenses", security(("bearer" = [])),
     params(("group" = String, Path, description = "Group id"), ("expense" = String, Path, description = "Expense id"),
            ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe")),

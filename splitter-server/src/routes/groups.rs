@@ -19,6 +19,7 @@ use crate::http::{ApiError, ApiResult};
 use crate::idempotency::{self, json_response, Made};
 use crate::records;
 use crate::text;
+use crate::timestamp::Timestamp;
 
 /// The `balances_in` field: `group` (default) or `each`.
 pub fn balances_in(v: Option<Json>) -> ApiResult<String> {
@@ -48,7 +49,19 @@ async fn snapshot_head(conn: &mut sqlx::AnyConnection, gid: &str) -> ApiResult<G
         .ok_or_else(|| ApiError::not_found("group"))
 }
 
-/// Lists the caller's groups.
+/// Lists the caller's groups, with what it is owed or owes in each.
+///
+/// Newest first. Each group says the caller's role (`owner` or `member`), the member it is linked
+/// to, and that member's `net`: what it is owed (positive) or owes (negative) in the group's
+/// currency, exactly the `net` of its row in `GET /v1/groups/{group}/balances`, read from the
+/// balances the server keeps (no computation per request). `nets` has one row per currency for a
+/// group whose balances are kept per currency (`balances_in: each`). Both are `null`/empty for an
+/// account linked to no member, and for a group made before balances were kept, until its
+/// balances are first read.
+///
+/// **Who:** any account; it sees only the groups it has access to.
+///
+/// **Errors:** only the common `401` and `429`.
 #[utoipa::path(get, path = "/v1/groups", tag = "groups", security(("bearer" = [])),
     responses((status = 200, description = "The caller's groups", body = GroupListOut),
               (status = 401, description = "No valid token", body = crate::apidoc::ErrorBody)))]
@@ -60,20 +73,46 @@ pub async fn list(State(state): State<Shared>, Authed(me): Authed) -> ApiResult<
     let mut tx = state.store.begin_read_replica().await?;
     let rows = db::groups::list_for_account(&mut tx, &me.account).await?;
     db::commit(tx).await?;
-    let groups = rows
-        .into_iter()
-        .map(|r| GroupSummary {
-            id: r.id,
-            name: r.name,
-            currency: r.currency,
-            role: r.role,
-            member: r.member,
-        })
-        .collect();
+    let groups = rows.into_iter().map(summary).collect::<ApiResult<Vec<_>>>()?;
     Ok(json_response(
         StatusCode::OK,
         serde_json::to_string(&GroupListOut { groups }).map_err(ApiError::internal)?,
     ))
+}
+
+/// A listed group with the caller's nets, from its member's kept totals: the group's currency
+/// first (zero when the member has no record in it), then every other currency the member has
+/// paid or owes in, by code. None without a member or kept totals.
+fn summary(r: db::groups::GroupListRow) -> ApiResult<GroupSummary> {
+    let mut nets = Vec::new();
+    if r.member.is_some() && r.totals_kept {
+        let of_group = r.totals.iter().find(|t| t.0 == r.currency);
+        let zero = (r.currency.clone(), 0, 0);
+        for (currency, paid, owed) in
+            std::iter::once(of_group.unwrap_or(&zero)).chain(r.totals.iter().filter(|t| t.0 != r.currency))
+        {
+            let exponent = splitter_core::Currency::find(currency)
+                .ok_or_else(|| ApiError::internal(format!("kept totals in {currency}")))?
+                .exponent();
+            let net = paid
+                .checked_sub(*owed)
+                .and_then(|n| splitter_core::Decimal::try_from_i128_with_scale(n, exponent).ok())
+                .ok_or_else(|| ApiError::internal("a kept net out of range"))?;
+            nets.push(NetOut {
+                currency: currency.clone(),
+                net: net.to_string(),
+            });
+        }
+    }
+    Ok(GroupSummary {
+        net: nets.first().map(|n| n.net.clone()),
+        nets,
+        id: r.id,
+        name: r.name,
+        currency: r.currency,
+        role: r.role,
+        member: r.member,
+    })
 }
 
 /// A new group.
@@ -125,8 +164,8 @@ pub struct GroupOut {
     pub members: Vec<MemberOut>,
     /// Bumped by every change to the group or its records.
     pub version: i64,
-    /// Unix seconds.
-    pub created_at: i64,
+    /// When it was made.
+    pub created_at: Timestamp,
     /// `group` or `each`.
     pub balances_in: String,
 }
@@ -144,6 +183,25 @@ pub struct GroupSummary {
     pub role: String,
     /// The member this account is linked to, if any.
     pub member: Option<String>,
+    /// What that member is owed (positive) or owes (negative) in the group's currency, exactly:
+    /// the `net` of its row in `GET .../balances`. `null` when the account is linked to no
+    /// member, or for a group made before balances were kept until its balances are first read.
+    #[schema(value_type = Option<crate::apidoc::Amount>)]
+    pub net: Option<String>,
+    /// The member's net per currency: the group's currency first (the same as `net`), then, in a
+    /// group whose balances are kept per currency (`balances_in: each`), every other currency
+    /// the member has paid or owes in, by code. Empty when `net` is `null`.
+    pub nets: Vec<NetOut>,
+}
+
+/// What a member is owed (positive) or owes (negative) in one currency.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NetOut {
+    /// ISO 4217 code.
+    pub currency: String,
+    /// Paid minus owed, with exactly the currency's decimals.
+    #[schema(value_type = crate::apidoc::Amount)]
+    pub net: String,
 }
 
 /// The caller's groups.
@@ -179,7 +237,7 @@ pub fn group_body(row: &GroupRow, members: &[StoredMember]) -> String {
             })
             .collect(),
         version: row.version,
-        created_at: row.created_at,
+        created_at: Timestamp(row.created_at),
         balances_in: row.balances_in.clone(),
     };
     serde_json::to_string(&out).unwrap_or_default()
@@ -194,7 +252,22 @@ pub fn rates_text(rates: &[(String, splitter_core::Decimal)]) -> String {
     serde_json::Value::Object(map).to_string()
 }
 
-/// Creates a group.
+/// Creates a group; the caller owns it.
+///
+/// The group has a currency (ISO 4217), its members (ids, or `{id, name}`), optional rates to the
+/// group's currency and `balances_in` (`group`: everything converted into the group's currency;
+/// `each`: balances and settlement per currency). `me` links the caller to one of the members.
+///
+/// **Who:** any account.
+///
+/// **Idempotency:** with an `Idempotency-Key`, a retry gets the same group (`201`,
+/// `Idempotent-Replayed: true`), not a second one.
+///
+/// **Errors:** `400 invalid_json` for a body that is not JSON; `422` with the engine's code and a
+/// path in the body: `unknown_currency` (`currency`), `duplicate_id` (`members`), `invalid_amount`
+/// (`rates.USD`), `unknown_member` (`me` not among the members); `422 invalid_text`,
+/// `mixed_script`, `confusable_id`, `too_long` for names and ids, `too_many_members` past the
+/// server's cap; `422 idempotency_key_reused` for a key sent before with another request.
 #[utoipa::path(post, path = "/v1/groups", tag = "groups", request_body = GroupInput,
     security(("bearer" = [])),
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe")),
@@ -270,7 +343,20 @@ pub async fn create(
         db::retrying!(async {
             let mut tx = st.store.begin_write().await?;
             db::insert_group(&mut tx, &row, &members).await?;
-            db::grant(&mut tx, &row.id, &me.account, "owner", my_member.as_deref(), now).await?;
+            let live = Some(me.session.as_str());
+            if !db::grant(
+                &mut tx,
+                &row.id,
+                &me.account,
+                "owner",
+                my_member.as_deref(),
+                now,
+                live,
+            )
+            .await?
+            {
+                return Err(auth::revoked());
+            }
             let made = Made::new(StatusCode::CREATED, group_body(&row, &members));
             idempotency::record(&mut tx, idem.as_ref(), &made, now).await?;
             db::commit(tx).await?;
@@ -280,7 +366,12 @@ pub async fn create(
     .await
 }
 
-/// Reads a group.
+/// Reads a group: name, currency, rates, current members, version.
+///
+/// **Who:** any account with access to the group (owner or member).
+///
+/// **Errors:** `404 not_found` for a group that does not exist or that the caller has no access
+/// to (the same answer, so existence does not leak).
 #[utoipa::path(get, path = "/v1/groups/{group}", tag = "groups", security(("bearer" = [])),
     params(("group" = String, Path, description = "Group id")),
     responses((status = 200, description = "The group", body = GroupOut),
@@ -300,6 +391,16 @@ pub async fn get(
 }
 
 /// Renames a group or changes its rates.
+///
+/// `rates` replaces every rate; it is refused when a stored record would lack its rate or no
+/// longer compute, and the kept balances are computed again with the new rates. The currency
+/// never changes (stored records are in it).
+///
+/// **Who:** any member may change the rates; only the owner renames the group.
+///
+/// **Errors:** `403 forbidden` for a rename by a member who is not the owner; `404 not_found`
+/// for no such group (or no access); `422` with the engine's code at `rates` when a stored record
+/// would not compute with the new rates (`missing_rate`, ...), or for an invalid name.
 #[utoipa::path(patch, path = "/v1/groups/{group}", tag = "groups", request_body = GroupPatch,
     security(("bearer" = [])),
     params(("group" = String, Path, description = "Group id")),
@@ -377,4 +478,60 @@ pub async fn patch(
         .await?;
         Made::new(StatusCode::OK, group_body(&snap.group, &snap.head.members))
     })
+}
+
+/// Deletes a group, for everyone.
+///
+/// Removes the group and everything in it, at once and for good: its expenses (deleted ones
+/// too), payments, members, kept balances, activity log and invites (their codes stop working),
+/// and every account's access to it. Other groups, and the accounts themselves, are untouched;
+/// an import job that made the group still names it, and the group is then `404`.
+///
+/// **Who:** the group's owner only.
+///
+/// **Idempotency:** with an `Idempotency-Key`, a retry after the group is gone gets the first
+/// answer again (`204`, `Idempotent-Replayed: true`) instead of `404`.
+///
+/// **Errors:** `403 forbidden` for a member who is not the owner; `404 not_found` for a group
+/// that does not exist or that the caller has no access to (the same answer, so existence does
+/// not leak), and for a group already deleted; `422 idempotency_key_reused` for a key sent
+/// before with another request.
+#[utoipa::path(delete, path = "/v1/groups/{group}", tag = "groups", security(("bearer" = [])),
+    params(("group" = String, Path, description = "Group id"),
+           ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe")),
+    responses((status = 204, description = "Deleted, with everything in it"),
+              (status = 403, description = "Not the owner (forbidden)", body = crate::apidoc::ErrorBody),
+              (status = 404, description = "No such group (or not a member)", body = crate::apidoc::ErrorBody),
+              (status = 422, description = "The Idempotency-Key was used for another request (idempotency_key_reused)", body = crate::apidoc::ErrorBody)))]
+pub async fn delete(
+    State(state): State<Shared>,
+    Authed(me): Authed,
+    Path(gid): Path<String>,
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let idem = idempotency::with_cutoff(
+        &state,
+        idempotency::from_request(&me.account, &headers, "DELETE", uri.path(), b"")?,
+    );
+    // A retry of a deletion that took effect finds no group: the first answer is replayed.
+    let replay = |stored: Option<idempotency::Stored>| match (stored, &idem) {
+        (Some(s), Some(i)) => Some(idempotency::replay(i, s)),
+        _ => None,
+    };
+    if let Some(r) = replay(idempotency::stored(&state, idem.as_ref()).await?) {
+        return r;
+    }
+    let done = group_write!(&state, &me, &gid, idem.clone(), 0, |tx, lock| {
+        lock.require_owner("delete the group")?;
+        crate::deletion::group(tx, &gid).await?;
+        Made::new(StatusCode::NO_CONTENT, String::new())
+    });
+    match done {
+        // A concurrent retry with the same key may have deleted it while this one waited.
+        Err(e) if e.status == StatusCode::NOT_FOUND => {
+            replay(idempotency::stored(&state, idem.as_ref()).await?).unwrap_or(Err(e))
+        }
+        other => other,
+    }
 }

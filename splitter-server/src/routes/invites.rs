@@ -22,6 +22,7 @@ use crate::http::json_response;
 use crate::http::{ApiError, ApiResult, Code};
 use crate::records;
 use crate::text;
+use crate::timestamp::Timestamp;
 
 /// Default lifetime of an invite: 7 days.
 pub const DEFAULT_TTL: i64 = 7 * 24 * 3600;
@@ -52,8 +53,8 @@ pub struct InviteOut {
     pub group: String,
     /// The member the joiner becomes, if set.
     pub member: Option<String>,
-    /// Unix seconds.
-    pub expires_at: i64,
+    /// When it stops working.
+    pub expires_at: Timestamp,
     /// Revoked by the owner.
     pub revoked: bool,
 }
@@ -78,7 +79,17 @@ pub struct AcceptIn {
     name: Option<String>,
 }
 
-/// Makes an invite.
+/// Makes an invite to the group; its code is shown only here.
+///
+/// Give the code to the person invited, who joins with `POST /v1/invites/{code}/accept` from their
+/// own account. `member` names the member they become (an existing one not yet linked to an
+/// account, or a new id); left out, each joiner chooses. `expires_in`: 60 seconds to 30 days
+/// (default 7 days). The code is stored only as a hash.
+///
+/// **Who:** any account with access to the group.
+///
+/// **Errors:** `404 not_found`; `422 invalid_input` for `expires_in` out of range; `422
+/// invalid_text`, `confusable_id`, `too_long` for the member id.
 #[utoipa::path(post, path = "/v1/groups/{group}/invites", tag = "invites", request_body = InviteIn,
     security(("bearer" = [])),
     params(("group" = String, Path, description = "Group id")),
@@ -127,7 +138,7 @@ pub async fn create(
         code: Some(code.clone()),
         group: gid.clone(),
         member,
-        expires_at: now + ttl,
+        expires_at: Timestamp(now + ttl),
         revoked: false,
     };
     let invite = db::invites::NewInvite {
@@ -137,16 +148,22 @@ pub async fn create(
         member: out.member.as_deref(),
         created_by: &me.account,
         created_at: now,
-        expires_at: out.expires_at,
+        expires_at: out.expires_at.0,
     };
-    db::invites::insert(&state.store.pool, invite).await?;
+    if !db::invites::insert(&state.store.pool, invite).await? {
+        return Err(ApiError::not_found("group"));
+    }
     Ok(json_response(
         StatusCode::CREATED,
         serde_json::to_string(&out).unwrap_or_default(),
     ))
 }
 
-/// Lists a group's invites (without codes).
+/// Lists the group's invites, newest first (without their codes).
+///
+/// **Who:** any account with access to the group.
+///
+/// **Errors:** `404 not_found`.
 #[utoipa::path(get, path = "/v1/groups/{group}/invites", tag = "invites", security(("bearer" = [])),
     params(("group" = String, Path, description = "Group id")),
     responses((status = 200, description = "The invites", body = InviteList),
@@ -165,7 +182,7 @@ pub async fn list(
             code: None,
             group: gid.clone(),
             member: r.member,
-            expires_at: r.expires_at,
+            expires_at: Timestamp(r.expires_at),
             revoked: r.revoked,
         })
         .collect();
@@ -175,7 +192,12 @@ pub async fn list(
     ))
 }
 
-/// Revokes an invite (owner only).
+/// Revokes an invite: its code stops working.
+///
+/// **Who:** the group's owner only.
+///
+/// **Errors:** `403 forbidden` for a member who is not the owner; `404 not_found` for no such
+/// group or invite.
 #[utoipa::path(delete, path = "/v1/groups/{group}/invites/{invite}", tag = "invites", security(("bearer" = [])),
     params(("group" = String, Path, description = "Group id"), ("invite" = String, Path, description = "Invite id")),
     responses((status = 204, description = "Revoked"),
@@ -195,8 +217,18 @@ pub async fn revoke(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-/// Joins the invite's group: the account becomes a member (linked to the invite's member, or to
-/// the one it names, which is added when it does not exist).
+/// Joins a group with an invite code.
+///
+/// The caller's account gets access as a member, linked to the invite's member, or, when the
+/// invite names none, to the member chosen here: an existing member not yet linked to an account,
+/// or a new id (added, with `name`). Answers the group.
+///
+/// **Who:** any account with the code.
+///
+/// **Errors:** `404 not_found` for an unknown code (or its group deleted); `410 invite_expired`,
+/// `410 invite_revoked`; `409 already_member` for an account that has access already; `409
+/// member_taken` for a member linked to another account; `422 invalid_input` when the invite
+/// names no member and none is chosen; `422 confusable_id`, `invalid_text` for a new id.
 #[utoipa::path(post, path = "/v1/invites/{code}/accept", tag = "invites", request_body = AcceptIn,
     security(("bearer" = [])),
     params(("code" = String, Path, description = "The invite code")),
@@ -308,7 +340,19 @@ pub async fn accept(
             )
             .await?;
         }
-        db::grant(&mut tx, &gid, &me.account, "member", Some(&member), now).await?;
+        if !db::grant(
+            &mut tx,
+            &gid,
+            &me.account,
+            "member",
+            Some(&member),
+            now,
+            Some(&me.session),
+        )
+        .await?
+        {
+            return Err(auth::revoked());
+        }
         let (row, head) = db::head(&mut tx, &gid)
             .await?
             .ok_or_else(|| ApiError::not_found("invite"))?;

@@ -26,6 +26,7 @@ use crate::db::{self, jobs::Claimed};
 use crate::http::{ApiError, ApiResult};
 use crate::idempotency::{self, Idem, Made};
 use crate::state::Shared;
+use crate::timestamp::Timestamp;
 use axum::extract::{Path, State};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -75,8 +76,8 @@ pub fn job_body(job: &db::jobs::JobRow) -> String {
         "done": job.done,
         "total": job.total,
         "attempts": job.attempts,
-        "created_at": job.created_at,
-        "updated_at": job.updated_at,
+        "created_at": Timestamp(job.created_at),
+        "updated_at": Timestamp(job.updated_at),
     });
     if job.result.is_some() {
         v["group"] = parse(&job.result);
@@ -332,10 +333,10 @@ pub struct JobOut {
     total: i64,
     /// Times it was claimed by a worker (more than one after a worker died).
     attempts: i64,
-    /// Unix seconds.
-    created_at: i64,
-    /// Unix seconds.
-    updated_at: i64,
+    /// When it was queued.
+    created_at: Timestamp,
+    /// When its status or progress last changed.
+    updated_at: Timestamp,
     /// Once done: the new group, as the import's request would have answered it.
     #[schema(value_type = Option<Object>)]
     group: Option<serde_json::Value>,
@@ -344,7 +345,15 @@ pub struct JobOut {
     error: Option<serde_json::Value>,
 }
 
-/// An import job's status and progress; once done, the new group; once failed, the error.
+/// Reads an import job: status and progress; once done, the new group; once failed, the error.
+///
+/// `status` is `queued`, `running`, `done` or `failed`; `done`/`total` count the records checked.
+/// While it is queued or running the answer has `Retry-After: 1`. Once done, `group` is what the
+/// import request would have answered; once failed, `error` is its error object.
+///
+/// **Who:** the account that queued it.
+///
+/// **Errors:** `404 not_found` for no such job of the caller's.
 #[utoipa::path(get, path = "/v1/jobs/{job}", tag = "import and export", security(("bearer" = [])),
     params(("job" = String, Path, description = "Job id")),
     responses((status = 200, description = "The job (`Retry-After` while it is queued or running)", body = JobOut),

@@ -50,7 +50,19 @@ fn member_body(m: &StoredMember) -> String {
     .unwrap_or_default()
 }
 
-/// Adds a member (or brings a removed one back).
+/// Adds a member, or brings a removed one back.
+///
+/// The id is what expenses refer to and never changes; `name` is a display name. A removed
+/// member added again comes back with its old records.
+///
+/// **Who:** any account with access to the group.
+///
+/// **Idempotency:** with an `Idempotency-Key`, a retry gets the first answer again.
+///
+/// **Errors:** `404 not_found` for no such group (or no access); `409 duplicate_id` for a current
+/// member's id; `422 too_many_members` past the server's cap of members; `422 confusable_id` for an
+/// id
+/// that looks like another member's, `invalid_text`, `mixed_script`, `too_long`.
 #[utoipa::path(post, path = "/v1/groups/{group}/members", tag = "members", request_body = NewMember,
     security(("bearer" = [])),
     params(("group" = String, Path, description = "Group id"),
@@ -126,7 +138,14 @@ pub fn check_new_member(members: &[StoredMember], id: &str, path: &str) -> ApiRe
     Ok(())
 }
 
-/// Renames a member (the id never changes: records refer to it).
+/// Renames a member (its display name; the id never changes).
+///
+/// `{"name": null}` clears the name.
+///
+/// **Who:** any account with access to the group.
+///
+/// **Errors:** `404 not_found` for no such group or current member; `422 invalid_text`,
+/// `mixed_script`, `too_long` for the name.
 #[utoipa::path(patch, path = "/v1/groups/{group}/members/{member}", tag = "members", request_body = MemberPatch,
     security(("bearer" = [])),
     params(("group" = String, Path, description = "Group id"), ("member" = String, Path, description = "Member id")),
@@ -171,6 +190,16 @@ pub async fn rename(
 }
 
 /// Removes a member whose balance is zero.
+///
+/// The member stays in the group's computation (old records name it) but is no longer listed and
+/// takes no part in new records; the account linked to it, if any, loses its access. Adding the
+/// id again brings it back.
+///
+/// **Who:** the group's owner only.
+///
+/// **Errors:** `403 forbidden` for a member who is not the owner; `404 not_found` for no such
+/// group or member; `409 nonzero_balance` while the member owes or is owed anything (settle
+/// first); `409 owner_member` for the owner's own member.
 #[utoipa::path(delete, path = "/v1/groups/{group}/members/{member}", tag = "members",
     security(("bearer" = [])),
     params(("group" = String, Path, description = "Group id"), ("member" = String, Path, description = "Member id")),

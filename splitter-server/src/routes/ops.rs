@@ -24,17 +24,28 @@ pub struct Ready {
     down: Vec<&'static str>,
 }
 
-/// Alive.
+/// Alive: the process answers.
+///
+/// For a liveness probe; it checks nothing else.
+///
+/// **Who:** anyone; not rate-limited.
+///
+/// **Errors:** none.
 #[utoipa::path(get, path = "/health", tag = "operations",
     responses((status = 200, description = "The process answers", body = Object)))]
 pub async fn health() -> Response {
     json_response(StatusCode::OK, r#"{"status":"ok"}"#)
 }
 
-/// Ready to take requests: the database answers and no shutdown has begun. Redis down is
-/// reported (`degraded`) but does not fail readiness: the API answers without it (in-process
-/// cache, per-instance rate limits), and failing every instance at once would leave the load
-/// balancer nothing to send to. 503 while the database is down or once a shutdown began
+/// Ready to take requests: the database answers and no shutdown has begun.
+///
+/// Names what is down (`{"down": ["redis"]}`). Redis down is reported (`degraded`) but does not
+/// fail readiness: the API answers without it (in-process cache, per-instance rate limits), and
+/// failing every instance at once would leave a load balancer nothing to send to.
+///
+/// **Who:** anyone; not rate-limited.
+///
+/// **Errors:** `503` while the database is down (`unavailable`) or once a shutdown began
 /// (`draining`).
 #[utoipa::path(get, path = "/ready", tag = "operations",
     responses((status = 200, description = "Ready", body = Ready),
@@ -78,6 +89,13 @@ pub async fn ready(State(state): State<Shared>) -> Response {
 }
 
 /// Prometheus metrics.
+///
+/// Requests by method, route and status, their durations, cache hits, pool and connection
+/// counts, replica reads.
+///
+/// **Who:** anyone; not rate-limited (keep it off the public network).
+///
+/// **Errors:** none.
 #[utoipa::path(get, path = "/metrics", tag = "operations",
     responses((status = 200, description = "Prometheus text format", body = String, content_type = "text/plain")))]
 pub async fn metrics(State(state): State<Shared>) -> Response {

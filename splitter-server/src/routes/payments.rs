@@ -70,7 +70,18 @@ pub struct PaymentList {
     next_cursor: Option<String>,
 }
 
-/// Records a payment.
+/// Records a payment: money one member handed another.
+///
+/// `from` paid `to` the `amount` (optional `currency`, `rate`, `date`); it raises `from`'s balance
+/// and lowers `to`'s. The server numbers it (`p3`).
+///
+/// **Who:** any account with access to the group.
+///
+/// **Idempotency:** with an `Idempotency-Key`, a retry gets the same payment, not a second one.
+///
+/// **Errors:** `400 invalid_json`; `404 not_found`; `422` with the engine's code and path:
+/// `invalid_amount` (not a decimal, or not positive), `too_precise`, `unknown_member`,
+/// `missing_rate`; `422 idempotency_key_reused`.
 #[utoipa::path(post, path = "/v1/groups/{group}/payments", tag = "payments", request_body = PaymentInput, security(("bearer" = [])),
     params(("group" = String, Path, description = "Group id"),
            ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe")),
@@ -115,7 +126,13 @@ pub async fn create(
     })
 }
 
-/// Lists live payments, oldest first.
+/// Lists live payments, oldest first, a page at a time.
+///
+/// `limit` (1-500, default 50); pass `next_cursor` as `cursor` for the next page.
+///
+/// **Who:** any account with access to the group.
+///
+/// **Errors:** `400 invalid_input` for a bad cursor or limit; `404 not_found`.
 #[utoipa::path(get, path = "/v1/groups/{group}/payments", tag = "payments", security(("bearer" = [])),
     params(("group" = String, Path, description = "Group id"),
            ("cursor" = Option<String>, Query, description = "From a previous page's next_cursor"),
@@ -136,6 +153,10 @@ pub async fn list(
 }
 
 /// Reads one payment.
+///
+/// **Who:** any account with access to the group.
+///
+/// **Errors:** `404 not_found` for no such group or live payment.
 #[utoipa::path(get, path = "/v1/groups/{group}/payments/{payment}", tag = "payments", security(("bearer" = [])),
     params(("group" = String, Path, description = "Group id"), ("payment" = String, Path, description = "Payment id")),
     responses((status = 200, description = "The payment", body = PaymentOut),
@@ -155,6 +176,12 @@ pub async fn get(
 }
 
 /// Deletes a payment.
+///
+/// The kept balances drop its part.
+///
+/// **Who:** any account with access to the group.
+///
+/// **Errors:** `404 not_found` for no such group or live payment.
 #[utoipa::path(delete, path = "/v1/groups/{group}/payments/{payment}", tag = "payments", security(("bearer" = [])),
     params(("group" = String, Path, description = "Group id"), ("payment" = String, Path, description = "Payment id")),
     responses((status = 204, description = "Deleted"),

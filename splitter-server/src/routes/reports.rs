@@ -53,7 +53,10 @@ pub struct SettlementOut<'a> {
     currency: &'a str,
     /// `minimal`, `greedy` or `pairwise`.
     settle: &'static str,
-    /// True when the number of transfers is proven minimal.
+    /// True when the number of transfers is proven to be the fewest possible, whatever the
+    /// method: always for `minimal` within its exact limit; for `greedy` and `pairwise` only when
+    /// their count meets the lower bound (the larger of the numbers of members who owe and who
+    /// are owed). So `pairwise` says `false` whenever simplifying would save a transfer.
     optimal: bool,
     /// The contract's transfer rows.
     #[schema(value_type = Vec<crate::apidoc::TransferRow>)]
@@ -255,7 +258,17 @@ fn bodies(
     ))
 }
 
-/// Each member's balance.
+/// Each member's balance: paid, owed and net, exactly.
+///
+/// The contract's balance rows (one per member, or per member and currency with `balances_in:
+/// each`), for the group's `version`: served from the balances the server keeps, and cached
+/// under that version, so it costs the same for 10 expenses as for 100,000 and is never older
+/// than the last write. Nets add up to exactly zero.
+///
+/// **Who:** any account with access to the group.
+///
+/// **Errors:** `404 not_found`; `413 over_budget` when computing ran past the account's time
+/// budget; `429 busy` when the compute threads are all taken (retry after `Retry-After`).
 #[utoipa::path(get, path = "/v1/groups/{group}/balances", tag = "reports", security(("bearer" = [])),
     params(("group" = String, Path, description = "Group id")),
     responses((status = 200, description = "Balances", body = BalancesOut),
@@ -273,6 +286,21 @@ pub async fn balances(
 }
 
 /// The suggested transfers that settle everyone to exactly zero.
+///
+/// `method`: `minimal` (default: the fewest transfers, proven for up to 24 non-zero balances
+/// after its safe reductions), `greedy` (largest debtor pays largest creditor), or `pairwise` (no simplification:
+/// what each member owes each other member from who paid for whom, netted per pair). `optimal` is
+/// true when the number of transfers is proven to be the fewest possible, whatever the method:
+/// always for `minimal` within its limit; for `greedy` and `pairwise` only when their count meets
+/// the lower bound (the larger of the numbers of members who owe and who are owed), as it does
+/// when nothing is owed or one member paid for everyone. Recording every transfer as a payment
+/// brings every balance to zero.
+///
+/// **Who:** any account with access to the group.
+///
+/// **Errors:** `400 invalid_option` for an unknown `method`; `404 not_found`; `413 over_budget`
+/// when computing ran past the account's time budget (`pairwise` on a very large group); `429
+/// busy` when the compute threads are all taken.
 #[utoipa::path(get, path = "/v1/groups/{group}/settlement", tag = "reports", security(("bearer" = [])),
     params(("group" = String, Path, description = "Group id"),
            ("method" = Option<crate::apidoc::Settle>, Query, description = "minimal (default), greedy or pairwise")),

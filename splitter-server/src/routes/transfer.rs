@@ -37,8 +37,22 @@ fn name_and_me(query: &HashMap<String, String>, default: &str) -> ApiResult<(Str
     Ok((name, me))
 }
 
-/// Imports a group given in the contract's input form (what `GET .../export` gives): a new group
-/// owned by the caller, with the same ids, so the same balances to the cent.
+/// Imports a group in the contract's input form into a new group the caller owns.
+///
+/// What `GET .../export` gives (or any contract input): members with names, rates,
+/// `options.balances_in`, expenses and payments with their ids, which are kept, so the copy's
+/// balances are the same to the cent. `name` and `me` (the caller's member) are query parameters.
+/// The whole import is one transaction. With `Prefer: respond-async` it is queued as a job
+/// instead: `202` with `Location: /v1/jobs/{id}`.
+///
+/// **Who:** any account.
+///
+/// **Idempotency:** with an `Idempotency-Key`, a retry gets the same group (or job), not a second
+/// one.
+///
+/// **Errors:** `400 invalid_json`; `422` with the engine's code and the path in the body
+/// (`expenses[3].split.shares.zoe`); `422 too_many_members`, `group_full` past the server's caps;
+/// `413 payload_too_large` for a body over the size limit.
 #[utoipa::path(post, path = "/v1/groups/import", tag = "import and export", security(("bearer" = [])),
     request_body(content = crate::apidoc::GroupInputDoc, description = "The contract's input group"),
     params(("name" = Option<String>, Query, description = "The new group's name (default: Imported)"),
@@ -60,8 +74,21 @@ pub async fn import_json(
     import_request(state, me, &uri, &headers, &query, body, Source::Json).await
 }
 
-/// Imports a Splitwise CSV export (`Date,Description,Category,Cost,Currency,<member>...`, one net
-/// column per member; a `Total balance` line is skipped) into a new group owned by the caller.
+/// Imports a Splitwise CSV export into a new group the caller owns.
+///
+/// Header `Date,Description,Category,Cost,Currency,<member>...`, one net column per member; a
+/// `Total balance` line is skipped. Each row becomes an expense (or a payment, for `Payment`
+/// rows), read as exact decimals. Several currencies make a group with `balances_in: each`.
+/// `name` and `me` are query parameters. With `Prefer: respond-async` it is queued as a job
+/// instead: `202` with `Location: /v1/jobs/{id}`.
+///
+/// **Who:** any account.
+///
+/// **Idempotency:** with an `Idempotency-Key`, a retry gets the same group (or job).
+///
+/// **Errors:** `422` with a code and the path `rows[LINE].column`: `invalid_amount` (`1e3`,
+/// `12,50`), `split_mismatch` (a row's nets do not add up to zero), `invalid_input` (a malformed
+/// file or header).
 #[utoipa::path(post, path = "/v1/groups/import/splitwise", tag = "import and export", security(("bearer" = [])),
     request_body(content = String, content_type = "text/csv", description = "A Splitwise CSV export"),
     params(("name" = Option<String>, Query, description = "The new group's name (default: Splitwise)"),
@@ -129,9 +156,15 @@ fn path_and_query(uri: &axum::http::Uri) -> String {
         .map_or_else(|| uri.path().to_string(), |p| p.as_str().to_string())
 }
 
-/// Exports the group in the contract's input form: every member (removed ones too, since old
-/// records name them), rates, `options.balances_in`, every live expense and payment with its id.
-/// `POST /v1/compute` takes it as it is, and `POST /v1/groups/import` makes a copy.
+/// Exports the group in the contract's input form.
+///
+/// Every member (removed ones too, since old records name them), rates, `options.balances_in`,
+/// and every live expense and payment with its id: `POST /v1/compute` takes it as it is, and
+/// `POST /v1/groups/import` makes a copy.
+///
+/// **Who:** any account with access to the group.
+///
+/// **Errors:** `404 not_found`.
 #[utoipa::path(get, path = "/v1/groups/{group}/export", tag = "import and export", security(("bearer" = [])),
     params(("group" = String, Path, description = "Group id")),
     responses((status = 200, description = "The contract's input group", body = crate::apidoc::GroupInputDoc),
@@ -165,10 +198,16 @@ async fn snapshot(state: &Shared, gid: &str) -> ApiResult<db::Snapshot> {
     snap.ok_or_else(|| ApiError::not_found("group"))
 }
 
-/// Exports expenses and payments as CSV in Splitwise's layout (`Date,Description,Category,Cost,
-/// Currency,<member>...`; each member's column is what the row did to their balance, in the row's
-/// currency; payments have the category `Payment`), which `POST /v1/groups/import/splitwise`
-/// reads back.
+/// Exports expenses and payments as CSV in Splitwise's layout.
+///
+/// `Date,Description,Category,Cost,Currency,<member>...`: each member's column is what the row did
+/// to their balance, in the row's currency; payments have the category `Payment`. `POST
+/// /v1/groups/import/splitwise` reads it back to the same balances. Cells a spreadsheet would run
+/// as a formula are written with a leading `'`.
+///
+/// **Who:** any account with access to the group.
+///
+/// **Errors:** `404 not_found`.
 #[utoipa::path(get, path = "/v1/groups/{group}/export/expenses.csv", tag = "import and export", security(("bearer" = [])),
     params(("group" = String, Path, description = "Group id")),
     responses((status = 200, description = "CSV", body = String, content_type = "text/csv"),
@@ -415,7 +454,20 @@ async fn import_group(
     db::retrying!(async {
         let mut tx = state.store.begin_write().await?;
         db::insert_group(&mut tx, &row, &members).await?;
-        db::grant(&mut tx, &row.id, account, "owner", my_member.as_deref(), now).await?;
+        let live = session.map(|me| me.session.as_str());
+        if !db::grant(
+            &mut tx,
+            &row.id,
+            account,
+            "owner",
+            my_member.as_deref(),
+            now,
+            live,
+        )
+        .await?
+        {
+            return Err(auth::revoked());
+        }
         let dup = |e: db::DbError, what: &str, id: &str| {
             if e.is_unique_violation() {
                 ApiError::conflict(ErrorCode::DuplicateId, what, format!("'{id}' appears twice"))

@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 
 use serde_json::Value;
-use splitter_server::clock::ManualClock;
+use splitter_server::clock::{Clock, ManualClock};
 use splitter_server::state::Shared;
 use splitter_server::{app, Config};
 
@@ -179,6 +179,12 @@ pub async fn start_with(config: Config) -> Server {
         clock,
         stop: Some(tx),
     }
+}
+
+/// The server's clock now, as the API writes a time (RFC 3339, UTC): the clock stands still
+/// until the test moves it, so a time the server wrote since equals it exactly.
+pub fn now_text(s: &Server) -> String {
+    splitter_server::timestamp::Timestamp(s.clock.now()).rfc3339()
 }
 
 /// A fresh email address.

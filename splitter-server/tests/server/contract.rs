@@ -1,8 +1,10 @@
 //! The server against the contract: `/v1/compute` over the whole shared corpus (byte-identical
-//! to the core's `compute_json`), the committed OpenAPI document against the served one, and the
-//! README's curl session, run as written.
+//! to the core's `compute_json`), the committed OpenAPI document against the served one, its
+//! descriptions, and its amount pattern against what the server takes. (The README's curl
+//! session is run by `readme.rs`.)
 
 use crate::common;
+use serde_json::json;
 use std::path::{Path, PathBuf};
 
 fn repo() -> PathBuf {
@@ -168,142 +170,6 @@ async fn committed_openapi_matches_the_served_one() {
     }
 }
 
-/// Splits a shell line into words: single and double quotes, no escapes inside single quotes.
-fn words(line: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut quote: Option<char> = None;
-    let mut started = false;
-    for c in line.chars() {
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), c) => cur.push(c),
-            (None, '\'' | '"') => {
-                quote = Some(c);
-                started = true;
-            }
-            (None, ' ') => {
-                if started || !cur.is_empty() {
-                    out.push(std::mem::take(&mut cur));
-                }
-                started = false;
-            }
-            (None, c) => cur.push(c),
-        }
-    }
-    if started || !cur.is_empty() {
-        out.push(cur);
-    }
-    out
-}
-
-/// `got` matches `want` where every `"…"` in `want` stands for any value, and an object may
-/// have more keys than `want` shows.
-fn matches(got: &serde_json::Value, want: &serde_json::Value) -> bool {
-    use serde_json::Value;
-    match (got, want) {
-        (_, Value::String(w)) if w == "…" => true,
-        (Value::Object(g), Value::Object(w)) => {
-            w.iter().all(|(k, v)| g.get(k).is_some_and(|gv| matches(gv, v)))
-        }
-        (Value::Array(g), Value::Array(w)) => {
-            g.len() == w.len() && g.iter().zip(w).all(|(a, b)| matches(a, b))
-        }
-        _ => got == want,
-    }
-}
-
-/// The README's session: every `curl` line is sent as written (with `$T` the access token and
-/// `$R` the refresh token of the login, `$G` the group created), and every `# => ` line is the
-/// body of the call above it (`"…"` standing for a value that differs each run).
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn readme_session_runs_as_written() {
-    let readme =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).expect("README");
-    let start = readme
-        .find("<!-- session -->")
-        .expect("a session block in the README");
-    let end = readme[start..]
-        .find("<!-- /session -->")
-        .expect("end of the session block")
-        + start;
-    let s = common::start(&common::sqlite()).await;
-    let mut vars: Vec<(&str, String)> = vec![
-        ("$G", String::new()),
-        ("$T", String::new()),
-        ("$R", String::new()),
-    ];
-    let mut last: Option<common::Reply> = None;
-    let mut checked = 0;
-    for line in readme[start..end].lines() {
-        let line = line.trim();
-        if line.starts_with("curl ") {
-            let mut method = "GET".to_string();
-            let mut headers: Vec<(String, String)> = Vec::new();
-            let mut body: Option<String> = None;
-            let mut url = String::new();
-            let sub = |w: &str, vars: &[(&str, String)]| {
-                vars.iter().fold(w.to_string(), |acc, (k, v)| acc.replace(k, v))
-            };
-            let w = words(line);
-            let mut i = 1;
-            while i < w.len() {
-                match w[i].as_str() {
-                    "-s" => {}
-                    "-X" => {
-                        i += 1;
-                        method = w[i].clone();
-                    }
-                    "-H" => {
-                        i += 1;
-                        let (k, v) = w[i].split_once(':').expect("a header");
-                        headers.push((k.trim().to_string(), sub(v.trim(), &vars)));
-                    }
-                    "-d" => {
-                        i += 1;
-                        body = Some(sub(&w[i], &vars));
-                        if method == "GET" {
-                            method = "POST".into();
-                        }
-                    }
-                    other => url = sub(other, &vars),
-                }
-                i += 1;
-            }
-            let path = url.trim_start_matches("localhost:8080").to_string();
-            // The session's own token, not the test server's default account.
-            if !headers
-                .iter()
-                .any(|(k, _)| k.eq_ignore_ascii_case("authorization"))
-            {
-                headers.push(("authorization".into(), String::new()));
-            }
-            let h: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-            let r = common::send(&s.http, &s.base, &method, &path, body.as_deref(), &h).await;
-            assert!(r.status < 300, "{line}: {}", r.text);
-            if path == "/v1/auth/login" {
-                vars[1].1 = r.json["access_token"].as_str().expect("token").to_string();
-                vars[2].1 = r.json["refresh_token"].as_str().expect("token").to_string();
-            }
-            if path == "/v1/groups" && method == "POST" {
-                vars[0].1 = r.json["id"].as_str().expect("the group").to_string();
-            }
-            last = Some(r);
-        } else if let Some(expected) = line.strip_prefix("# => ") {
-            let r = last.as_ref().expect("a call before its result");
-            let expected = expected.replace("$G", &vars[0].1);
-            let want: serde_json::Value = serde_json::from_str(&expected).expect("README result is JSON");
-            assert!(
-                matches(&r.json, &want),
-                "README result of the call above `{line}`:\n got {}\nwant {want}",
-                r.json
-            );
-            checked += 1;
-        }
-    }
-    assert!(checked >= 6, "the README shows results");
-}
-
 /// The OpenAPI components that describe the contract have exactly the fields, required and
 /// optional, of the core's JSON Schema (`splitter_core::schema`): a split type, or a field,
 /// added to the core and missing here fails this test.
@@ -379,4 +245,175 @@ fn the_openapi_components_are_the_contracts() {
         .map(|t| t.to_string())
         .collect();
     assert_eq!(seen, want, "the split types of the OpenAPI document");
+}
+
+/// The OpenAPI `Amount` pattern matches exactly the strings the server reads as amounts: each
+/// tricky string is sent as an expense's amount (in a currency with room for its decimals;
+/// an expense may be negative, a refund), and the pattern matches it if and only if the server
+/// takes it; every string it refuses is `invalid_amount` at `amount`. (Where an amount must also
+/// be positive, a payment's, `-5` is refused for its sign, with the same code, not its form.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_amount_pattern_is_what_the_server_accepts() {
+    let s = common::start(&common::sqlite()).await;
+    let doc = s.get("/openapi.json").await.json;
+    let pattern = doc["components"]["schemas"]["Amount"]["pattern"]
+        .as_str()
+        .expect("Amount has a pattern");
+    let re = regex::Regex::new(pattern).expect("the pattern compiles");
+    let tricky = [
+        "5",
+        "5.00",
+        "-5.00",
+        "0.10",
+        "007",
+        "12.300",
+        "-0.01",
+        "00.0001",
+        "1234567890.1234",
+        "+5.00",
+        "+5",
+        "+-5",
+        "--5",
+        "-",
+        "",
+        " 5",
+        "5 ",
+        "5\n",
+        "\t5",
+        "5.",
+        ".5",
+        "-.5",
+        "5..0",
+        "5.0.0",
+        "1e3",
+        "1E3",
+        "1.5e2",
+        "5,00",
+        "1,000.00",
+        "1_000",
+        "0x10",
+        "NaN",
+        "Infinity",
+        "-Infinity",
+        "\u{0665}",
+        "\u{FF15}",
+        "5\u{00A0}",
+        "\u{2212}5",
+        "5-",
+        "1/2",
+        "½",
+        "five",
+    ];
+    let gid = s.group("CLF", &["ana", "ben"]).await;
+    let mut accepted = 0;
+    for amount in tricky {
+        let matches = re.is_match(amount);
+        let body = json!({"amount": amount, "paid_by": "ana", "split": {"type": "equal"}});
+        let r = s.post(&format!("/v1/groups/{gid}/expenses"), &body).await;
+        assert_eq!(
+            r.status == 201,
+            matches,
+            "amount {amount:?}: the pattern {} it, the server answered {} {}",
+            if matches { "matches" } else { "refuses" },
+            r.status,
+            r.text
+        );
+        if matches {
+            accepted += 1;
+        } else {
+            assert_eq!(
+                (r.code(), r.path()),
+                ("invalid_amount", "amount"),
+                "{amount:?}: {}",
+                r.text
+            );
+        }
+    }
+    assert_eq!(accepted, 9, "the accepted strings were sent too");
+}
+
+/// Every operation of the document says what it does: a one-line summary, and a description
+/// with who may call it (`**Who:**`) and what its errors mean (`**Errors:**`); every error it
+/// names as `` `STATUS code` `` is a code the server has.
+#[test]
+fn every_operation_is_described() {
+    let doc: serde_json::Value =
+        serde_json::from_str(&splitter_server::openapi::document()).expect("openapi");
+    let codes: std::collections::BTreeSet<&str> = splitter_server::http::Code::SERVER
+        .iter()
+        .map(|c| c.as_str())
+        .chain(splitter_core::ErrorCode::ALL.iter().map(|c| c.as_str()))
+        .collect();
+    let named = regex::Regex::new(r"`([1-5][0-9]{2}) ([a-z_]+)`").unwrap();
+    let mut count = 0;
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for (method, op) in item.as_object().expect("operations") {
+            let summary = op["summary"].as_str().unwrap_or_default();
+            assert!(
+                !summary.is_empty() && !summary.contains('\n') && summary.len() <= 100,
+                "{method} {path}: a one-line summary, not {summary:?}"
+            );
+            let description = op["description"].as_str().unwrap_or_default();
+            for part in ["**Who:**", "**Errors:**"] {
+                assert!(
+                    description.contains(part),
+                    "{method} {path}: no {part} in its description"
+                );
+            }
+            assert!(description.len() > summary.len(), "{method} {path}");
+            for c in named.captures_iter(description) {
+                assert!(
+                    codes.contains(&c[2]),
+                    "{method} {path} names a code {} the server lacks",
+                    &c[2]
+                );
+            }
+            count += 1;
+        }
+    }
+    assert!(count >= 44, "{count} operations");
+}
+
+/// `optimal` means the same for every method (the contract: the number of transfers is proven
+/// to be the fewest possible). A `pairwise` settlement that needs more transfers than `minimal`
+/// says `false`; one whose transfers are already as few as possible (one member paid for
+/// everyone) says `true`, as `minimal` does with the same count.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pairwise_is_optimal_only_when_no_transfer_could_be_saved() {
+    let s = common::start(&common::sqlite()).await;
+    let settle = |gid: String, method: &'static str| {
+        let s = &s;
+        async move {
+            let r = s
+                .get(&format!("/v1/groups/{gid}/settlement?method={method}"))
+                .await;
+            assert_eq!(r.status, 200, "{}", r.text);
+            (
+                r.json["transfers"].as_array().unwrap().len(),
+                r.json["optimal"].clone(),
+            )
+        }
+    };
+    // A chain: ana owes ben, ben owes cy; one transfer (ana to cy) would do.
+    let chain = s.group("EUR", &["ana", "ben", "cy"]).await;
+    for e in [
+        json!({"amount": "10.00", "paid_by": "ben", "split": {"type": "equal", "members": ["ana"]}}),
+        json!({"amount": "10.00", "paid_by": "cy", "split": {"type": "equal", "members": ["ben"]}}),
+    ] {
+        assert_eq!(
+            s.post(&format!("/v1/groups/{chain}/expenses"), &e).await.status,
+            201
+        );
+    }
+    assert_eq!(settle(chain.clone(), "pairwise").await, (2, json!(false)));
+    assert_eq!(settle(chain, "minimal").await, (1, json!(true)));
+    // One payer: both others pay her; no settlement has fewer than two transfers.
+    let one = s.group("EUR", &["ana", "ben", "cy"]).await;
+    let e = json!({"amount": "30.00", "paid_by": "ana", "split": {"type": "equal"}});
+    assert_eq!(
+        s.post(&format!("/v1/groups/{one}/expenses"), &e).await.status,
+        201
+    );
+    assert_eq!(settle(one.clone(), "pairwise").await, (2, json!(true)));
+    assert_eq!(settle(one, "minimal").await, (2, json!(true)));
 }

@@ -112,6 +112,13 @@ async fn queued_imports_make_the_same_groups(b: &Backend) {
     );
     let job = finished(&s, &location).await;
     assert_eq!(job["status"], "done", "{job}");
+    // Times in RFC 3339 (the server's clock stands still while this test runs).
+    let clock = json!(common::now_text(&s));
+    assert_eq!(
+        (&job["created_at"], &job["updated_at"]),
+        (&clock, &clock),
+        "{job}"
+    );
     assert_eq!(
         (job["done"].clone(), job["total"].clone()),
         (json!(4), json!(4)),
