@@ -12,7 +12,8 @@ const STORAGE_KEY = 'splitter-example-group';
 const $ = (selector) => document.querySelector(selector);
 
 /** The page's locale: `?locale=de-DE` wins (for tests and demos), else the browser's. */
-const LOCALE = new URLSearchParams(location.search).get('locale') || navigator.language || 'en-US';
+const LOCALE = [new URLSearchParams(location.search).get('locale'), navigator.language, 'en-US']
+  .find((tag) => { try { return tag && Intl.NumberFormat.supportedLocalesOf(tag).length > 0; } catch { return false; } });
 /** The locale's decimal and group marks. */
 const MARKS = marks(LOCALE);
 const money = (amount) => formatMoney(amount, state.currency, MARKS);
@@ -50,8 +51,12 @@ function group({ expense, payment } = {}) {
   if (expense) expenses.push(expense);
   const payments = state.payments.map(({ id, from, to, amount }) => ({ id, from, to, amount }));
   if (payment) payments.push(payment);
+  // The suggestions shown when payments were recorded: paying some of them leaves the others as
+  // they were (the contract's `previous`), instead of a reshuffled list.
+  const previous = payments.length && state.previous?.length && state.settle !== 'pairwise' ? { previous: state.previous } : {};
   return {
-    currency: state.currency, members: state.members, expenses, ...(payments.length ? { payments } : {}), options: { settle: state.settle },
+    currency: state.currency, members: state.members, expenses, ...(payments.length ? { payments } : {}),
+    options: { settle: state.settle, ...previous },
   };
 }
 
@@ -121,6 +126,9 @@ const isZero = (amount) => /^-?0(\.0+)?$/.test(amount);
 
 // --- rendering -------------------------------------------------------------------------------
 
+/** The transfers last shown (what a recorded payment pays from). */
+let shownTransfers = [];
+
 function render() {
   save();
   $('#currency').value = state.currency;
@@ -138,6 +146,7 @@ function render() {
     status.replaceChildren(text, ' ', el('details', { className: 'support' }, el('summary', {}, 'details for support'), el('code', {}, rawCode(e))));
     status.hidden = false;
   }
+  shownTransfers = report?.transfers ?? [];
   renderExpenses(report);
   renderResult(report);
   renderPayments();
@@ -269,11 +278,13 @@ function removeMember(id) {
 
 function removeExpense(id) {
   state.expenses = state.expenses.filter((e) => e.id !== id);
+  state.previous = null;
   render();
 }
 
 function removePayment(id) {
   state.payments = state.payments.filter((p) => p.id !== id);
+  state.previous = null;
   render();
 }
 
@@ -290,6 +301,7 @@ function recordPayment({ from, to, amount }) {
   }
   state.payments.push(payment);
   state.nextPayment += 1;
+  state.previous = shownTransfers;
   render();
   return null;
 }
@@ -377,6 +389,7 @@ function addExpense() {
   if (!expense.description) delete expense.description;
   state.expenses.push(expense);
   state.nextId += 1;
+  state.previous = null;
   showExpenseError('');
   clearFieldErrors(form);
   form.reset();
@@ -422,11 +435,13 @@ function wire() {
   });
   $('#currency').addEventListener('change', (ev) => {
     state.currency = ev.target.value;
+    state.previous = null;
     render();
   });
   for (const radio of document.querySelectorAll('input[name="settle"]')) {
     radio.addEventListener('change', (ev) => {
       state.settle = ev.target.value;
+      state.previous = null;
       render();
     });
   }

@@ -159,6 +159,15 @@ describe('examples/web for people, in headless Chromium', () => {
     const v = await view(page);
     assert.deepEqual(v.group.expenses.map((x) => x.amount), ['1234.50', '12.50']);
     assert.deepEqual(v.expenses, ['€1,234.50', '€12.50']);
+    // Nobody ticked in an equal split: said at the checkboxes.
+    await page.uncheck('#split-table tr[data-member="ana"] input');
+    await page.uncheck('#split-table tr[data-member="ben"] input');
+    await submitExpense(page, { description: 'tip', amount: '3', payer: 'ana' });
+    await page.waitForSelector('#split-table input[aria-invalid="true"]');
+    const none = await fieldError(page, '#split-table tr[data-member="ana"] input');
+    assert.equal(none.message, 'Tick at least one member to share “tip”.');
+    assert.match(none.support, /^empty_split at expenses\[2\]\.split\.members: /);
+    assert.ok(none.focused);
     assert.deepEqual(rows(v.balances), rows(nativeReport(v.group).balances));
     await page.context().close();
   });
@@ -230,6 +239,7 @@ describe('examples/web for people, in headless Chromium', () => {
     let v = await view(page);
     assert.deepEqual(v.group.payments, [{ id: 'p1', from: first.from, to: first.to, amount: first.amount }]);
     assert.deepEqual(rows(v.balances), rows(nativeReport(v.group).balances));
+    assert.deepEqual(v.group.options.previous, start.transfers, 'the suggestions the payment paid from');
     assert.deepEqual(v.transfers, rest, 'the other suggestions stay as they were');
     // The rest, one click each: everyone is settled, every net exactly zero.
     for (let n = rest.length; n > 0; n -= 1) {
@@ -290,8 +300,11 @@ describe('examples/web for people, in headless Chromium', () => {
     await page.context().close();
   });
 
-  test('?locale= overrides the browser\'s locale', async () => {
+  test('?locale= overrides the browser\'s locale; an unknown one falls back to it', async () => {
     const page = await open('en-US');
+    await page.goto(`${origin}/?locale=not_a_locale!`);
+    await page.waitForSelector('body[data-ready="true"]');
+    assert.equal(await page.getAttribute('#expense-amount', 'placeholder'), '100.00');
     await page.goto(`${origin}/?locale=de-DE`);
     await page.waitForSelector('body[data-ready="true"]');
     assert.equal(await page.getAttribute('#expense-amount', 'placeholder'), '100,00');
