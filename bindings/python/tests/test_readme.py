@@ -16,3 +16,11 @@ def test_the_readme_example_prints_the_readme_numbers():
     with contextlib.redirect_stdout(out):
         exec(compile(code, str(README), "exec"), {})
     assert out.getvalue() == expected
+
+
+def test_every_python_example_in_the_readme_runs():
+    blocks = re.findall(r"```python\n(.*?)```", README.read_text(), re.S)
+    assert len(blocks) >= 3
+    for k, code in enumerate(blocks):
+        with contextlib.redirect_stdout(io.StringIO()):
+            exec(compile(code, f"{README}, python block {k}", "exec"), {})
