@@ -109,3 +109,19 @@ def test_empty_tables_keep_their_columns():
     assert list(report.to_pandas("transfers").columns) == ["from", "to", "amount", "currency"]
     assert report.to_polars("transfers").columns == ["from", "to", "amount", "currency"]
     assert len(report.to_pandas("transfers")) == 0
+
+
+@pytest.mark.parametrize("method,module", [("to_pandas", "pandas"), ("to_polars", "polars")])
+def test_without_the_extra_the_error_names_it(report, monkeypatch, method, module):
+    monkeypatch.setitem(__import__("sys").modules, module, None)  # as if it were not installed
+    with pytest.raises(ImportError, match=rf"pip install 'splitter-money\[{module}\]'"):
+        getattr(report, method)()
+
+
+def test_a_report_is_unhashable_and_unordered(report):
+    # Equality is by value (__eq__); defining it drops the default identity hash, and reports
+    # have no order.
+    with pytest.raises(TypeError):
+        hash(report)
+    with pytest.raises(TypeError):
+        report < report  # noqa: B015
