@@ -44,6 +44,8 @@ fn to_py_err(py: Python<'_>, e: &Error) -> PyErr {
 /// object identity) with its text, so that the keys `json.loads` or a literal share are read once.
 struct Reading<'py> {
     decimal: Bound<'py, PyAny>,
+    /// What the contract takes beyond JSON's types (see `PyValue::read_other`).
+    others: OtherTypes<'py>,
     /// Holding each key object keeps its address from being reused while the reading lasts.
     keys: RefCell<KeyCache<'py>>,
 }
@@ -73,6 +75,7 @@ impl<'py> Reading<'py> {
     fn new(py: Python<'py>) -> PyResult<Reading<'py>> {
         Ok(Reading {
             decimal: py.import("decimal")?.getattr("Decimal")?,
+            others: OtherTypes::new(py)?,
             keys: RefCell::new(HashMap::default()),
         })
     }
@@ -164,6 +167,9 @@ impl<'r, 'py> PyValue<'r, 'py> {
             // core refuses the others ("NaN", "Infinity") as amounts.
             return Node::Number(Cow::Owned(text_of(obj)));
         }
+        if let Some(node) = self.read_other(obj) {
+            return node;
+        }
         // The typed builders (splitter.Group, ...) give their contract form through to_dict().
         if let Ok(d) = obj.getattr("to_dict").and_then(|f| f.call0()) {
             if d.is_instance_of::<PyDict>() {
@@ -178,6 +184,59 @@ impl<'r, 'py> PyValue<'r, 'py> {
                  decimal.Decimal, bool or None (or splitter's builders)"
             ),
         )
+    }
+}
+
+/// The Python types the contract takes besides JSON's own, looked up once per reading.
+struct OtherTypes<'py> {
+    date: Bound<'py, PyAny>,
+    datetime: Bound<'py, PyAny>,
+    /// `operator.index`: an exact integer from any integer type (numpy's, ...), never a float.
+    index: Bound<'py, PyAny>,
+    real: Bound<'py, PyAny>,
+    rational: Bound<'py, PyAny>,
+}
+
+impl<'py> OtherTypes<'py> {
+    fn new(py: Python<'py>) -> PyResult<OtherTypes<'py>> {
+        let datetime = py.import("datetime")?;
+        let numbers = py.import("numbers")?;
+        Ok(OtherTypes {
+            date: datetime.getattr("date")?,
+            datetime: datetime.getattr("datetime")?,
+            index: py.import("operator")?.getattr("index")?,
+            real: numbers.getattr("Real")?,
+            rational: numbers.getattr("Rational")?,
+        })
+    }
+}
+
+impl<'py> PyValue<'_, 'py> {
+    /// A value of a type that is not JSON's but that a notebook hands over: a `datetime.date`
+    /// (its ISO form, `YYYY-MM-DD`), an integer of another type (numpy's `int64`, ...: the same
+    /// number as a Python int), or a binary float of another type (numpy's `float32`, ...),
+    /// refused like a Python float. Checked only after every JSON type, so plain data pays nothing.
+    fn read_other<'n>(&self, obj: &Bound<'py, PyAny>) -> Option<Node<'n, Self>> {
+        let types = &self.reading.others;
+        let is = |t: &Bound<'py, PyAny>| obj.is_instance(t).unwrap_or(false);
+        if is(&types.date) && !is(&types.datetime) {
+            let text = obj
+                .call_method0("isoformat")
+                .map(|t| text_of(&t))
+                .unwrap_or_default();
+            return Some(Node::String(Cow::Owned(text)));
+        }
+        if let Ok(int) = types.index.call1((obj,)) {
+            return Some(Node::Number(Cow::Owned(text_of(&int))));
+        }
+        if is(&types.real) && !is(&types.rational) {
+            // Refused exactly as a Python float is (one error text for both): the Python float
+            // is made only to be refused, and shows the value the binary float really holds.
+            if let Ok(float) = obj.call_method0("__float__") {
+                return Some(self.read(&float));
+            }
+        }
+        None
     }
 }
 
@@ -198,6 +257,23 @@ impl Source for PyValue<'_, '_> {
 
 /// The report of a computed group. Fields are turned into Python objects when read: amounts as
 /// `decimal.Decimal`, rows as dicts (ready for `pandas.DataFrame`).
+///
+/// `to_dict()` and `to_json()` give the contract's form (amounts as strings, ready for
+/// `json.dumps`); `to_pandas()` and `to_polars()` give tables; a report pickles, compares with
+/// `==`, and shows as a table in Jupyter.
+///
+/// >>> import json, pickle, splitter
+/// >>> report = splitter.compute({"currency": "EUR", "members": ["ana", "ben"],
+/// ...     "expenses": [{"id": "e1", "amount": "10.00", "paid_by": "ana",
+/// ...               "split": {"type": "equal"}}]})
+/// >>> report
+/// Report(currency="EUR", members=2, transfers=1, optimal=True)
+/// >>> report.to_dict()["transfers"]
+/// [{'from': 'ben', 'to': 'ana', 'amount': '5.00', 'currency': 'EUR'}]
+/// >>> json.dumps(report.transfers, default=str)
+/// '[{"from": "ben", "to": "ana", "amount": "5.00", "currency": "EUR"}]'
+/// >>> pickle.loads(pickle.dumps(report)) == report
+/// True
 #[pyclass(frozen, module = "splitter")]
 struct Report {
     inner: CoreReport,
@@ -293,6 +369,39 @@ impl Report {
         Ok(json.call_method1("loads", (self.to_json(),))?.unbind())
     }
 
+    /// `table` ("balances", "shares" or "transfers") as a `pandas.DataFrame`: amounts are
+    /// `decimal.Decimal` in object columns, never floats (extra `splitter-money[pandas]`).
+    #[pyo3(signature = (table = "balances"))]
+    fn to_pandas<'py>(slf: &Bound<'py, Self>, table: &str) -> PyResult<Bound<'py, PyAny>> {
+        let frames = slf.py().import("splitter._frames")?;
+        frames.call_method1("to_pandas", (slf, table))
+    }
+
+    /// `table` ("balances", "shares" or "transfers") as a `polars.DataFrame`: amounts in
+    /// polars' exact `Decimal` dtype, never floats (extra `splitter-money[polars]`).
+    #[pyo3(signature = (table = "balances"))]
+    fn to_polars<'py>(slf: &Bound<'py, Self>, table: &str) -> PyResult<Bound<'py, PyAny>> {
+        let frames = slf.py().import("splitter._frames")?;
+        frames.call_method1("to_polars", (slf, table))
+    }
+
+    /// The report as a compact HTML table for Jupyter, amounts written exactly.
+    fn _repr_html_<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+        let frames = slf.py().import("splitter._frames")?;
+        frames.call_method1("report_html", (slf,))
+    }
+
+    /// Pickling: the report travels as its contract JSON and is read back exactly.
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
+        let load = py.import("splitter._splitter")?.getattr("_report_from_json")?;
+        Ok((load, (self.to_json(),)))
+    }
+
+    /// Two reports are equal when every field is.
+    fn __eq__(&self, other: &Self) -> bool {
+        self.inner == other.inner
+    }
+
     fn __repr__(&self) -> String {
         format!(
             "Report(currency={:?}, members={}, transfers={}, optimal={})",
@@ -304,9 +413,42 @@ impl Report {
     }
 }
 
-/// Computes a group: a dict in the contract's form (amounts as str, int or Decimal), an object
-/// with `to_dict()`, or JSON text. Keyword options (`settle`, `balances_in`, `exact_limit`,
-/// `previous`) override the group's `options`.
+/// Computes a group: each member's balance, each expense's shares, and the fewest transfers
+/// that settle everyone, all in exact `decimal.Decimal`.
+///
+/// `group` is a dict in the wire contract's form, JSON text, or a `splitter.Group`. Amounts,
+/// rates, shares and weights are `str`, `int` (numpy integers too: `int64(90)` is 90, like
+/// `90`) or `decimal.Decimal`; a float (numpy's too) is refused with `SplitterError` code
+/// `invalid_amount`, because it cannot hold money exactly. A `date` may be a `datetime.date`.
+///
+/// Keyword options override the group's `options`:
+///
+/// - `settle`: `"minimal"` (default: fewest transfers), `"greedy"` or `"pairwise"`.
+/// - `balances_in`: `"group"` (default: all in the group's currency) or `"each"`.
+/// - `exact_limit`: the most non-zero balances that `"minimal"` solves exactly.
+/// - `previous`: transfers suggested earlier, kept while they still settle the group.
+///
+/// Returns a `Report`. Bad input raises `SplitterError` (a `ValueError`) with `.code`, the
+/// contract's stable error code, and `.path`, the place in the input.
+///
+/// >>> import splitter
+/// >>> report = splitter.compute({
+/// ...     "currency": "EUR",
+/// ...     "members": ["ana", "ben", "cy"],
+/// ...     "expenses": [{"id": "dinner", "amount": "100.00", "paid_by": "ana",
+/// ...                   "split": {"type": "equal"}}],
+/// ... })
+/// >>> [(b["member"], b["net"]) for b in report.balances]
+/// [('ana', Decimal('66.67')), ('ben', Decimal('-33.34')), ('cy', Decimal('-33.33'))]
+/// >>> sum(b["net"] for b in report.balances)
+/// Decimal('0.00')
+/// >>> report.transfers[0]
+/// {'from': 'ben', 'to': 'ana', 'amount': Decimal('33.34'), 'currency': 'EUR'}
+/// >>> try:
+/// ...     splitter.compute({"currency": "EUR", "members": ["ana"]}, settle="fastest")
+/// ... except splitter.SplitterError as e:
+/// ...     print(e.code, e.path)
+/// invalid_option options.settle
 #[pyfunction]
 #[pyo3(signature = (group, **options))]
 fn compute(
@@ -336,10 +478,19 @@ fn compute(
     }
 }
 
+/// A report from its contract JSON (what `Report.__reduce__` pickles).
+#[pyfunction]
+fn _report_from_json(text: &str) -> PyResult<Report> {
+    serde_json::from_str(text)
+        .map(|inner| Report { inner })
+        .map_err(|e| PyValueError::new_err(format!("not a Splitter report: {e}")))
+}
+
 /// The native module `splitter._splitter`; the package `splitter` re-exports it.
 #[pymodule]
 fn _splitter(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(compute, m)?)?;
+    m.add_function(wrap_pyfunction!(_report_from_json, m)?)?;
     m.add_class::<Report>()?;
     m.add("SplitterError", m.py().get_type::<SplitterError>())?;
     // Cargo's version, the one source of truth (the wheel's metadata has the same, from maturin).

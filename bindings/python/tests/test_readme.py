@@ -1,4 +1,4 @@
-"""The README's examples print exactly what the README says they print."""
+"""The README's examples print exactly what the README says they print, and every one runs."""
 
 import contextlib
 import io
@@ -28,3 +28,11 @@ def test_the_readme_example_prints_the_readme_numbers():
 def test_the_readme_errors_print_the_readme_messages():
     got, expected = run("## Errors")
     assert got == expected
+
+
+def test_every_python_example_in_the_readme_runs():
+    blocks = re.findall(r"```python\n(.*?)```", README.read_text(), re.S)
+    assert len(blocks) >= 3
+    for k, code in enumerate(blocks):
+        with contextlib.redirect_stdout(io.StringIO()):
+            exec(compile(code, f"{README}, python block {k}", "exec"), {})

@@ -4,24 +4,36 @@
 ``str``, ``int`` or ``decimal.Decimal``; JSON text; or the typed :class:`Group` below) and returns
 a :class:`Report` whose amounts are ``decimal.Decimal``. Floats are refused: they cannot hold
 money exactly. All the math happens in the Rust engine; this package only builds data.
+
+>>> import splitter
+>>> from splitter import Expense, Group
+>>> trip = Group("EUR", ["ana", "ben"], expenses=[Expense("taxi", "25.00", paid_by="ben")])
+>>> report = splitter.compute(trip)
+>>> report.transfers
+[{'from': 'ana', 'to': 'ben', 'amount': Decimal('12.50'), 'currency': 'EUR'}]
+
+Report rows are typed for mypy and pyright (:class:`BalanceRow`, :class:`ShareRow`,
+:class:`TransferRow`), and options are ``Literal`` types (:data:`Settle`, :data:`BalancesIn`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
 
 from ._splitter import Report, SplitterError, __version__, compute
+from ._types import (
+    Amount, BalanceRow, BalancesIn, Date, Options, PreviousTransfer, ReportDict, Settle, ShareRow,
+    Table, TransferRow,
+)
 
 __all__ = [
     "compute", "Report", "SplitterError",
     "Group", "Member", "Expense", "Payment", "Item", "Extra",
     "equal", "shares", "percent", "exact", "adjustment", "itemized",
+    "Amount", "Date", "Settle", "BalancesIn", "Table", "Options",
+    "BalanceRow", "ShareRow", "TransferRow", "PreviousTransfer", "ReportDict",
 ]
-
-Amount = Union[str, int, Decimal]
-"""An amount, rate, share or weight: never a float."""
 
 Split = Dict[str, Any]
 
@@ -40,27 +52,47 @@ def _with_optional(d: Dict[str, Any], obj: Any, keys: Sequence[str]) -> Dict[str
 
 
 def equal(*members: str) -> Split:
-    """Equal parts among ``members`` (none given: every member)."""
+    """Equal parts among ``members`` (none given: every member).
+
+    >>> equal("ana", "ben")
+    {'type': 'equal', 'members': ['ana', 'ben']}
+    """
     return {"type": "equal", "members": list(members)} if members else {"type": "equal"}
 
 
 def shares(weights: Mapping[str, Amount]) -> Split:
-    """Parts in proportion to weights (>= 0, not all zero)."""
+    """Parts in proportion to weights (>= 0, not all zero).
+
+    >>> shares({"ana": 2, "ben": "1.5"})
+    {'type': 'shares', 'shares': {'ana': 2, 'ben': '1.5'}}
+    """
     return {"type": "shares", "shares": _amounts(weights)}
 
 
 def percent(percentages: Mapping[str, Amount]) -> Split:
-    """Parts by percentages adding up to exactly 100."""
+    """Parts by percentages adding up to exactly 100.
+
+    >>> percent({"ana": "62.5", "ben": "37.5"})
+    {'type': 'percent', 'percent': {'ana': '62.5', 'ben': '37.5'}}
+    """
     return {"type": "percent", "percent": _amounts(percentages)}
 
 
 def exact(amounts: Mapping[str, Amount]) -> Split:
-    """Given amounts adding up to the expense."""
+    """Given amounts adding up to the expense.
+
+    >>> exact({"ana": "30.00", "ben": "70.00"})
+    {'type': 'exact', 'amounts': {'ana': '30.00', 'ben': '70.00'}}
+    """
     return {"type": "exact", "amounts": _amounts(amounts)}
 
 
 def adjustment(adjustments: Mapping[str, Amount], members: Optional[Sequence[str]] = None) -> Split:
-    """The rest after ``adjustments`` split equally among ``members`` (default: everyone)."""
+    """The rest after ``adjustments`` split equally among ``members`` (default: everyone).
+
+    >>> adjustment({"ana": "5.00"}, members=["ana", "ben"])
+    {'type': 'adjustment', 'adjustments': {'ana': '5.00'}, 'members': ['ana', 'ben']}
+    """
     split: Split = {"type": "adjustment", "adjustments": _amounts(adjustments)}
     if members is not None:
         split["members"] = list(members)
@@ -94,7 +126,11 @@ class Extra:
 
 
 def itemized(items: Sequence[Item], extras: Sequence[Extra] = ()) -> Split:
-    """Items, each split its own way, plus extras."""
+    """Items, each split its own way, plus extras.
+
+    >>> itemized([Item("20.00", equal()), Item("10.00", exact({"ana": "10.00"}))], [Extra("tip", "3.00")])["extras"]
+    [{'label': 'tip', 'amount': '3.00'}]
+    """
     return {"type": "itemized", "items": [i.to_dict() for i in items], "extras": [e.to_dict() for e in extras]}
 
 
@@ -111,7 +147,12 @@ class Member:
 
 @dataclass
 class Expense:
-    """An expense (or, with a negative amount, a refund)."""
+    """An expense (or, with a negative amount, a refund); ``date`` may be a ``datetime.date``.
+
+    >>> import datetime
+    >>> Expense("taxi", "25.00", paid_by="ben", date=datetime.date(2026, 5, 1)).to_dict()["date"]
+    datetime.date(2026, 5, 1)
+    """
 
     id: str
     amount: Amount
@@ -120,7 +161,7 @@ class Expense:
     currency: Optional[str] = None
     rate: Optional[Amount] = None
     description: Optional[str] = None
-    date: Optional[str] = None
+    date: Optional[Date] = None
     category: Optional[str] = None
 
     def to_dict(self) -> Dict[str, Any]:
@@ -143,7 +184,7 @@ class Payment:
     currency: Optional[str] = None
     rate: Optional[Amount] = None
     id: Optional[str] = None
-    date: Optional[str] = None
+    date: Optional[Date] = None
 
     def to_dict(self) -> Dict[str, Any]:
         d: Dict[str, Any] = {"from": self.from_, "to": self.to, "amount": self.amount}
@@ -152,14 +193,20 @@ class Payment:
 
 @dataclass
 class Group:
-    """A group in typed form; ``compute(group)`` accepts it directly."""
+    """A group in typed form; ``compute(group)`` accepts it directly.
+
+    ``options`` is typed: ``Group(..., options={"settle": "fastest"})`` fails type checking.
+
+    >>> Group("EUR", ["ana", Member("ben", name="Ben")], options={"settle": "greedy"}).to_dict()["members"]
+    ['ana', {'id': 'ben', 'name': 'Ben'}]
+    """
 
     currency: str
     members: List[Union[str, Member]]
     expenses: List[Expense] = field(default_factory=list)
     payments: List[Payment] = field(default_factory=list)
     rates: Dict[str, Amount] = field(default_factory=dict)
-    options: Dict[str, Any] = field(default_factory=dict)
+    options: Options = field(default_factory=lambda: Options())
 
     def to_dict(self) -> Dict[str, Any]:
         return {
