@@ -21,7 +21,7 @@ def run(section):
 
 
 def test_the_readme_example_prints_the_readme_numbers():
-    got, expected = run("# splitter (Python)")
+    got, expected = run("# splitter-money")
     assert got == expected
 
 
