@@ -220,6 +220,27 @@ class Cluster:
         return self.haproxy().get((proxy, server), "").startswith("UP")
 
 
+class WriteProbe:
+    """Writes through the write endpoint, in a thread, until one commits."""
+
+    def __init__(self, cl):
+        self.at = None
+        self.thread = threading.Thread(target=self.run, args=(cl,), daemon=True)
+        self.thread.start()
+
+    def run(self, cl):
+        while not cl.probe_write():
+            time.sleep(0.05)
+        self.at = time.monotonic()
+
+    def seconds_after(self, t, what):
+        """Seconds from t until the first committed write (waits up to 2 minutes for it)."""
+        self.thread.join(120)
+        if self.at is None:
+            raise RuntimeError(f"the write endpoint never accepted a write {what}")
+        return self.at - t
+
+
 class Fatal(RuntimeError):
     """A condition being waited for can no longer come true."""
 
@@ -590,25 +611,13 @@ class Chaos:
         primary, replica = cl.db_roles()
         if primary is None:
             raise RuntimeError("no writable primary before the DB failover")
-        writable = {}
-
-        def probe():
-            while True:
-                if cl.probe_write():
-                    writable["t"] = time.monotonic()
-                    return
-                time.sleep(0.05)
 
         pid = cl.kill(primary, signal.SIGKILL)
         t = time.monotonic()
-        prober = threading.Thread(target=probe, daemon=True)
-        prober.start()
+        writable = WriteProbe(cl)
         cl.run("_db-promote", replica)
         promoted = time.monotonic() - t
-        prober.join(120)
-        if "t" not in writable:
-            raise RuntimeError("the write endpoint never accepted a write after the promotion")
-        gap = writable["t"] - t
+        gap = writable.seconds_after(t, "after the promotion")
         self.no_primary.append(gap)
         say(f"  {replica} promoted {promoted:.2f}s after the kill; the write endpoint took a write after {gap:.2f}s")
         t_restart = time.monotonic()
@@ -653,24 +662,12 @@ class Chaos:
         """kill -9 of a Galera node; the others go on once they have dropped it from the group.
         Restarted, it rejoins by state transfer."""
         cl = self.cl
-        writable = {}
-
-        def probe():
-            while True:
-                if cl.probe_write():
-                    writable["t"] = time.monotonic()
-                    return
-                time.sleep(0.05)
 
         pid = cl.kill(node, signal.SIGKILL)
         t = time.monotonic()
-        prober = threading.Thread(target=probe, daemon=True)
-        prober.start()
+        writable = WriteProbe(cl)
         down = wait_for(f"HAProxy to mark {node} down", lambda: not cl.lb_up("mysql-primary", node), 30)
-        prober.join(120)
-        if "t" not in writable:
-            raise RuntimeError("the write endpoint never accepted a write after the node was killed")
-        gap = writable["t"] - t
+        gap = writable.seconds_after(t, "after the node was killed")
         self.no_primary.append(gap)
         others = [n for n in cl.dbs if n != node]
         size = [cl.galera_status(n, "WSREP_CLUSTER_SIZE") for n in others]
