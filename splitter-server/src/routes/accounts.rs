@@ -99,6 +99,19 @@ fn context_words(email: &str) -> Vec<&str> {
         .unwrap_or_default()
 }
 
+/// One more password attempt against `email` from `addr`, counted in the login logs (per
+/// account and address, and per account), or how many there were when the limit is reached.
+async fn password_attempt(state: &Shared, email: &str, addr: &str) -> Result<limits::Attempt, limits::Count> {
+    state
+        .limiter
+        .attempt(
+            &state.cache,
+            &login_logs(state, email, addr),
+            limits::LOGIN_WINDOW,
+        )
+        .await
+}
+
 /// The attempt logs a password check of `email` from `addr` counts in, with their limits: per
 /// account and address, and per account from all addresses. One hash tag per account, so that
 /// both logs live in one Redis Cluster slot.
@@ -220,15 +233,7 @@ pub async fn login(
             "a password has at most 1024 characters",
         ));
     }
-    let attempt = match state
-        .limiter
-        .attempt(
-            &state.cache,
-            &login_logs(&state, &email, &addr),
-            limits::LOGIN_WINDOW,
-        )
-        .await
-    {
+    let attempt = match password_attempt(&state, &email, &addr).await {
         Ok(a) => a,
         Err(count) => return Ok(limits::too_many(count, "login attempts for this account")),
     };
@@ -506,15 +511,7 @@ pub async fn delete(
     } = db::accounts::password_row(&state.store.pool, &me.account)
         .await?
         .ok_or_else(auth::revoked)?;
-    let attempt = match state
-        .limiter
-        .attempt(
-            &state.cache,
-            &login_logs(&state, &email, &addr),
-            limits::LOGIN_WINDOW,
-        )
-        .await
-    {
+    let attempt = match password_attempt(&state, &email, &addr).await {
         Ok(a) => a,
         Err(count) => return Ok(limits::too_many(count, "password attempts for this account")),
     };
